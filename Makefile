@@ -1,0 +1,131 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# icmpgate: `make` builds into build/; `make check` runs all three test tiers;
+# `make demo` shows the filter on a two-namespace lab; `make deps` installs
+# the Debian packages all of that needs. V=1 shows the commands.
+
+BUILD    ?= build
+CC       ?= cc
+CLANG    ?= clang
+BPFTOOL  ?= bpftool
+PREFIX   ?= /usr/local
+ARCH     := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-7s %s\n' $(1) $(2);
+endif
+
+HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
+	-MMD -MP -Iinclude -Iuser -I$(BUILD) $(EXTRA_CFLAGS)
+BPF_CFLAGS := -O2 -g -Wall -Werror -target bpf -D__TARGET_ARCH_$(ARCH) \
+	-MMD -MP -Iinclude -I/usr/include/$(MULTIARCH) $(EXTRA_BPF_CFLAGS)
+LIBS := -lxdp -lbpf -ljson-c -lelf -lz
+
+BPF_SRCS  := $(wildcard bpf/*.bpf.c)
+BPF_OBJS  := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/bpf/%.bpf.o)
+SKELS     := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/%.skel.h)
+USER_SRCS := $(wildcard user/*.c)
+USER_OBJS := $(USER_SRCS:user/%.c=$(BUILD)/user/%.o)
+LIB_OBJS  := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
+LIB       := $(BUILD)/libicmpgate.a
+BIN       := $(BUILD)/icmpgate
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
+PROG_SRCS := $(wildcard tests/prog/*.c)
+PROG_OBJS := $(PROG_SRCS:tests/prog/%.c=$(BUILD)/tests/prog/%.o)
+PROG_BIN  := $(BUILD)/tests/prog/test_prog
+TOOL_SRCS := $(wildcard tools/*.c)
+TOOL_BINS := $(TOOL_SRCS:tools/%.c=$(BUILD)/tools/%)
+
+.PHONY: all deps check check-unit check-prog check-e2e check-format \
+	format demo bench install clean
+.DELETE_ON_ERROR:
+
+all: $(BIN) $(TOOL_BINS)
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c
+	$(call msg,BPF,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@
+
+# Every host object may include a skeleton: generate them first.
+$(BUILD)/user/%.o: user/%.c | $(SKELS)
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(HOST_CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(BUILD)/user/main.o $(LIB)
+	$(call msg,LD,$@)
+	$(Q)$(CC) -o $@ $^ $(LIBS)
+
+# cmocka tests: an unregistered test function breaks the build.
+TEST_CFLAGS := $(HOST_CFLAGS) -Werror=unused-function
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(LIB) | $(SKELS)
+	$(call msg,TEST,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(TEST_CFLAGS) -o $@ $< $(LIB) -lcmocka $(LIBS)
+
+$(BUILD)/tests/prog/%.o: tests/prog/%.c | $(SKELS)
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(TEST_CFLAGS) -c $< -o $@
+
+$(PROG_BIN): $(PROG_OBJS) $(LIB)
+	$(call msg,LD,$@)
+	$(Q)$(CC) -o $@ $^ -lcmocka $(LIBS)
+
+$(BUILD)/tools/%: tools/%.c $(LIB) | $(SKELS)
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $< $(LIB) $(LIBS) -lpthread
+
+deps:
+	$(Q)tools/deps.sh
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS) $(PROG_BIN)
+	$(Q)tools/check.sh $(BUILD)
+
+check-unit: $(UNIT_BINS)
+	$(Q)tools/check.sh $(BUILD) unit
+check-prog: $(PROG_BIN)
+	$(Q)tools/check.sh $(BUILD) prog
+check-e2e: $(BIN)
+	$(Q)tools/check.sh $(BUILD) e2e
+check-format:
+	$(Q)tools/check.sh $(BUILD) format
+
+format:
+	$(Q)clang-format -i $(wildcard bpf/*.c bpf/*.h include/*.h user/*.c \
+		user/*.h tests/*/*.c tests/*/*.h tools/*.c tools/*.h)
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tools/demo.sh $(BUILD)
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tools/bench.sh $(BUILD)
+
+install: $(BIN)
+	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/icmpgate
+	install -D -m 0644 man/icmpgate.8 $(DESTDIR)$(PREFIX)/share/man/man8/icmpgate.8
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

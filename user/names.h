@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * IANA names of ICMP and ICMPv6 types and codes, in kebab case, and the set
+ * of messages the Internet cannot live without (NDP, MLD, PMTUD).
+ */
+#ifndef IG_NAMES_H
+#define IG_NAMES_H
+
+#include <stdbool.h>
+
+/* Canonical name of a type, or NULL if it has none. */
+const char *ig_type_name(int family, int type);
+/* Canonical name of a code of a type, or NULL if it has none. */
+const char *ig_code_name(int family, int type, int code);
+/* Type number for a name or alias (e.g. nftables' spelling), or -1. */
+int ig_type_by_name(int family, const char *name);
+/* Code number for a name of a code of this type, or -1. */
+int ig_code_by_name(int family, int type, const char *name);
+/*
+ * True if (type, code) must pass under every default: IPv4 frag-needed
+ * (RFC 1191), IPv6 packet-too-big (RFC 8201), NDP (RFC 4861) and MLD
+ * (RFC 2710, 3810). code may be IG_CODE_ANY: true if any code is essential.
+ */
+bool ig_is_essential(int family, int type, int code);
+/* "v4" / "v6" */
+const char *ig_family_name(int family);
+
+#endif /* IG_NAMES_H */

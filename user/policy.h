@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The policy language: parse, validate and format policies (DESIGN.md,
+ * "The policy language"). Pure C: no BPF, no I/O beyond the strings given,
+ * so every function here is unit-tested on the host.
+ */
+#ifndef IG_POLICY_H
+#define IG_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define IG_CODE_ANY (-1)
+
+enum ig_spec_flag {
+	IG_SPEC_FORCE = 1 << 0, /* statement ended in `force` */
+};
+
+/* `v4|v6 TYPE[/CODE] ACTION [force]` */
+struct ig_rule_spec {
+	uint8_t family; /* IG_FAM_V4 or IG_FAM_V6 */
+	uint8_t type;
+	int16_t code; /* 0-255, or IG_CODE_ANY */
+	uint8_t action; /* enum ig_action */
+	uint8_t flags; /* enum ig_spec_flag */
+	unsigned line; /* source line, for duplicate errors */
+};
+
+/* `allow CIDR` / `block CIDR`; addr holds the masked network. */
+struct ig_prefix_spec {
+	uint8_t family; /* IG_FAM_V4 or IG_FAM_V6 */
+	uint8_t len; /* CIDR length */
+	uint8_t list; /* enum ig_prefix_list */
+	uint8_t addr[16];
+	unsigned line;
+};
+
+struct ig_policy {
+	uint8_t default_action; /* IG_ACT_PASS or IG_ACT_DROP */
+	uint8_t fragments; /* IG_ACT_PASS or IG_ACT_DROP */
+	struct ig_rule_spec *rules;
+	size_t n_rules;
+	size_t cap_rules;
+	struct ig_prefix_spec *prefixes;
+	size_t n_prefixes;
+	size_t cap_prefixes;
+};
+
+/* Where and why parsing failed. */
+struct ig_diag {
+	char source[128]; /* file name, "-" for stdin, "set" for `set` */
+	unsigned line; /* 1-based, 0 if not tied to a line */
+	unsigned col; /* 1-based column of the offending word */
+	char word[64]; /* the offending word, may be empty */
+	char msg[256]; /* what is wrong, and how to fix it */
+};
+
+/* An empty policy: `default pass`, `fragments pass`, no rules. */
+void ig_policy_init(struct ig_policy *p);
+void ig_policy_free(struct ig_policy *p);
+
+/*
+ * Parse a whole policy text into *p (which must be freshly initialised).
+ * A statement repeated for the same target (two rules for one type/code,
+ * two `default` lines, one prefix twice) is an error naming both lines.
+ * Returns 0 or -EINVAL (with *diag filled) or -ENOMEM.
+ */
+int ig_policy_parse(struct ig_policy *p, const char *text, size_t len,
+		    const char *source, struct ig_diag *diag);
+
+/*
+ * Apply one statement (as given to `icmpgate set`) to an existing policy,
+ * replacing any statement for the same target. On error, *p is unchanged.
+ */
+int ig_policy_set(struct ig_policy *p, const char *stmt, struct ig_diag *diag);
+
+/*
+ * Remove what `icmpgate unset` names: "v4|v6 TYPE[/CODE]", or
+ * "allow|block CIDR". -ENOENT (diag filled) if there is no such statement.
+ */
+int ig_policy_unset(struct ig_policy *p, const char *what,
+		    struct ig_diag *diag);
+
+/*
+ * The canonical text of *p: parsing it gives back an equal policy, and
+ * formatting that gives the same text byte for byte. *out is malloc'ed.
+ */
+int ig_policy_format(const struct ig_policy *p, char **out);
+
+/*
+ * "source:line:col: msg" (line and col omitted when 0). msg names the
+ * offending word itself, in quotes, e.g. "unknown v4 type 'echo-requst'".
+ */
+void ig_diag_format(const struct ig_diag *diag, char *buf, size_t size);
+
+/* The built-in default policy, commented with its RFCs. */
+extern const char ig_default_policy[];
+
+#endif /* IG_POLICY_H */

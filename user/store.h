@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The program's maps as the controller sees them: open them (from a loaded
+ * object or from pins), check them against the contract, write a compiled
+ * policy into the inactive slot and flip to it atomically, read and reset
+ * the counters.
+ */
+#ifndef IG_STORE_H
+#define IG_STORE_H
+
+#include <stdint.h>
+
+#include "../include/icmpgate.h"
+#include "compile.h"
+
+struct bpf_object;
+
+struct ig_maps {
+	int active_fd;
+	int policy_fd;
+	int prefixes_fd;
+	int counters_fd;
+	int text_fd;
+	int state_fd;
+	uint32_t *active; /* mmap of `active`: the live slot */
+	struct ig_policy_slot *slots; /* mmap of `policy`: IG_SLOTS slots */
+};
+
+/* All fds -1, pointers NULL: safe to ig_maps_close(). */
+void ig_maps_init(struct ig_maps *m);
+/* From a loaded object (the skeleton's); the fds are dup'ed. */
+int ig_maps_from_object(struct ig_maps *m, struct bpf_object *obj);
+/* From pins in dir (IG_PIN_ROOT/<ifname>). -ENOENT if not attached. */
+int ig_maps_from_pins(struct ig_maps *m, const char *dir);
+/* Pin every map under dir (which must exist). */
+int ig_maps_pin(const struct ig_maps *m, const char *dir);
+/* Remove the pins under dir; missing pins are not an error. */
+int ig_maps_unpin(const char *dir);
+void ig_maps_close(struct ig_maps *m);
+
+/*
+ * Make a compiled policy live: wait until no program can still be reading
+ * the inactive slot, write the inactive slot (table, prefixes, text), then
+ * flip `active` with one atomic store. On error nothing live has changed.
+ */
+int ig_store_apply(struct ig_maps *m, const struct ig_compiled *c);
+/* Canonical text of the live policy; *text is malloc'ed. */
+int ig_store_read_text(const struct ig_maps *m, char **text);
+
+int ig_state_read(const struct ig_maps *m, struct ig_state *st);
+int ig_state_write(const struct ig_maps *m, const struct ig_state *st);
+
+/* Counters summed over CPUs into out[IG_COUNTER_ENTRIES]. */
+int ig_counters_read(const struct ig_maps *m, struct ig_counter *out);
+int ig_counters_reset(const struct ig_maps *m);
+
+#endif /* IG_STORE_H */
