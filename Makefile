@@ -45,6 +45,7 @@ TOOL_BINS := $(TOOL_SRCS:tools/%.c=$(BUILD)/tools/%)
 .PHONY: all deps check check-unit check-prog check-e2e check-format \
 	format demo bench install clean
 .DELETE_ON_ERROR:
+.SECONDARY:
 
 all: $(BIN) $(TOOL_BINS)
 
@@ -55,7 +56,7 @@ $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c
 
 $(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(call msg,SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@
 
 # Every host object may include a skeleton: generate them first.
 $(BUILD)/user/%.o: user/%.c | $(SKELS)

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Every map of the XDP program, one line each on what it holds. Layouts
+ * are the contract in include/icmpgate.h; the controller pins them all
+ * under /sys/fs/bpf/icmpgate/<ifname>/.
+ */
+#ifndef IG_BPF_MAPS_H
+#define IG_BPF_MAPS_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+#include "icmpgate.h"
+
+/* The live policy slot (0 or 1); flipped by one store from userspace. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} ig_active SEC(".maps");
+
+/* Two compiled policies, dense by (family, type, code): live and next. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, IG_SLOTS);
+	__type(key, __u32);
+	__type(value, struct ig_policy_slot);
+} ig_policy SEC(".maps");
+
+/* allow/block prefixes of both slots, keyed (slot, family, address). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, IG_SLOTS *IG_MAX_PREFIXES);
+	__type(key, struct ig_prefix_key);
+	__type(value, struct ig_prefix_value);
+} ig_prefixes SEC(".maps");
+
+/* Packets and bytes per (family, type, reason), per CPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, IG_COUNTER_ENTRIES);
+	__type(key, __u32);
+	__type(value, struct ig_counter);
+} ig_counters SEC(".maps");
+
+/* Canonical text of each slot's policy; read by `policy show` only. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, IG_SLOTS);
+	__type(key, __u32);
+	__type(value, struct ig_policy_text);
+} ig_policy_text SEC(".maps");
+
+/* Bookkeeping of the attachment (mode, prog id, times); userspace only. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ig_state);
+} ig_state SEC(".maps");
+
+#endif /* IG_BPF_MAPS_H */

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Cursor parsers: each takes the cursor and the end of the packet, checks
+ * bounds before every read, advances the cursor past its header and
+ * returns the next protocol, or a negative IG_PARSE_* value.
+ */
+#ifndef IG_BPF_PARSE_H
+#define IG_BPF_PARSE_H
+
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+
+#define IG_MAX_VLANS 2 /* 802.1Q inside 802.1ad (QinQ) */
+#define IG_MAX_EXT_HDRS 8 /* more than any sane IPv6 packet carries */
+
+enum {
+	IG_PARSE_MALFORMED = -1, /* header truncated or inconsistent */
+	IG_PARSE_OTHER = -2, /* not a protocol we classify */
+};
+
+struct cursor {
+	void *pos;
+};
+
+struct vlan_hdr {
+	__be16 tci;
+	__be16 encap_proto;
+};
+
+/* Fragment header (RFC 8200 §4.5). */
+struct ip6_frag_hdr {
+	__u8 nexthdr;
+	__u8 reserved;
+	__be16 frag_off; /* offset in 8-byte units << 3 | M flag */
+	__be32 id;
+};
+
+/* Generic extension header: hop-by-hop, routing, destination options. */
+struct ip6_ext_hdr {
+	__u8 nexthdr;
+	__u8 hdrlen;
+};
+
+#define IP_OFFSET_MASK 0x1fff
+#define IP6_OFFSET_MASK 0xfff8
+
+static __always_inline int proto_is_vlan(__u16 proto)
+{
+	return proto == bpf_htons(ETH_P_8021Q) ||
+	       proto == bpf_htons(ETH_P_8021AD);
+}
+
+/* Ethernet and up to IG_MAX_VLANS tags; returns the EtherType (BE). */
+static __always_inline int parse_ethhdr(struct cursor *c, void *end)
+{
+	struct ethhdr *eth = c->pos;
+	struct vlan_hdr *vlh;
+	__u16 proto;
+	int i;
+
+	if ((void *)(eth + 1) > end)
+		return IG_PARSE_OTHER;
+	c->pos = eth + 1;
+	proto = eth->h_proto;
+
+#pragma unroll
+	for (i = 0; i < IG_MAX_VLANS; i++) {
+		if (!proto_is_vlan(proto))
+			break;
+		vlh = c->pos;
+		if ((void *)(vlh + 1) > end)
+			return IG_PARSE_OTHER;
+		proto = vlh->encap_proto;
+		c->pos = vlh + 1;
+	}
+	/* A third tag: not a frame we classify, so it passes untouched. */
+	if (proto_is_vlan(proto))
+		return IG_PARSE_OTHER;
+	return proto;
+}
+
+/*
+ * IPv4 with options. ihl < 5 or a total length shorter than the header is
+ * malformed (RFC 791). *nonfirst is set for a fragment with offset > 0: it
+ * carries no transport header, so nothing after the IP header is read.
+ * *l4len is what the IP header says follows it.
+ */
+static __always_inline int parse_iphdr(struct cursor *c, void *end,
+				       struct iphdr **iph, int *nonfirst,
+				       __u32 *l4len)
+{
+	struct iphdr *h = c->pos;
+	__u32 hdrsize, tot_len;
+
+	if ((void *)(h + 1) > end)
+		return IG_PARSE_MALFORMED;
+	if (h->version != 4 || h->ihl < 5)
+		return IG_PARSE_MALFORMED;
+	hdrsize = h->ihl * 4;
+	tot_len = bpf_ntohs(h->tot_len);
+	if (tot_len < hdrsize)
+		return IG_PARSE_MALFORMED;
+	if (c->pos + hdrsize > end)
+		return IG_PARSE_MALFORMED;
+	c->pos += hdrsize;
+	*iph = h;
+	*nonfirst = (h->frag_off & bpf_htons(IP_OFFSET_MASK)) != 0;
+	*l4len = tot_len - hdrsize;
+	return h->protocol;
+}
+
+/*
+ * IPv6 and its extension headers (RFC 8200 §4): hop-by-hop, routing,
+ * destination options, fragment and AH are walked, at most
+ * IG_MAX_EXT_HDRS of them; a longer or truncated chain is malformed (fail
+ * closed). Returns the upper-layer protocol. For a fragment with offset >
+ * 0, *nonfirst is set and the fragment header's next header is returned.
+ */
+static __always_inline int parse_ip6hdr(struct cursor *c, void *end,
+					struct ipv6hdr **ip6h, int *nonfirst,
+					__u32 *l4len)
+{
+	struct ipv6hdr *h = c->pos;
+	struct ip6_frag_hdr *fh;
+	struct ip6_ext_hdr *eh;
+	__u32 payload, used = 0;
+	__u8 nexthdr;
+	int i;
+
+	if ((void *)(h + 1) > end)
+		return IG_PARSE_MALFORMED;
+	if (h->version != 6)
+		return IG_PARSE_MALFORMED;
+	c->pos = h + 1;
+	*ip6h = h;
+	nexthdr = h->nexthdr;
+	payload = bpf_ntohs(h->payload_len);
+
+	for (i = 0; i < IG_MAX_EXT_HDRS; i++) {
+		switch (nexthdr) {
+		case IPPROTO_HOPOPTS:
+		case IPPROTO_ROUTING:
+		case IPPROTO_DSTOPTS:
+			eh = c->pos;
+			if ((void *)(eh + 1) > end)
+				return IG_PARSE_MALFORMED;
+			nexthdr = eh->nexthdr;
+			used += (eh->hdrlen + 1) * 8;
+			c->pos += (eh->hdrlen + 1) * 8;
+			break;
+		case IPPROTO_AH: /* RFC 4302: length in 4-byte units, minus 2 */
+			eh = c->pos;
+			if ((void *)(eh + 1) > end)
+				return IG_PARSE_MALFORMED;
+			nexthdr = eh->nexthdr;
+			used += (eh->hdrlen + 2) * 4;
+			c->pos += (eh->hdrlen + 2) * 4;
+			break;
+		case IPPROTO_FRAGMENT:
+			fh = c->pos;
+			if ((void *)(fh + 1) > end)
+				return IG_PARSE_MALFORMED;
+			nexthdr = fh->nexthdr;
+			used += sizeof(*fh);
+			c->pos = fh + 1;
+			if (fh->frag_off & bpf_htons(IP6_OFFSET_MASK)) {
+				*nonfirst = 1;
+				return nexthdr;
+			}
+			break;
+		default:
+			if (used > payload)
+				return IG_PARSE_MALFORMED;
+			*l4len = payload - used;
+			return nexthdr;
+		}
+	}
+	return IG_PARSE_MALFORMED;
+}
+
+#endif /* IG_BPF_PARSE_H */

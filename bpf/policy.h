@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Policy lookups: the live slot, the source prefix lists and the dense
+ * (family, type, code) table. No loop over rules: the controller compiled
+ * every combination in advance (user/compile.c).
+ */
+#ifndef IG_BPF_POLICY_H
+#define IG_BPF_POLICY_H
+
+#include "maps.h"
+
+/*
+ * The live slot. Read once per packet: everything after this uses the
+ * returned slot only, so a flip never mixes two policies in one verdict.
+ */
+static __always_inline struct ig_policy_slot *live_slot(__u32 *slot_nr)
+{
+	__u32 zero = 0, *active;
+
+	active = bpf_map_lookup_elem(&ig_active, &zero);
+	if (!active)
+		return NULL;
+	*slot_nr = *(volatile __u32 *)active & (IG_SLOTS - 1);
+	return bpf_map_lookup_elem(&ig_policy, slot_nr);
+}
+
+/*
+ * Longest-prefix match over allow and block together: the most specific
+ * prefix decides. Returns enum ig_prefix_list, or 0 for no match.
+ */
+static __always_inline __u32 source_list(__u32 slot_nr, __u32 family,
+					 const void *saddr, __u32 addr_len)
+{
+	struct ig_prefix_key key = {};
+	struct ig_prefix_value *v;
+
+	key.prefixlen = IG_PREFIX_KEY_BITS + addr_len * 8;
+	key.slot = slot_nr;
+	key.family = family;
+	/* addr_len is a constant at each call site: one branch survives. */
+	if (addr_len == 4)
+		__builtin_memcpy(key.addr, saddr, 4);
+	else
+		__builtin_memcpy(key.addr, saddr, 16);
+	v = bpf_map_lookup_elem(&ig_prefixes, &key);
+	return v ? v->list : 0;
+}
+
+/* Counter reason for a rule's verdict. */
+static __always_inline __u32 rule_reason(const struct ig_rule *r)
+{
+	if (r->action == IG_ACT_DROP)
+		return r->flags & IG_RULE_EXPLICIT ? IG_R_DROP_RULE :
+						     IG_R_DROP_DEFAULT;
+	if (r->flags & IG_RULE_EXPLICIT)
+		return IG_R_PASS_RULE;
+	return r->flags & IG_RULE_ESSENTIAL ? IG_R_PASS_ESSENTIAL :
+					      IG_R_PASS_DEFAULT;
+}
+
+#endif /* IG_BPF_POLICY_H */

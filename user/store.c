@@ -1,0 +1,461 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The program's maps as the controller sees them: open (from a loaded
+ * object or from pins), check against the contract, apply a compiled policy
+ * with one atomic flip, read and reset counters.
+ *
+ * How a policy change stays atomic: the program reads `active` once per
+ * packet and judges the packet with that slot only. We write the other
+ * slot, then store the new slot number with one aligned 32-bit store into
+ * the mmap'ed `active` map. A packet sees either the old slot or the new
+ * one, never a mix. Before writing a slot we wait for an RCU grace period,
+ * so that no program that read the old slot number still runs (see
+ * wait_for_readers()).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "store.h"
+
+struct map_spec {
+	const char *pin; /* file name under the pin dir */
+	const char *name; /* name in the BPF object */
+	__u32 type;
+	__u32 key_size;
+	__u32 value_size;
+	__u32 max_entries; /* 0: not checked */
+	size_t fd_offset; /* where the fd lives in struct ig_maps */
+};
+
+#define MAP_FD(field) offsetof(struct ig_maps, field)
+
+static const struct map_spec map_specs[] = {
+	{ IG_PIN_ACTIVE, "ig_active", BPF_MAP_TYPE_ARRAY, 4, 4, 1,
+	  MAP_FD(active_fd) },
+	{ IG_PIN_POLICY, "ig_policy", BPF_MAP_TYPE_ARRAY, 4,
+	  sizeof(struct ig_policy_slot), IG_SLOTS, MAP_FD(policy_fd) },
+	{ IG_PIN_PREFIXES, "ig_prefixes", BPF_MAP_TYPE_LPM_TRIE,
+	  sizeof(struct ig_prefix_key), sizeof(struct ig_prefix_value),
+	  IG_SLOTS *IG_MAX_PREFIXES, MAP_FD(prefixes_fd) },
+	{ IG_PIN_COUNTERS, "ig_counters", BPF_MAP_TYPE_PERCPU_ARRAY, 4,
+	  sizeof(struct ig_counter), IG_COUNTER_ENTRIES, MAP_FD(counters_fd) },
+	{ IG_PIN_POLICY_TEXT, "ig_policy_text", BPF_MAP_TYPE_ARRAY, 4,
+	  sizeof(struct ig_policy_text), IG_SLOTS, MAP_FD(text_fd) },
+	{ IG_PIN_STATE, "ig_state", BPF_MAP_TYPE_ARRAY, 4,
+	  sizeof(struct ig_state), 1, MAP_FD(state_fd) },
+};
+
+#define N_MAPS (sizeof(map_specs) / sizeof(map_specs[0]))
+
+static int *map_fd(struct ig_maps *m, const struct map_spec *s)
+{
+	return (int *)((char *)m + s->fd_offset);
+}
+
+void ig_maps_init(struct ig_maps *m)
+{
+	size_t i;
+
+	memset(m, 0, sizeof(*m));
+	for (i = 0; i < N_MAPS; i++)
+		*map_fd(m, &map_specs[i]) = -1;
+}
+
+/* A pinned map from an older or newer build must not be misread. */
+static int check_map(int fd, const struct map_spec *s)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	int err;
+
+	err = bpf_obj_get_info_by_fd(fd, &info, &len);
+	if (err)
+		return -errno;
+	if (info.type != s->type || info.key_size != s->key_size ||
+	    info.value_size != s->value_size ||
+	    (s->max_entries && info.max_entries != s->max_entries)) {
+		fprintf(stderr,
+			"icmpgate: map '%s' does not match this build (type %u key %u value %u entries %u); detach and attach again\n",
+			s->pin, info.type, info.key_size, info.value_size,
+			info.max_entries);
+		return -EPROTO;
+	}
+	return 0;
+}
+
+static int map_mmaps(struct ig_maps *m)
+{
+	void *p;
+
+	p = mmap(NULL, sizeof(__u32), PROT_READ | PROT_WRITE, MAP_SHARED,
+		 m->active_fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	m->active = p;
+	p = mmap(NULL, sizeof(struct ig_policy_slot) * IG_SLOTS,
+		 PROT_READ | PROT_WRITE, MAP_SHARED, m->policy_fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	m->slots = p;
+	return 0;
+}
+
+int ig_maps_from_object(struct ig_maps *m, struct bpf_object *obj)
+{
+	struct bpf_map *map;
+	size_t i;
+	int fd, err;
+
+	ig_maps_init(m);
+	for (i = 0; i < N_MAPS; i++) {
+		map = bpf_object__find_map_by_name(obj, map_specs[i].name);
+		if (!map) {
+			err = -ENOENT;
+			goto err_out;
+		}
+		fd = fcntl(bpf_map__fd(map), F_DUPFD_CLOEXEC, 0);
+		if (fd < 0) {
+			err = -errno;
+			goto err_out;
+		}
+		*map_fd(m, &map_specs[i]) = fd;
+		err = check_map(fd, &map_specs[i]);
+		if (err)
+			goto err_out;
+	}
+	err = map_mmaps(m);
+	if (err)
+		goto err_out;
+	return 0;
+
+err_out:
+	ig_maps_close(m);
+	return err;
+}
+
+int ig_maps_from_pins(struct ig_maps *m, const char *dir)
+{
+	char path[PATH_MAX];
+	size_t i;
+	int fd, err;
+
+	ig_maps_init(m);
+	for (i = 0; i < N_MAPS; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, map_specs[i].pin);
+		fd = bpf_obj_get(path);
+		if (fd < 0) {
+			err = -errno;
+			goto err_out;
+		}
+		*map_fd(m, &map_specs[i]) = fd;
+		err = check_map(fd, &map_specs[i]);
+		if (err)
+			goto err_out;
+	}
+	err = map_mmaps(m);
+	if (err)
+		goto err_out;
+	return 0;
+
+err_out:
+	ig_maps_close(m);
+	return err;
+}
+
+int ig_maps_pin(const struct ig_maps *m, const char *dir)
+{
+	char path[PATH_MAX];
+	size_t i;
+	int err;
+
+	for (i = 0; i < N_MAPS; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, map_specs[i].pin);
+		err = bpf_obj_pin(*map_fd((struct ig_maps *)m, &map_specs[i]),
+				  path);
+		if (err) {
+			err = -errno;
+			ig_maps_unpin(dir);
+			return err;
+		}
+	}
+	return 0;
+}
+
+int ig_maps_unpin(const char *dir)
+{
+	char path[PATH_MAX];
+	int err = 0;
+	size_t i;
+
+	for (i = 0; i < N_MAPS; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, map_specs[i].pin);
+		if (unlink(path) && errno != ENOENT && !err)
+			err = -errno;
+	}
+	return err;
+}
+
+void ig_maps_close(struct ig_maps *m)
+{
+	size_t i;
+	int *fd;
+
+	if (m->active)
+		munmap(m->active, sizeof(__u32));
+	if (m->slots)
+		munmap(m->slots, sizeof(struct ig_policy_slot) * IG_SLOTS);
+	for (i = 0; i < N_MAPS; i++) {
+		fd = map_fd(m, &map_specs[i]);
+		if (*fd >= 0)
+			close(*fd);
+	}
+	ig_maps_init(m);
+}
+
+/*
+ * Wait until every XDP program that might have read the old `active`
+ * value has finished. XDP runs inside an RCU read-side section, and the
+ * kernel calls synchronize_rcu() on every update of a map-in-map
+ * (maybe_wait_bpf_programs() in kernel/bpf/syscall.c), so one throwaway
+ * update of a tiny array-of-maps is a grace period on demand.
+ */
+static int wait_for_readers(void)
+{
+	int inner, outer, err;
+	__u32 key = 0;
+
+	inner = bpf_map_create(BPF_MAP_TYPE_ARRAY, "ig_rcu_inner", 4, 4, 1,
+			       NULL);
+	if (inner < 0)
+		return -errno;
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .inner_map_fd = inner);
+	outer = bpf_map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, "ig_rcu_outer", 4, 4,
+			       1, &opts);
+	if (outer < 0) {
+		err = -errno;
+		goto out_inner;
+	}
+	err = bpf_map_update_elem(outer, &key, &inner, BPF_ANY);
+	if (err)
+		err = -errno;
+	close(outer);
+out_inner:
+	close(inner);
+	return err;
+}
+
+/* Remove every prefix of one slot from the shared trie. */
+static int clear_slot_prefixes(int fd, __u8 slot)
+{
+	struct ig_prefix_key key, next;
+	void *prev = NULL;
+	int err;
+
+	/*
+	 * Deleting while walking restarts the walk from the top, which the
+	 * trie allows; the slot has at most IG_MAX_PREFIXES entries.
+	 */
+	for (;;) {
+		err = bpf_map_get_next_key(fd, prev, &next);
+		if (err)
+			return errno == ENOENT ? 0 : -errno;
+		if (next.slot == slot) {
+			if (bpf_map_delete_elem(fd, &next))
+				return -errno;
+			prev = NULL;
+			continue;
+		}
+		key = next;
+		prev = &key;
+	}
+}
+
+static int write_slot_prefixes(int fd, __u8 slot, const struct ig_compiled *c)
+{
+	struct ig_prefix_key key;
+	size_t i;
+
+	for (i = 0; i < c->n_prefixes; i++) {
+		key = c->prefixes[i].key;
+		key.slot = slot;
+		if (bpf_map_update_elem(fd, &key, &c->prefixes[i].value,
+					BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+static int write_slot_text(int fd, __u32 slot, const char *text)
+{
+	struct ig_policy_text *t;
+	size_t len = strlen(text);
+	int err = 0;
+
+	if (len > IG_POLICY_TEXT_MAX)
+		return -E2BIG;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->len = len;
+	memcpy(t->text, text, len);
+	if (bpf_map_update_elem(fd, &slot, t, BPF_ANY))
+		err = -errno;
+	free(t);
+	return err;
+}
+
+int ig_store_apply(struct ig_maps *m, const struct ig_compiled *c)
+{
+	__u32 live = __atomic_load_n(m->active, __ATOMIC_ACQUIRE);
+	__u32 next = live ? 0 : 1;
+	struct ig_policy_slot *slot = &m->slots[next];
+	__u64 generation;
+	int err;
+
+	if (live >= IG_SLOTS)
+		return -EPROTO;
+	err = wait_for_readers();
+	if (err)
+		return err;
+	err = clear_slot_prefixes(m->prefixes_fd, next);
+	if (err)
+		return err;
+	err = write_slot_prefixes(m->prefixes_fd, next, c);
+	if (err)
+		return err;
+	err = write_slot_text(m->text_fd, next, c->text);
+	if (err)
+		return err;
+
+	generation = m->slots[live].meta.generation + 1;
+	memcpy(slot, c->slot, sizeof(*slot));
+	slot->meta.generation = generation;
+	/* The slot must be complete before any CPU can see the new number. */
+	__atomic_store_n(m->active, next, __ATOMIC_RELEASE);
+	return 0;
+}
+
+int ig_store_read_text(const struct ig_maps *m, char **text)
+{
+	__u32 live = __atomic_load_n(m->active, __ATOMIC_ACQUIRE);
+	struct ig_policy_text *t;
+	int err = 0;
+
+	t = malloc(sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(m->text_fd, &live, t)) {
+		err = -errno;
+		goto out;
+	}
+	if (t->len > IG_POLICY_TEXT_MAX) {
+		err = -EPROTO;
+		goto out;
+	}
+	*text = strndup(t->text, t->len);
+	if (!*text)
+		err = -ENOMEM;
+out:
+	free(t);
+	return err;
+}
+
+int ig_state_read(const struct ig_maps *m, struct ig_state *st)
+{
+	__u32 key = 0;
+
+	if (bpf_map_lookup_elem(m->state_fd, &key, st))
+		return -errno;
+	return 0;
+}
+
+int ig_state_write(const struct ig_maps *m, const struct ig_state *st)
+{
+	__u32 key = 0;
+
+	if (bpf_map_update_elem(m->state_fd, &key, st, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+/* Per-CPU values come back as one entry per possible CPU. */
+static int counters_buffer(struct ig_counter **buf, int *ncpu)
+{
+	*ncpu = libbpf_num_possible_cpus();
+	if (*ncpu <= 0)
+		return *ncpu ? *ncpu : -EINVAL;
+	*buf = calloc((size_t)*ncpu * IG_COUNTER_ENTRIES, sizeof(**buf));
+	return *buf ? 0 : -ENOMEM;
+}
+
+int ig_counters_read(const struct ig_maps *m, struct ig_counter *out)
+{
+	__u32 count = IG_COUNTER_ENTRIES, *keys = NULL, batch;
+	struct ig_counter *buf = NULL;
+	int ncpu, err, cpu;
+	__u32 i;
+
+	err = counters_buffer(&buf, &ncpu);
+	if (err)
+		return err;
+	keys = calloc(IG_COUNTER_ENTRIES, sizeof(*keys));
+	if (!keys) {
+		err = -ENOMEM;
+		goto out;
+	}
+	err = bpf_map_lookup_batch(m->counters_fd, NULL, &batch, keys, buf,
+				   &count, NULL);
+	if (err && errno != ENOENT) {
+		err = -errno;
+		goto out;
+	}
+	err = 0;
+	memset(out, 0, sizeof(*out) * IG_COUNTER_ENTRIES);
+	for (i = 0; i < count; i++) {
+		if (keys[i] >= IG_COUNTER_ENTRIES)
+			continue;
+		for (cpu = 0; cpu < ncpu; cpu++) {
+			const struct ig_counter *v = &buf[i * ncpu + cpu];
+
+			out[keys[i]].packets += v->packets;
+			out[keys[i]].bytes += v->bytes;
+		}
+	}
+out:
+	free(keys);
+	free(buf);
+	return err;
+}
+
+int ig_counters_reset(const struct ig_maps *m)
+{
+	__u32 count = IG_COUNTER_ENTRIES, *keys = NULL, i;
+	struct ig_counter *zero = NULL;
+	int ncpu, err;
+
+	err = counters_buffer(&zero, &ncpu);
+	if (err)
+		return err;
+	keys = calloc(IG_COUNTER_ENTRIES, sizeof(*keys));
+	if (!keys) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < IG_COUNTER_ENTRIES; i++)
+		keys[i] = i;
+	/* Not atomic against packets in flight: a few may be lost. */
+	if (bpf_map_update_batch(m->counters_fd, keys, zero, &count, NULL))
+		err = -errno;
+out:
+	free(keys);
+	free(zero);
+	return err;
+}
