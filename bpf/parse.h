@@ -141,7 +141,11 @@ static __always_inline int parse_ip6hdr(struct cursor *c, void *end,
 	nexthdr = h->nexthdr;
 	payload = bpf_ntohs(h->payload_len);
 
-	for (i = 0; i < IG_MAX_EXT_HDRS; i++) {
+	/* One more round than headers: the last one reads the upper layer. */
+	for (i = 0; i < IG_MAX_EXT_HDRS + 1; i++) {
+		/* A header that runs past the frame is a broken chain. */
+		if (c->pos > end)
+			return IG_PARSE_MALFORMED;
 		switch (nexthdr) {
 		case IPPROTO_HOPOPTS:
 		case IPPROTO_ROUTING:

@@ -22,7 +22,28 @@ int ig_code_by_name(int family, int type, const char *name);
  * (RFC 2710, 3810). code may be IG_CODE_ANY: true if any code is essential.
  */
 bool ig_is_essential(int family, int type, int code);
-/* "v4" / "v6" */
+/* "v4" / "v6" ("other" for IG_FAM_OTHER), or NULL. */
 const char *ig_family_name(int family);
+/* IG_FAM_V4 for "v4", IG_FAM_V6 for "v6", or -1. */
+int ig_family_by_name(const char *name);
+/*
+ * The type of this family that has a code called name, or -1: lets an error
+ * say which type a misplaced code name belongs to.
+ */
+int ig_code_type_by_name(int family, const char *name);
+
+/* A message that must pass under every default, and why. */
+struct ig_essential {
+	int family;
+	int type;
+	int code; /* IG_CODE_ANY: every code of the type */
+	const char *why; /* e.g. "path-MTU discovery needs (RFC 1191)" */
+};
+
+/*
+ * The entry that makes (type, code) essential, or NULL. code may be
+ * IG_CODE_ANY: the first entry for the type, if any.
+ */
+const struct ig_essential *ig_essential_find(int family, int type, int code);
 
 #endif /* IG_NAMES_H */

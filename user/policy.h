@@ -83,6 +83,14 @@ int ig_policy_unset(struct ig_policy *p, const char *what,
 		    struct ig_diag *diag);
 
 /*
+ * Check a policy built by other means than parsing (the compiler calls
+ * this): families, actions and prefix lengths in range, and no rule that
+ * drops an essential message (NDP, MLD, PMTUD) without `force`. Returns 0
+ * or -EINVAL with *diag naming the rule's line (col 0: no text to point at).
+ */
+int ig_policy_validate(const struct ig_policy *p, struct ig_diag *diag);
+
+/*
  * The canonical text of *p: parsing it gives back an equal policy, and
  * formatting that gives the same text byte for byte. *out is malloc'ed.
  */

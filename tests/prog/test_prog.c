@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <linux/if_ether.h>
 #include <linux/in.h>
+#include <linux/in6.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -229,7 +230,7 @@ static const struct prog_case cases[] = {
 	  DROP(V4, 0, MALFORMED_L3) },
 	{ "IPv4 total length below header",
 	  ECHO_DROP,
-	  { ECHO4, .ip_len_delta = -30 },
+	  { ECHO4, .ip_len_delta = -45 },
 	  DROP(V4, 0, MALFORMED_L3) },
 	{ "ICMP header truncated by frame",
 	  ECHO_DROP,

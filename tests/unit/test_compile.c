@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Unit tests of user/compile.c: which rule decides each (family, type,
+ * code), the essential entries under `default drop`, the slot metadata,
+ * the prefix key encoding, and a deterministic digest.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../include/icmpgate.h"
+#include "compile.h"
+#include "names.h"
+#include "policy.h"
+
+/* Parse and compile text, which must be accepted. */
+static void compile_text(const char *text, struct ig_compiled *c)
+{
+	struct ig_policy p;
+	struct ig_diag d;
+
+	if (ig_policy_parse(&p, text, strlen(text), "t", &d))
+		fail_msg("rejected at %u:%u: %s", d.line, d.col, d.msg);
+	assert_int_equal(ig_policy_compile(&p, c), 0);
+	ig_policy_free(&p);
+}
+
+static const struct ig_rule *entry(const struct ig_compiled *c, int fam,
+				   int type, int code)
+{
+	return &c->slot->rules[fam][type][code];
+}
+
+static void assert_entry(const struct ig_compiled *c, int fam, int type,
+			 int code, int action, int flags)
+{
+	const struct ig_rule *e = entry(c, fam, type, code);
+
+	if (e->action != action || e->flags != flags)
+		fail_msg("v%d %d/%d: action %d flags %d, want %d %d",
+			 fam == IG_FAM_V4 ? 4 : 6, type, code, e->action,
+			 e->flags, action, flags);
+	assert_int_equal(e->class_id, 0);
+	assert_int_equal(e->max_size, 0);
+	assert_int_equal(e->reserved, 0);
+}
+
+static void test_specificity(void **state)
+{
+	struct ig_compiled c;
+	int code;
+
+	(void)state;
+	compile_text("default drop\n"
+		     "v4 echo-request pass\n"
+		     "v4 echo-request/5 drop\n"
+		     "v6 echo-reply/0 pass\n",
+		     &c);
+	/* The type rule beats the default, the code rule beats both. */
+	assert_entry(&c, IG_FAM_V4, 8, 0, IG_ACT_PASS, IG_RULE_EXPLICIT);
+	assert_entry(&c, IG_FAM_V4, 8, 255, IG_ACT_PASS, IG_RULE_EXPLICIT);
+	assert_entry(&c, IG_FAM_V4, 8, 5, IG_ACT_DROP, IG_RULE_EXPLICIT);
+	assert_entry(&c, IG_FAM_V6, 129, 0, IG_ACT_PASS, IG_RULE_EXPLICIT);
+	for (code = 1; code < IG_CODES; code++)
+		assert_entry(&c, IG_FAM_V6, 129, code, IG_ACT_DROP, 0);
+	/* Families do not leak into each other. */
+	assert_entry(&c, IG_FAM_V6, 8, 0, IG_ACT_DROP, 0);
+	assert_entry(&c, IG_FAM_V4, 129, 0, IG_ACT_DROP, 0);
+	assert_entry(&c, IG_FAM_V4, 13, 0, IG_ACT_DROP, 0);
+	ig_compiled_free(&c);
+}
+
+/* Rule order in the text does not matter, only specificity does. */
+static void test_specificity_any_order(void **state)
+{
+	struct ig_compiled a, b;
+
+	(void)state;
+	compile_text("v4 3/3 pass\nv4 3 drop\nv4 3/4 pass\n", &a);
+	compile_text("v4 3 drop\nv4 3/4 pass\nv4 3/3 pass\n", &b);
+	assert_entry(&a, IG_FAM_V4, 3, 3, IG_ACT_PASS, IG_RULE_EXPLICIT);
+	assert_entry(&a, IG_FAM_V4, 3, 1, IG_ACT_DROP, IG_RULE_EXPLICIT);
+	assert_entry(&a, IG_FAM_V4, 3, 4, IG_ACT_PASS, IG_RULE_EXPLICIT);
+	assert_memory_equal(a.slot, b.slot, sizeof(*a.slot));
+	ig_compiled_free(&a);
+	ig_compiled_free(&b);
+}
+
+static void check_essentials(const struct ig_compiled *c, int other_action)
+{
+	int fam, type, code, n = 0;
+
+	for (fam = 0; fam < IG_POLICY_FAMILIES; fam++) {
+		for (type = 0; type < IG_TYPES; type++) {
+			for (code = 0; code < IG_CODES; code++) {
+				if (!ig_is_essential(fam, type, code)) {
+					assert_entry(c, fam, type, code,
+						     other_action, 0);
+					continue;
+				}
+				assert_entry(c, fam, type, code, IG_ACT_PASS,
+					     IG_RULE_ESSENTIAL);
+				n++;
+			}
+		}
+	}
+	/* v4 frag-needed; v6 2, 130-136 and 143, every code. */
+	assert_int_equal(n, 1 + 9 * IG_CODES);
+}
+
+static void test_essential_under_default(void **state)
+{
+	struct ig_compiled c;
+
+	(void)state;
+	compile_text("default drop\n", &c);
+	check_essentials(&c, IG_ACT_DROP);
+	assert_entry(&c, IG_FAM_V4, 3, 4, IG_ACT_PASS, IG_RULE_ESSENTIAL);
+	assert_entry(&c, IG_FAM_V4, 3, 3, IG_ACT_DROP, 0);
+	assert_entry(&c, IG_FAM_V6, 135, 0, IG_ACT_PASS, IG_RULE_ESSENTIAL);
+	assert_entry(&c, IG_FAM_V6, 137, 0, IG_ACT_DROP, 0);
+	ig_compiled_free(&c);
+	/* Marked under `default pass` too: the counters tell them apart. */
+	compile_text("default pass\n", &c);
+	check_essentials(&c, IG_ACT_PASS);
+	ig_compiled_free(&c);
+}
+
+/* A rule, forced or not, decides an essential entry: EXPLICIT only. */
+static void test_rules_on_essentials(void **state)
+{
+	struct ig_compiled c;
+
+	(void)state;
+	compile_text("default drop\n"
+		     "v6 neighbor-solicit drop force\n"
+		     "v6 packet-too-big pass\n"
+		     "v4 dest-unreachable drop\n"
+		     "v4 dest-unreachable/frag-needed pass\n",
+		     &c);
+	assert_entry(&c, IG_FAM_V6, 135, 0, IG_ACT_DROP, IG_RULE_EXPLICIT);
+	assert_entry(&c, IG_FAM_V6, 135, 255, IG_ACT_DROP, IG_RULE_EXPLICIT);
+	assert_entry(&c, IG_FAM_V6, 2, 0, IG_ACT_PASS, IG_RULE_EXPLICIT);
+	assert_entry(&c, IG_FAM_V6, 136, 0, IG_ACT_PASS, IG_RULE_ESSENTIAL);
+	assert_entry(&c, IG_FAM_V4, 3, 4, IG_ACT_PASS, IG_RULE_EXPLICIT);
+	assert_entry(&c, IG_FAM_V4, 3, 0, IG_ACT_DROP, IG_RULE_EXPLICIT);
+	ig_compiled_free(&c);
+}
+
+static void test_meta(void **state)
+{
+	struct ig_compiled c;
+
+	(void)state;
+	compile_text("", &c);
+	assert_int_equal(c.slot->meta.fragments, IG_ACT_PASS);
+	assert_int_equal(c.slot->meta.has_prefixes[IG_FAM_V4], 0);
+	assert_int_equal(c.slot->meta.has_prefixes[IG_FAM_V6], 0);
+	assert_int_equal(c.slot->meta.generation, 0);
+	assert_int_equal(c.n_prefixes, 0);
+	ig_compiled_free(&c);
+
+	compile_text("fragments drop\nblock 10.0.0.0/8\n", &c);
+	assert_int_equal(c.slot->meta.fragments, IG_ACT_DROP);
+	assert_int_equal(c.slot->meta.has_prefixes[IG_FAM_V4], 1);
+	assert_int_equal(c.slot->meta.has_prefixes[IG_FAM_V6], 0);
+	ig_compiled_free(&c);
+
+	compile_text("allow 2001:db8::/32\n", &c);
+	assert_int_equal(c.slot->meta.has_prefixes[IG_FAM_V4], 0);
+	assert_int_equal(c.slot->meta.has_prefixes[IG_FAM_V6], 1);
+	ig_compiled_free(&c);
+
+	compile_text("allow ::/0\nblock 0.0.0.0/0\n", &c);
+	assert_int_equal(c.slot->meta.has_prefixes[IG_FAM_V4], 1);
+	assert_int_equal(c.slot->meta.has_prefixes[IG_FAM_V6], 1);
+	ig_compiled_free(&c);
+}
+
+static const struct ig_prefix_entry *find_entry(const struct ig_compiled *c,
+						int family, uint32_t prefixlen)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_prefixes; i++)
+		if (c->prefixes[i].key.family == family &&
+		    c->prefixes[i].key.prefixlen == prefixlen)
+			return &c->prefixes[i];
+	return NULL;
+}
+
+static void test_prefix_keys(void **state)
+{
+	static const uint8_t v4[16] = { 10, 1 };
+	static const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0x01 };
+	static const uint8_t host[16] = { 192, 0, 2, 7 };
+	static const uint8_t zero[2];
+	const struct ig_prefix_entry *e;
+	struct ig_compiled c;
+
+	(void)state;
+	compile_text("allow 10.1.0.0/16\n"
+		     "block 2001:db8:0:1::/64\n"
+		     "block 192.0.2.7\n",
+		     &c);
+	assert_int_equal(c.n_prefixes, 3);
+
+	e = find_entry(&c, IG_FAM_V4, IG_PREFIX_KEY_BITS + 16);
+	assert_non_null(e);
+	assert_int_equal(e->key.slot, 0);
+	assert_memory_equal(e->key.addr, v4, 16);
+	assert_memory_equal(e->key.pad, zero, 2);
+	assert_int_equal(e->value.list, IG_LIST_ALLOW);
+
+	e = find_entry(&c, IG_FAM_V6, IG_PREFIX_KEY_BITS + 64);
+	assert_non_null(e);
+	assert_int_equal(e->key.slot, 0);
+	assert_memory_equal(e->key.addr, v6, 16);
+	assert_int_equal(e->value.list, IG_LIST_BLOCK);
+
+	/* A bare address is a host route: /32 after the 16 leading bits. */
+	e = find_entry(&c, IG_FAM_V4, 48);
+	assert_non_null(e);
+	assert_memory_equal(e->key.addr, host, 16);
+	assert_int_equal(e->value.list, IG_LIST_BLOCK);
+	ig_compiled_free(&c);
+}
+
+static void test_text_and_digest(void **state)
+{
+	static const char text[] = "v4 8 drop\nallow 10.0.0.0/8\n";
+	struct ig_compiled c;
+	struct ig_policy p;
+	char *canonical;
+
+	(void)state;
+	assert_int_equal(ig_policy_parse(&p, text, strlen(text), "t", NULL), 0);
+	assert_int_equal(ig_policy_format(&p, &canonical), 0);
+	assert_int_equal(ig_policy_compile(&p, &c), 0);
+	assert_string_equal(c.text, canonical);
+	assert_true(c.digest == ig_fnv1a64(canonical, strlen(canonical)));
+	free(canonical);
+	ig_policy_free(&p);
+	ig_compiled_free(&c);
+}
+
+static void test_fnv1a64(void **state)
+{
+	(void)state;
+	/* Published FNV-1a 64 test vectors. */
+	assert_true(ig_fnv1a64("", 0) == 0xcbf29ce484222325ULL);
+	assert_true(ig_fnv1a64("a", 1) == 0xaf63dc4c8601ec8cULL);
+	assert_true(ig_fnv1a64("foobar", 6) == 0x85944171f73967e8ULL);
+}
+
+static void test_deterministic(void **state)
+{
+	struct ig_compiled a, b, c;
+
+	(void)state;
+	compile_text(ig_default_policy, &a);
+	compile_text(ig_default_policy, &b);
+	assert_true(a.digest == b.digest);
+	assert_string_equal(a.text, b.text);
+	assert_memory_equal(a.slot, b.slot, sizeof(*a.slot));
+	/* The same policy written differently is the same policy. */
+	compile_text("v6 nd-redirect drop   # comment\n"
+		     "allow 10.0.0.0/8\nv4 redirect drop\nallow ::1\n",
+		     &c);
+	ig_compiled_free(&b);
+	compile_text("allow ::1/128\nv4 5 drop\nallow 10.0.0.0/8\n"
+		     "v6 redirect drop\n",
+		     &b);
+	assert_true(b.digest == c.digest);
+	assert_memory_equal(b.slot, c.slot, sizeof(*b.slot));
+	ig_compiled_free(&a);
+	ig_compiled_free(&b);
+	ig_compiled_free(&c);
+}
+
+static void test_digest_changes(void **state)
+{
+	static const char *const policies[] = {
+		"",
+		"default drop\n",
+		"fragments drop\n",
+		"v4 echo-request drop\n",
+		"v4 echo-request pass\n",
+		"v4 echo-request/0 drop\n",
+		"v6 echo-request drop\n",
+		"v6 135 drop force\n",
+		"allow 10.0.0.0/8\n",
+		"block 10.0.0.0/8\n",
+		"block 10.0.0.0/9\n",
+	};
+	enum { N = sizeof(policies) / sizeof(policies[0]) };
+	uint64_t digests[N];
+	struct ig_compiled c;
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < N; i++) {
+		compile_text(policies[i], &c);
+		digests[i] = c.digest;
+		ig_compiled_free(&c);
+	}
+	for (i = 0; i < N; i++)
+		for (j = i + 1; j < N; j++)
+			assert_false(digests[i] == digests[j]);
+}
+
+/* A policy built by hand is checked like a parsed one. */
+static void test_refuses_invalid(void **state)
+{
+	struct ig_rule_spec rule = { .family = IG_FAM_V6,
+				     .type = 2,
+				     .code = IG_CODE_ANY,
+				     .action = IG_ACT_DROP };
+	struct ig_compiled c;
+	struct ig_policy p;
+
+	(void)state;
+	ig_policy_init(&p);
+	p.rules = &rule;
+	p.n_rules = 1;
+	assert_int_equal(ig_policy_compile(&p, &c), -EINVAL);
+	assert_null(c.slot);
+	assert_null(c.text);
+	rule.flags = IG_SPEC_FORCE;
+	assert_int_equal(ig_policy_compile(&p, &c), 0);
+	assert_entry(&c, IG_FAM_V6, 2, 0, IG_ACT_DROP, IG_RULE_EXPLICIT);
+	ig_compiled_free(&c);
+	/* Freeing twice is harmless. */
+	ig_compiled_free(&c);
+	assert_null(c.slot);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_specificity),
+		cmocka_unit_test(test_specificity_any_order),
+		cmocka_unit_test(test_essential_under_default),
+		cmocka_unit_test(test_rules_on_essentials),
+		cmocka_unit_test(test_meta),
+		cmocka_unit_test(test_prefix_keys),
+		cmocka_unit_test(test_text_and_digest),
+		cmocka_unit_test(test_fnv1a64),
+		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_digest_changes),
+		cmocka_unit_test(test_refuses_invalid),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
