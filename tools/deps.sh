@@ -5,7 +5,8 @@
 set -eu
 
 PKGS="make gcc clang llvm libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev
-libjson-c-dev libcmocka-dev iproute2 iputils-ping socat nftables clang-format"
+libjson-c-dev libcmocka-dev iproute2 iputils-ping socat nftables clang-format
+python3 util-linux"
 
 missing=""
 for p in $PKGS; do
