@@ -1,0 +1,881 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The subcommands (commands.h). Each checks everything it can before it
+ * changes anything, prints the one line that explains a failure, and
+ * leaves the previous state in place when it fails.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+#include <xdp/libxdp.h>
+
+#include "../include/icmpgate.h"
+#include "cli.h"
+#include "commands.h"
+#include "compile.h"
+#include "loader.h"
+#include "log.h"
+#include "pindir.h"
+#include "policy.h"
+#include "stats.h"
+#include "store.h"
+
+/* Policy files are read whole; comments make them larger than the text. */
+#define POLICY_INPUT_MAX (16u << 20)
+
+/* "cmd: what: reason" for err; returns err. */
+__attribute__((format(printf, 3, 4))) static int fail(const char *cmd, int err,
+						      const char *fmt, ...)
+{
+	char what[512], why[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (err == -EPERM || err == -EACCES)
+		snprintf(why, sizeof(why), "permission denied (run as root)");
+	else
+		libxdp_strerror(err, why, sizeof(why));
+	pr_err("%s: %s: %s", cmd, what, why);
+	return err;
+}
+
+/* What every command that touches BPF or bpffs needs first. */
+static int env_check(const char *cmd)
+{
+	int err = ig_priv_check(cmd);
+
+	return err ? err : ig_bpffs_check(cmd);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* Local time, ISO 8601: 2024-05-01T12:00:00+0200. */
+static void format_time(uint64_t ns, char *buf, size_t size)
+{
+	time_t t = ns / 1000000000ull;
+	struct tm tm;
+
+	if (!ns || !localtime_r(&t, &tm) ||
+	    !strftime(buf, size, "%Y-%m-%dT%H:%M:%S%z", &tm))
+		snprintf(buf, size, "-");
+}
+
+/* The whole of path ("-": stdin), NUL-terminated; *text is malloc'ed. */
+static int read_text(const char *cmd, const char *path, char **text,
+		     size_t *len)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "re") : stdin;
+	size_t cap = 0, n;
+	char *buf = NULL, *p;
+	int err = 0;
+
+	if (!f)
+		return fail(cmd, -errno, "cannot read '%s'", path);
+	*len = 0;
+	do {
+		if (*len + 1 >= cap) {
+			cap = cap ? cap * 2 : 4096;
+			if (cap > POLICY_INPUT_MAX + 1) {
+				err = fail(cmd, -EFBIG, "'%s'", path);
+				goto out;
+			}
+			p = realloc(buf, cap);
+			if (!p) {
+				err = -ENOMEM;
+				goto out;
+			}
+			buf = p;
+		}
+		n = fread(buf + *len, 1, cap - *len - 1, f);
+		*len += n;
+	} while (n);
+	if (ferror(f)) {
+		err = fail(cmd, -EIO, "cannot read '%s'", path);
+		goto out;
+	}
+	buf[*len] = '\0';
+	*text = buf;
+	buf = NULL;
+out:
+	free(buf);
+	if (f != stdin)
+		fclose(f);
+	return err;
+}
+
+static void print_diag(const struct ig_diag *diag)
+{
+	char msg[sizeof(*diag) + 64];
+
+	ig_diag_format(diag, msg, sizeof(msg));
+	pr_err("%s", msg);
+}
+
+/* Validate and compile a parsed policy; source names it in errors. */
+static int compile_policy(const char *cmd, const struct ig_policy *p,
+			  const char *source, struct ig_compiled *c)
+{
+	struct ig_diag diag = {};
+	int err;
+
+	snprintf(diag.source, sizeof(diag.source), "%s", source);
+	err = ig_policy_validate(p, &diag);
+	if (err == -EINVAL) {
+		print_diag(&diag);
+		return err;
+	}
+	if (err)
+		return fail(cmd, err, "cannot check %s", source);
+	err = ig_policy_compile(p, c);
+	if (err)
+		return fail(cmd, err, "cannot compile %s", source);
+	return 0;
+}
+
+static int compile_text(const char *cmd, const char *text, size_t len,
+			const char *source, struct ig_compiled *c)
+{
+	struct ig_diag diag = {};
+	struct ig_policy p;
+	int err;
+
+	ig_policy_init(&p);
+	err = ig_policy_parse(&p, text, len, source, &diag);
+	if (err == -EINVAL)
+		print_diag(&diag);
+	else if (err)
+		fail(cmd, err, "cannot parse %s", source);
+	else
+		err = compile_policy(cmd, &p, source, c);
+	ig_policy_free(&p);
+	return err;
+}
+
+/* A policy file ("-": stdin), parsed and compiled, or the diagnostic. */
+static int compile_file(const char *cmd, const char *path,
+			struct ig_compiled *c)
+{
+	const char *source = strcmp(path, "-") ? path : "<stdin>";
+	char *text = NULL;
+	size_t len = 0;
+	int err;
+
+	err = read_text(cmd, path, &text, &len);
+	if (err)
+		return err;
+	err = compile_text(cmd, text, len, source, c);
+	free(text);
+	return err;
+}
+
+/* An attachment as the pins show it. */
+struct iface {
+	const char *name;
+	char dir[PATH_MAX];
+	int lock_fd; /* -1: not locked */
+	struct ig_maps maps;
+	struct ig_state state;
+};
+
+static void iface_init(struct iface *i, const char *name)
+{
+	memset(i, 0, sizeof(*i));
+	i->name = name;
+	i->lock_fd = -1;
+	ig_maps_init(&i->maps);
+}
+
+static void iface_close(struct iface *i)
+{
+	ig_maps_close(&i->maps);
+	if (i->lock_fd >= 0)
+		close(i->lock_fd);
+	i->lock_fd = -1;
+}
+
+static int not_attached(const char *cmd, const struct iface *i)
+{
+	pr_err("%s: %s is not attached (no %s)", cmd, i->name, i->dir);
+	return -ENOENT;
+}
+
+enum open_flag {
+	OPEN_LOCK = 1 << 0, /* hold the pin directory's lock */
+	/* A directory without its pins: return -ENOENT quietly, still open. */
+	OPEN_LEFTOVER = 1 << 1,
+};
+
+/*
+ * Open the pins of an attached interface; with OPEN_LOCK, hold its pin
+ * directory's lock until iface_close().
+ */
+static int open_pins(const char *cmd, const char *name, unsigned flags,
+		     struct iface *i)
+{
+	struct stat st;
+	int err;
+
+	iface_init(i, name);
+	err = ig_pindir_path(name, i->dir, sizeof(i->dir));
+	if (err)
+		return fail(cmd, err, "%s", name);
+	if (stat(i->dir, &st))
+		return errno == ENOENT ? not_attached(cmd, i) :
+					 fail(cmd, -errno, "%s", i->dir);
+	if (flags & OPEN_LOCK) {
+		err = ig_pindir_lock(i->dir, false, &i->lock_fd);
+		if (err) {
+			fail(cmd, err, "cannot lock %s", i->dir);
+			goto err_out;
+		}
+	}
+	err = ig_maps_from_pins(&i->maps, i->dir);
+	/* A detach may have won the lock before us: then all is gone. */
+	if (err == -ENOENT && stat(i->dir, &st)) {
+		not_attached(cmd, i);
+		goto err_out;
+	}
+	/* An attach that died half-way leaves a directory without pins. */
+	if (err == -ENOENT && (flags & OPEN_LEFTOVER))
+		return err;
+	if (err == -ENOENT) {
+		pr_err("%s: %s is not attached (%s has no pins; detach %s removes it)",
+		       cmd, name, i->dir, name);
+		goto err_out;
+	}
+	if (err) {
+		fail(cmd, err, "cannot open the maps pinned in %s", i->dir);
+		goto err_out;
+	}
+	err = ig_state_read(&i->maps, &i->state);
+	if (err) {
+		fail(cmd, err, "cannot read the state of %s", name);
+		goto err_out;
+	}
+	return 0;
+
+err_out:
+	iface_close(i);
+	return err;
+}
+
+/* env_check(), then open_pins(). */
+static int iface_open(const char *cmd, const char *name, unsigned flags,
+		      struct iface *i)
+{
+	int err = env_check(cmd);
+
+	if (err) {
+		iface_init(i, name);
+		return err;
+	}
+	return open_pins(cmd, name, flags, i);
+}
+
+/*
+ * Make a compiled policy live and record it in the state. If the apply
+ * fails, the old policy stays in force.
+ */
+static int apply_compiled(const char *cmd, struct iface *i,
+			  const struct ig_compiled *c)
+{
+	int err;
+
+	err = ig_store_apply(&i->maps, c);
+	if (err)
+		return fail(
+			cmd, err,
+			"cannot apply the policy to %s (the previous policy stays in force)",
+			i->name);
+	i->state.digest = c->digest;
+	i->state.policy_at = now_ns();
+	i->state.generation++;
+	err = ig_state_write(&i->maps, &i->state);
+	if (err)
+		return fail(cmd, err, "cannot record the state of %s", i->name);
+	return 0;
+}
+
+/* apply_compiled(), and say so. */
+static int apply_reported(const char *cmd, struct iface *i,
+			  const struct ig_compiled *c)
+{
+	int err = apply_compiled(cmd, i, c);
+
+	if (!err)
+		pr_info("%s: policy %016" PRIx64 " applied (generation %" PRIu64
+			")",
+			i->name, c->digest, (uint64_t)i->state.generation);
+	return err;
+}
+
+static int already_attached(const char *cmd, const struct iface *i)
+{
+	struct stat st;
+
+	if (stat(i->dir, &st))
+		return errno == ENOENT ? 0 : fail(cmd, -errno, "%s", i->dir);
+	pr_err("%s: %s is already attached; detach first or use policy apply",
+	       cmd, i->name);
+	return -EEXIST;
+}
+
+static int attach_error(const char *cmd, const struct ig_attach_opts *o,
+			int err)
+{
+	if (err == -EEXIST || err == -EBUSY) {
+		pr_err("%s: %s already has another XDP program; remove it first (ip link set dev %s xdp off)",
+		       cmd, o->iface, o->iface);
+		return err;
+	}
+	if (err == -EOPNOTSUPP && o->mode == IG_MODE_NATIVE) {
+		pr_err("%s: %s does not support native XDP; use --mode skb",
+		       cmd, o->iface);
+		return err;
+	}
+	return fail(cmd, err,
+		    "cannot load the XDP program on %s (-v shows why)",
+		    o->iface);
+}
+
+/* Record where and how the program runs, then make the policy live. */
+static int attach_finish(const char *cmd, struct iface *i,
+			 const struct ig_loaded *l, const struct ig_compiled *c)
+{
+	struct ig_attach_info info;
+	int err;
+
+	err = ig_loader_info(l, &info);
+	if (err)
+		return fail(cmd, err, "cannot find the program on %s", i->name);
+	i->state.ifindex = l->ifindex;
+	i->state.prog_id = info.prog_id;
+	i->state.mode = l->mode;
+	i->state.multiprog = info.multiprog;
+	i->state.attached_at = now_ns();
+	snprintf(i->state.ifname, sizeof(i->state.ifname), "%s", i->name);
+	return apply_compiled(cmd, i, c);
+}
+
+int ig_cmd_attach(const void *opts)
+{
+	const struct ig_attach_opts *o = opts;
+	const char *cmd = "attach";
+	struct ig_compiled c = {};
+	bool made_dir = false;
+	struct ig_loaded l = {};
+	int ifindex, root_fd = -1, err;
+	struct iface i;
+
+	iface_init(&i, o->iface);
+	err = env_check(cmd);
+	if (err)
+		return err;
+	ifindex = if_nametoindex(o->iface);
+	if (!ifindex) {
+		pr_err("%s: interface '%s' does not exist", cmd, o->iface);
+		return -ENODEV;
+	}
+	err = ig_pindir_path(o->iface, i.dir, sizeof(i.dir));
+	if (err)
+		return fail(cmd, err, "%s", o->iface);
+	err = already_attached(cmd, &i);
+	if (err)
+		return err;
+	err = o->policy ? compile_file(cmd, o->policy, &c) :
+			  compile_text(cmd, ig_default_policy,
+				       strlen(ig_default_policy),
+				       "built-in default policy", &c);
+	if (err)
+		goto out;
+
+	/* Attaches to any interface are serialised by the root's lock. */
+	err = ig_pindir_lock(IG_PIN_ROOT, true, &root_fd);
+	if (err) {
+		fail(cmd, err, "cannot lock %s", IG_PIN_ROOT);
+		goto out;
+	}
+	err = already_attached(cmd, &i);
+	if (err)
+		goto out;
+	err = ig_loader_attach(&l, ifindex, o->mode);
+	if (err) {
+		attach_error(cmd, o, err);
+		goto out;
+	}
+	/*
+	 * The program runs from here on. Until the policy is applied below,
+	 * both slots are all zero: IG_ACT_PASS everywhere, no prefixes, so
+	 * every packet passes (and is counted), as if there were no filter.
+	 */
+	err = ig_maps_from_object(&i.maps, ig_loader_object(&l));
+	if (err) {
+		fail(cmd, err, "cannot open the maps of the program");
+		goto out;
+	}
+	if (mkdir(i.dir, 0755)) {
+		err = fail(cmd, -errno, "cannot create %s", i.dir);
+		goto out;
+	}
+	made_dir = true;
+	/* Commands waiting for this directory see it complete or gone. */
+	err = ig_pindir_lock(i.dir, false, &i.lock_fd);
+	if (err) {
+		fail(cmd, err, "cannot lock %s", i.dir);
+		goto out;
+	}
+	err = ig_maps_pin(&i.maps, i.dir);
+	if (err) {
+		fail(cmd, err, "cannot pin the maps in %s", i.dir);
+		goto out;
+	}
+	err = attach_finish(cmd, &i, &l, &c);
+	if (err)
+		goto out;
+	pr_info("%s: attached in %s mode, %s, prog id %u, policy %016" PRIx64,
+		o->iface, ig_mode_name(o->mode),
+		i.state.multiprog ? "behind the libxdp dispatcher" :
+				    "legacy (single program)",
+		i.state.prog_id, c.digest);
+
+out:
+	/* A failed attach leaves no program and no pins behind. */
+	if (err && made_dir) {
+		ig_maps_unpin(i.dir);
+		rmdir(i.dir);
+	}
+	if (err)
+		ig_loader_rollback(&l);
+	else
+		ig_loader_close(&l);
+	iface_close(&i);
+	if (root_fd >= 0)
+		close(root_fd);
+	ig_compiled_free(&c);
+	return err;
+}
+
+int ig_cmd_detach(const void *opts)
+{
+	const struct ig_detach_opts *o = opts;
+	const char *cmd = "detach";
+	struct iface i;
+	int err;
+
+	err = iface_open(cmd, o->iface, OPEN_LOCK | OPEN_LEFTOVER, &i);
+	if (err == -ENOENT && i.lock_fd >= 0) {
+		pr_warn("%s: %s has no pins (an attach died half-way?); removing it",
+			cmd, i.dir);
+		goto remove;
+	}
+	if (err)
+		return err;
+	err = ig_loader_detach(i.state.ifindex, i.state.prog_id, i.state.mode);
+	if (err == -ENOENT || err == -ENODEV || err == -EINVAL) {
+		pr_warn("%s: program %u is no longer attached to %s (ifindex %u); removing its pins",
+			cmd, i.state.prog_id, o->iface, i.state.ifindex);
+	} else if (err) {
+		/* Keep the pins: the program still runs and needs them. */
+		fail(cmd, err, "cannot detach program %u from %s",
+		     i.state.prog_id, o->iface);
+		goto out;
+	}
+remove:
+	err = ig_maps_unpin(i.dir);
+	if (err) {
+		fail(cmd, err, "cannot remove the pins in %s", i.dir);
+		goto out;
+	}
+	if (rmdir(i.dir)) {
+		err = fail(cmd, -errno, "cannot remove %s", i.dir);
+		goto out;
+	}
+	pr_info("%s: detached", o->iface);
+out:
+	iface_close(&i);
+	return err;
+}
+
+/* Is the program recorded in st still attached, and how? */
+struct live {
+	bool attached;
+	const char *why_not;
+	struct ig_attach_info info;
+};
+
+static void probe_live(const char *name, const struct ig_state *st,
+		       struct live *lv)
+{
+	unsigned int ifindex = if_nametoindex(name);
+
+	memset(lv, 0, sizeof(*lv));
+	lv->info.prog_id = st->prog_id;
+	lv->info.mode = st->mode;
+	lv->info.multiprog = st->multiprog;
+	if (!ifindex)
+		lv->why_not = "interface gone";
+	else if (ifindex != st->ifindex)
+		lv->why_not = "interface was re-created";
+	else if (ig_loader_find(st->ifindex, st->prog_id, &lv->info))
+		lv->why_not = "program no longer attached";
+	else
+		lv->attached = true;
+}
+
+static const char *dispatcher_name(bool multiprog)
+{
+	return multiprog ? "libxdp dispatcher" : "legacy (single program)";
+}
+
+static void status_print(const struct iface *i, const struct live *lv)
+{
+	const struct ig_state *st = &i->state;
+	char since[64], policy_since[64];
+
+	format_time(st->attached_at, since, sizeof(since));
+	format_time(st->policy_at, policy_since, sizeof(policy_since));
+	printf("%s:\n", i->name);
+	printf("  %-15s %u\n", "ifindex", st->ifindex);
+	printf("  %-15s %s%s%s%s\n", "attached", lv->attached ? "yes" : "no",
+	       lv->why_not ? " (" : "", lv->why_not ? lv->why_not : "",
+	       lv->why_not ? ")" : "");
+	printf("  %-15s %s\n", "mode", ig_mode_name(lv->info.mode));
+	printf("  %-15s %s\n", "dispatcher",
+	       dispatcher_name(lv->info.multiprog));
+	printf("  %-15s %u\n", "prog id", st->prog_id);
+	printf("  %-15s %016" PRIx64 "\n", "policy digest",
+	       (uint64_t)st->digest);
+	printf("  %-15s %s\n", "attached since", since);
+	printf("  %-15s %s\n", "policy since", policy_since);
+	printf("  %-15s %" PRIu64 "\n", "generation", (uint64_t)st->generation);
+}
+
+static struct json_object *status_json(const struct iface *i,
+				       const struct live *lv)
+{
+	const struct ig_state *st = &i->state;
+	struct json_object *obj = json_object_new_object();
+	char buf[64];
+	int err;
+
+	if (!obj)
+		return NULL;
+	err = ig_json_add(obj, "interface", json_object_new_string(i->name));
+	err = err   ?:
+		      ig_json_add(obj, "ifindex",
+				  json_object_new_uint64(st->ifindex));
+	err = err   ?:
+		      ig_json_add(obj, "attached",
+				  json_object_new_boolean(lv->attached));
+	if (!err && lv->why_not)
+		err = ig_json_add(obj, "detail",
+				  json_object_new_string(lv->why_not));
+	err = err   ?:
+		      ig_json_add(obj, "mode",
+				  json_object_new_string(
+					  ig_mode_name(lv->info.mode)));
+	err = err   ?:
+		      ig_json_add(obj, "dispatcher",
+				  json_object_new_string(lv->info.multiprog ?
+								 "libxdp" :
+								 "legacy"));
+	err = err   ?:
+		      ig_json_add(obj, "prog_id",
+				  json_object_new_uint64(st->prog_id));
+	snprintf(buf, sizeof(buf), "%016" PRIx64, (uint64_t)st->digest);
+	err = err   ?:
+		      ig_json_add(obj, "policy_digest",
+				  json_object_new_string(buf));
+	format_time(st->attached_at, buf, sizeof(buf));
+	err = err   ?:
+		      ig_json_add(obj, "attached_at",
+				  json_object_new_string(buf));
+	format_time(st->policy_at, buf, sizeof(buf));
+	err = err ?: ig_json_add(obj, "policy_at", json_object_new_string(buf));
+	err = err   ?:
+		      ig_json_add(obj, "generation",
+				  json_object_new_uint64(st->generation));
+	if (err) {
+		json_object_put(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+struct status_ctx {
+	const struct ig_status_opts *o;
+	struct json_object *list; /* --json: the interfaces */
+	int n; /* interfaces shown */
+	int err; /* the first failure; the others are still shown */
+};
+
+static int status_one(const char *name, void *data)
+{
+	struct status_ctx *ctx = data;
+	struct json_object *obj;
+	struct live lv;
+	struct iface i;
+	int err;
+
+	err = open_pins("status", name, 0, &i);
+	if (err) {
+		ctx->err = ctx->err ?: err;
+		return ctx->o->iface ? err : 0;
+	}
+	probe_live(name, &i.state, &lv);
+	if (ctx->o->json) {
+		obj = status_json(&i, &lv);
+		if (!obj || json_object_array_add(ctx->list, obj)) {
+			json_object_put(obj);
+			err = -ENOMEM;
+		}
+	} else {
+		if (ctx->n)
+			putchar('\n');
+		status_print(&i, &lv);
+	}
+	ctx->n++;
+	iface_close(&i);
+	return err;
+}
+
+int ig_cmd_status(const void *opts)
+{
+	struct status_ctx ctx = { .o = opts };
+	struct json_object *root = NULL;
+	int err;
+
+	err = env_check("status");
+	if (err)
+		return err;
+	if (ctx.o->json) {
+		root = json_object_new_object();
+		ctx.list = json_object_new_array();
+		if (!root || ig_json_add(root, "interfaces", ctx.list)) {
+			err = -ENOMEM;
+			goto out;
+		}
+	}
+	if (ctx.o->iface)
+		err = status_one(ctx.o->iface, &ctx);
+	else
+		err = ig_pindir_each(status_one, &ctx);
+	if (err)
+		goto out;
+	if (root)
+		ig_json_print(root, true);
+	else if (!ctx.n && !ctx.err)
+		pr_info("no interfaces attached");
+	err = ctx.err;
+out:
+	json_object_put(root);
+	return err;
+}
+
+int ig_cmd_policy_apply(const void *opts)
+{
+	const struct ig_policy_apply_opts *o = opts;
+	const char *cmd = "policy apply";
+	struct ig_compiled c = {};
+	struct iface i;
+	int err;
+
+	/* Check the policy before taking the lock: a bad one changes nothing. */
+	err = compile_file(cmd, o->file, &c);
+	if (err)
+		goto out;
+	err = iface_open(cmd, o->iface, OPEN_LOCK, &i);
+	if (err)
+		goto out;
+	err = apply_reported(cmd, &i, &c);
+	iface_close(&i);
+out:
+	ig_compiled_free(&c);
+	return err;
+}
+
+int ig_cmd_policy_show(const void *opts)
+{
+	const struct ig_policy_show_opts *o = opts;
+	const char *cmd = "policy show";
+	char *text = NULL;
+	struct iface i;
+	int err;
+
+	err = iface_open(cmd, o->iface, 0, &i);
+	if (err)
+		return err;
+	err = ig_store_read_text(&i.maps, &text);
+	if (err)
+		fail(cmd, err, "cannot read the policy of %s", o->iface);
+	else
+		fputs(text, stdout);
+	free(text);
+	iface_close(&i);
+	return err;
+}
+
+int ig_cmd_policy_check(const void *opts)
+{
+	const struct ig_policy_check_opts *o = opts;
+	struct ig_compiled c = {};
+	int err;
+
+	err = compile_file("policy check", o->file, &c);
+	if (!err)
+		pr_info("%s: ok (digest %016" PRIx64 ")",
+			strcmp(o->file, "-") ? o->file : "<stdin>", c.digest);
+	ig_compiled_free(&c);
+	return err;
+}
+
+int ig_cmd_policy_default(const void *opts)
+{
+	(void)opts;
+	fputs(ig_default_policy, stdout);
+	return 0;
+}
+
+/* The words of a statement, joined by single spaces; malloc'ed. */
+static char *join_words(const struct ig_words *w)
+{
+	size_t len = 1, off = 0;
+	char *s;
+	int k;
+
+	for (k = 0; k < w->n; k++)
+		len += strlen(w->v[k]) + 1;
+	s = malloc(len);
+	if (!s)
+		return NULL;
+	s[0] = '\0';
+	for (k = 0; k < w->n; k++)
+		off += sprintf(s + off, "%s%s", k ? " " : "", w->v[k]);
+	return s;
+}
+
+/*
+ * set and unset: edit the live policy of the interface with one statement
+ * and make the result live, under the lock so that no edit is lost.
+ */
+static int edit_live(const char *cmd, const char *ifname,
+		     const struct ig_words *words, bool unset)
+{
+	char *stmt = NULL, *text = NULL, source[64];
+	struct ig_compiled c = {};
+	struct ig_diag diag = {};
+	struct ig_policy p;
+	struct iface i;
+	int err;
+
+	ig_policy_init(&p);
+	err = iface_open(cmd, ifname, OPEN_LOCK, &i);
+	if (err)
+		return err;
+	stmt = join_words(words);
+	if (!stmt) {
+		err = -ENOMEM;
+		goto out;
+	}
+	err = ig_store_read_text(&i.maps, &text);
+	if (err) {
+		fail(cmd, err, "cannot read the policy of %s", ifname);
+		goto out;
+	}
+	snprintf(source, sizeof(source), "live policy of %s", ifname);
+	err = ig_policy_parse(&p, text, strlen(text), source, &diag);
+	if (err) {
+		if (err == -EINVAL)
+			print_diag(&diag);
+		else
+			fail(cmd, err, "cannot parse the %s", source);
+		goto out;
+	}
+	snprintf(diag.source, sizeof(diag.source), "%s", cmd);
+	err = unset ? ig_policy_unset(&p, stmt, &diag) :
+		      ig_policy_set(&p, stmt, &diag);
+	if (err == -EINVAL || err == -ENOENT) {
+		print_diag(&diag);
+		goto out;
+	}
+	if (err) {
+		fail(cmd, err, "'%s'", stmt);
+		goto out;
+	}
+	err = compile_policy(cmd, &p, cmd, &c);
+	if (err)
+		goto out;
+	err = apply_reported(cmd, &i, &c);
+out:
+	ig_compiled_free(&c);
+	ig_policy_free(&p);
+	free(text);
+	free(stmt);
+	iface_close(&i);
+	return err;
+}
+
+int ig_cmd_set(const void *opts)
+{
+	const struct ig_set_opts *o = opts;
+
+	return edit_live("set", o->iface, &o->statement, false);
+}
+
+int ig_cmd_unset(const void *opts)
+{
+	const struct ig_unset_opts *o = opts;
+
+	return edit_live("unset", o->iface, &o->what, true);
+}
+
+int ig_cmd_stats(const void *opts)
+{
+	const struct ig_stats_opts *o = opts;
+	const char *cmd = "stats";
+	struct iface i;
+	int err;
+
+	err = iface_open(cmd, o->iface, o->reset ? OPEN_LOCK : 0, &i);
+	if (err)
+		return err;
+	if (o->watch) {
+		err = ig_stats_watch(&i.maps, o->iface, o->watch, o->json);
+		if (err)
+			fail(cmd, err, "cannot read the counters of %s",
+			     o->iface);
+		goto out;
+	}
+	err = ig_stats_show(&i.maps, o->iface, o->json);
+	if (err) {
+		fail(cmd, err, "cannot read the counters of %s", o->iface);
+		goto out;
+	}
+	if (o->reset) {
+		err = ig_counters_reset(&i.maps);
+		if (err)
+			fail(cmd, err, "cannot reset the counters of %s",
+			     o->iface);
+	}
+out:
+	iface_close(&i);
+	return err;
+}

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Load and attach the XDP program with the skeleton and libxdp, after
+ * xdp-tools' xdp-forward: open the skeleton, hand skel->obj to
+ * xdp_program__create() and let libxdp load it, either as a component of
+ * its multi-program dispatcher or, when the kernel refuses the dispatcher,
+ * alone ("legacy"). Finding and detaching go through libxdp's view of the
+ * interface, so both ways look the same to the callers.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <bpf/libbpf.h>
+#include <xdp/libxdp.h>
+
+#include "../include/icmpgate.h"
+#include "icmpgate.skel.h"
+#include "loader.h"
+#include "log.h"
+
+static enum xdp_attach_mode xdp_mode(unsigned mode)
+{
+	return mode == IG_MODE_SKB ? XDP_MODE_SKB : XDP_MODE_NATIVE;
+}
+
+const char *ig_mode_name(unsigned mode)
+{
+	switch (mode) {
+	case IG_MODE_NATIVE:
+		return "native";
+	case IG_MODE_SKB:
+		return "skb";
+	default:
+		return "unknown";
+	}
+}
+
+int ig_loader_attach(struct ig_loaded *l, int ifindex, unsigned mode)
+{
+	DECLARE_LIBXDP_OPTS(xdp_program_opts, opts, .prog_name = IG_PROG_NAME);
+	int err;
+
+	memset(l, 0, sizeof(*l));
+	l->ifindex = ifindex;
+	l->mode = mode;
+	l->skel = icmpgate_bpf__open();
+	if (!l->skel) {
+		err = errno ? -errno : -ENOMEM;
+		goto err_out;
+	}
+	opts.obj = l->skel->obj;
+	l->prog = xdp_program__create(&opts);
+	err = (int)libxdp_get_error(l->prog);
+	if (err) {
+		l->prog = NULL;
+		goto err_out;
+	}
+	/* libxdp loads the object: as a dispatcher component or alone. */
+	err = xdp_program__attach(l->prog, ifindex, xdp_mode(mode), 0);
+	if (err)
+		goto err_out;
+	l->attached = true;
+	pr_debug("program %u attached to ifindex %d in %s mode",
+		 xdp_program__id(l->prog), ifindex, ig_mode_name(mode));
+	return 0;
+
+err_out:
+	ig_loader_close(l);
+	return err;
+}
+
+struct bpf_object *ig_loader_object(const struct ig_loaded *l)
+{
+	return l->skel->obj;
+}
+
+void ig_loader_close(struct ig_loaded *l)
+{
+	/* The xdp_program borrows skel->obj: close it first. */
+	xdp_program__close(l->prog);
+	icmpgate_bpf__destroy(l->skel);
+	l->prog = NULL;
+	l->skel = NULL;
+	l->attached = false;
+}
+
+int ig_loader_rollback(struct ig_loaded *l)
+{
+	int err = 0;
+
+	if (l->attached)
+		err = xdp_program__detach(l->prog, l->ifindex,
+					  xdp_mode(l->mode), 0);
+	ig_loader_close(l);
+	return err;
+}
+
+/* libxdp's view of what is attached to ifindex; -ENOENT if nothing. */
+static int open_multiprog(int ifindex, struct xdp_multiprog **mp)
+{
+	int err;
+
+	*mp = xdp_multiprog__get_from_ifindex(ifindex);
+	err = (int)libxdp_get_error(*mp);
+	if (err || !*mp) {
+		*mp = NULL;
+		return err ? err : -ENOENT;
+	}
+	return 0;
+}
+
+/* Our program in mp: the only one (legacy) or one of the dispatcher's. */
+static struct xdp_program *find_prog(const struct xdp_multiprog *mp,
+				     uint32_t prog_id)
+{
+	struct xdp_program *p;
+
+	if (xdp_multiprog__is_legacy(mp)) {
+		p = xdp_multiprog__main_prog(mp);
+		return p && xdp_program__id(p) == prog_id ? p : NULL;
+	}
+	for (p = xdp_multiprog__next_prog(NULL, mp); p;
+	     p = xdp_multiprog__next_prog(p, mp))
+		if (xdp_program__id(p) == prog_id)
+			return p;
+	return NULL;
+}
+
+int ig_loader_find(int ifindex, uint32_t prog_id, struct ig_attach_info *info)
+{
+	struct xdp_multiprog *mp;
+	int err;
+
+	err = open_multiprog(ifindex, &mp);
+	if (err)
+		return err;
+	if (!find_prog(mp, prog_id)) {
+		err = -ENOENT;
+		goto out;
+	}
+	info->prog_id = prog_id;
+	info->multiprog = !xdp_multiprog__is_legacy(mp);
+	info->mode = xdp_multiprog__attach_mode(mp) == XDP_MODE_SKB ?
+			     IG_MODE_SKB :
+			     IG_MODE_NATIVE;
+out:
+	xdp_multiprog__close(mp);
+	return err;
+}
+
+int ig_loader_info(const struct ig_loaded *l, struct ig_attach_info *info)
+{
+	return ig_loader_find(l->ifindex, xdp_program__id(l->prog), info);
+}
+
+int ig_loader_detach(int ifindex, uint32_t prog_id, unsigned mode)
+{
+	struct xdp_multiprog *mp;
+	struct xdp_program *p;
+	int err;
+
+	err = open_multiprog(ifindex, &mp);
+	if (err)
+		return err;
+	p = find_prog(mp, prog_id);
+	if (!p) {
+		err = -ENOENT;
+		goto out;
+	}
+	/*
+	 * Behind a dispatcher this removes only our program and keeps the
+	 * others; alone, libxdp detaches it only if it is still the one
+	 * attached.
+	 */
+	err = xdp_program__detach(p, ifindex, xdp_mode(mode), 0);
+out:
+	xdp_multiprog__close(mp);
+	return err;
+}

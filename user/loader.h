@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Load and attach the XDP program (skeleton + libxdp), find it again on an
+ * interface, and detach it. libxdp puts the program behind its multi-program
+ * dispatcher when the kernel allows it, and otherwise attaches it alone
+ * ("legacy" mode); every function here works both ways and says which.
+ */
+#ifndef IG_LOADER_H
+#define IG_LOADER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct bpf_object;
+struct icmpgate_bpf;
+struct xdp_program;
+
+/* A program this process loaded and attached. */
+struct ig_loaded {
+	struct icmpgate_bpf *skel;
+	struct xdp_program *prog;
+	int ifindex;
+	unsigned mode; /* enum ig_attach_mode */
+	bool attached;
+};
+
+/* Where our program is, as the kernel reports it. */
+struct ig_attach_info {
+	uint32_t prog_id;
+	bool multiprog; /* behind libxdp's dispatcher */
+	unsigned mode; /* enum ig_attach_mode */
+};
+
+/*
+ * Open the skeleton and let libxdp load and attach it to ifindex in mode
+ * (enum ig_attach_mode). On error nothing is attached and *l is closed.
+ */
+int ig_loader_attach(struct ig_loaded *l, int ifindex, unsigned mode);
+/* The loaded object, for ig_maps_from_object(). */
+struct bpf_object *ig_loader_object(const struct ig_loaded *l);
+/* Where the program of *l is attached now. */
+int ig_loader_info(const struct ig_loaded *l, struct ig_attach_info *info);
+/* Undo ig_loader_attach(): detach (if attached) and close. */
+int ig_loader_rollback(struct ig_loaded *l);
+/* Close the handles; the program stays attached. */
+void ig_loader_close(struct ig_loaded *l);
+
+/* Is program prog_id attached to ifindex? 0 and *info, or -ENOENT. */
+int ig_loader_find(int ifindex, uint32_t prog_id, struct ig_attach_info *info);
+/* Detach program prog_id from ifindex, in the mode it was attached with. */
+int ig_loader_detach(int ifindex, uint32_t prog_id, unsigned mode);
+
+const char *ig_mode_name(unsigned mode);
+
+#endif /* IG_LOADER_H */

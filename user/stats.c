@@ -1,0 +1,422 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * `icmpgate stats` (stats.h): aggregate the per-(family, type, reason)
+ * counters, print them as a table or JSON, and watch their rates.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "names.h"
+#include "stats.h"
+#include "store.h"
+
+void ig_stats_aggregate(const struct ig_counter *counters, struct ig_stats *s)
+{
+	const struct ig_counter *c;
+	struct ig_type_stats t;
+	__u32 fam, type, r;
+	enum ig_total total;
+	bool typed;
+
+	memset(s, 0, sizeof(*s));
+	for (fam = 0; fam < IG_FAM_COUNT; fam++) {
+		for (type = 0; type < IG_TYPES; type++) {
+			memset(&t, 0, sizeof(t));
+			t.family = fam;
+			t.type = type;
+			typed = false;
+			for (r = 0; r < IG_REASON_COUNT; r++) {
+				c = &counters[ig_counter_index(fam, type, r)];
+				total = ig_reasons[r].total;
+				s->packets += c->packets;
+				s->bytes += c->bytes;
+				s->totals[total] += c->packets;
+				s->reasons[r].packets += c->packets;
+				s->reasons[r].bytes += c->bytes;
+				/* Only v4 and v6 have ICMP types. */
+				if (!ig_reasons[r].typed ||
+				    fam >= IG_POLICY_FAMILIES || !c->packets)
+					continue;
+				t.totals[total] += c->packets;
+				t.bytes += c->bytes;
+				typed = true;
+			}
+			/* typed only for v4 and v6: at most the array's size */
+			if (typed)
+				s->types[s->n_types++] = t;
+		}
+	}
+}
+
+static uint64_t delta_of(uint64_t after, uint64_t before)
+{
+	return after >= before ? after - before : after;
+}
+
+void ig_counters_delta(const struct ig_counter *after,
+		       const struct ig_counter *before,
+		       struct ig_counter *delta)
+{
+	size_t i;
+
+	for (i = 0; i < IG_COUNTER_ENTRIES; i++) {
+		delta[i].packets =
+			delta_of(after[i].packets, before[i].packets);
+		delta[i].bytes = delta_of(after[i].bytes, before[i].bytes);
+	}
+}
+
+void ig_json_print(struct json_object *obj, bool pretty)
+{
+	puts(json_object_to_json_string_ext(obj,
+					    pretty ? JSON_C_TO_STRING_PRETTY :
+						     JSON_C_TO_STRING_PLAIN));
+}
+
+/* A count, or a per-second rate over interval seconds. */
+static struct json_object *num(uint64_t v, unsigned long interval)
+{
+	if (interval)
+		return json_object_new_double((double)v / interval);
+	return json_object_new_uint64(v);
+}
+
+int ig_json_add(struct json_object *obj, const char *key,
+		struct json_object *val)
+{
+	if (!val)
+		return -ENOMEM;
+	if (json_object_object_add(obj, key, val)) {
+		json_object_put(val);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static struct json_object *done(struct json_object *obj, int err)
+{
+	if (!err)
+		return obj;
+	json_object_put(obj);
+	return NULL;
+}
+
+static struct json_object *totals_json(const struct ig_stats *s,
+				       unsigned long interval)
+{
+	struct json_object *obj = json_object_new_object();
+	int t, err;
+
+	if (!obj)
+		return NULL;
+	err = ig_json_add(obj, "packets", num(s->packets, interval));
+	for (t = 0; t < IG_TOTAL_COUNT && !err; t++)
+		err = ig_json_add(obj, ig_total_names[t],
+				  num(s->totals[t], interval));
+	return done(obj, err);
+}
+
+static struct json_object *type_json(const struct ig_type_stats *t,
+				     unsigned long interval)
+{
+	struct json_object *obj = json_object_new_object();
+	const char *name = ig_type_name(t->family, t->type);
+	int err;
+
+	if (!obj)
+		return NULL;
+	err = ig_json_add(obj, "family",
+			  json_object_new_string(ig_family_name(t->family)));
+	err = err ?: ig_json_add(obj, "type", json_object_new_int(t->type));
+	if (!err && name)
+		err = ig_json_add(obj, "name", json_object_new_string(name));
+	else if (!err && json_object_object_add(obj, "name", NULL))
+		err = -ENOMEM;
+	err = err   ?:
+		      ig_json_add(obj, "passed",
+				  num(t->totals[IG_TOTAL_PASSED], interval));
+	err = err   ?:
+		      ig_json_add(obj, "dropped",
+				  num(t->totals[IG_TOTAL_DROPPED], interval));
+	err = err   ?:
+		      ig_json_add(obj, "rate_limited",
+				  num(t->totals[IG_TOTAL_RATE_LIMITED],
+				      interval));
+	err = err ?: ig_json_add(obj, "bytes", num(t->bytes, interval));
+	return done(obj, err);
+}
+
+static struct json_object *types_json(const struct ig_stats *s,
+				      unsigned long interval)
+{
+	struct json_object *arr = json_object_new_array(), *t;
+	size_t i;
+	int err = 0;
+
+	if (!arr)
+		return NULL;
+	for (i = 0; i < s->n_types && !err; i++) {
+		t = type_json(&s->types[i], interval);
+		if (!t || json_object_array_add(arr, t)) {
+			json_object_put(t);
+			err = -ENOMEM;
+		}
+	}
+	return done(arr, err);
+}
+
+static struct json_object *counter_json(const struct ig_counter *c,
+					unsigned long interval)
+{
+	struct json_object *obj = json_object_new_object();
+	int err;
+
+	if (!obj)
+		return NULL;
+	err = ig_json_add(obj, "packets", num(c->packets, interval));
+	err = err ?: ig_json_add(obj, "bytes", num(c->bytes, interval));
+	return done(obj, err);
+}
+
+static struct json_object *reasons_json(const struct ig_stats *s,
+					unsigned long interval)
+{
+	struct json_object *obj = json_object_new_object();
+	int r, err = 0;
+
+	if (!obj)
+		return NULL;
+	for (r = 0; r < IG_REASON_COUNT && !err; r++)
+		err = ig_json_add(obj, ig_reasons[r].name,
+				  counter_json(&s->reasons[r], interval));
+	return done(obj, err);
+}
+
+int ig_stats_json(const struct ig_stats *s, const char *ifname,
+		  unsigned long interval, struct json_object **out)
+{
+	struct json_object *obj = json_object_new_object();
+	int err;
+
+	if (!obj)
+		return -ENOMEM;
+	err = ig_json_add(obj, "interface", json_object_new_string(ifname));
+	if (!err && interval)
+		err = ig_json_add(obj, "interval",
+				  json_object_new_uint64(interval));
+	err = err ?: ig_json_add(obj, "totals", totals_json(s, interval));
+	err = err ?: ig_json_add(obj, "types", types_json(s, interval));
+	err = err ?: ig_json_add(obj, "reasons", reasons_json(s, interval));
+	if (err) {
+		json_object_put(obj);
+		return err;
+	}
+	*out = obj;
+	return 0;
+}
+
+/* Right-aligned in width: a count, or a rate with one decimal. */
+static void put_num(FILE *out, int width, uint64_t v, unsigned long interval)
+{
+	if (interval)
+		fprintf(out, " %*.1f", width, (double)v / interval);
+	else
+		fprintf(out, " %*" PRIu64, width, v);
+}
+
+static void print_totals(FILE *out, const struct ig_stats *s,
+			 unsigned long interval)
+{
+	int t;
+
+	for (t = 0; t < IG_TOTAL_COUNT; t++) {
+		fprintf(out, "  %-14s", ig_total_names[t]);
+		put_num(out, 14, s->totals[t], interval);
+		fputc('\n', out);
+	}
+}
+
+static void print_types(FILE *out, const struct ig_stats *s,
+			unsigned long interval)
+{
+	const struct ig_type_stats *t;
+	const char *name;
+	size_t i;
+
+	if (!s->n_types)
+		return;
+	fprintf(out, "\n  %-6s %4s %-22s %12s %12s %12s %14s\n", "family",
+		"type", "name", "passed", "dropped", "rate_limited", "bytes");
+	for (i = 0; i < s->n_types; i++) {
+		t = &s->types[i];
+		name = ig_type_name(t->family, t->type);
+		fprintf(out, "  %-6s %4u %-22s", ig_family_name(t->family),
+			t->type, name ? name : "-");
+		put_num(out, 12, t->totals[IG_TOTAL_PASSED], interval);
+		put_num(out, 12, t->totals[IG_TOTAL_DROPPED], interval);
+		put_num(out, 12, t->totals[IG_TOTAL_RATE_LIMITED], interval);
+		put_num(out, 14, t->bytes, interval);
+		fputc('\n', out);
+	}
+}
+
+static void print_reasons(FILE *out, const struct ig_stats *s,
+			  unsigned long interval)
+{
+	int r;
+
+	fprintf(out, "\n  %-18s %14s %14s\n", "reason", "packets", "bytes");
+	for (r = 0; r < IG_REASON_COUNT; r++) {
+		if (!s->reasons[r].packets)
+			continue;
+		fprintf(out, "  %-18s", ig_reasons[r].name);
+		put_num(out, 14, s->reasons[r].packets, interval);
+		put_num(out, 14, s->reasons[r].bytes, interval);
+		fputc('\n', out);
+	}
+}
+
+void ig_stats_print(FILE *out, const struct ig_stats *s, const char *ifname,
+		    unsigned long interval)
+{
+	char now[16] = "";
+	struct tm tm;
+	time_t t;
+
+	if (interval) {
+		t = time(NULL);
+		if (localtime_r(&t, &tm))
+			strftime(now, sizeof(now), " at %H:%M:%S", &tm);
+		fprintf(out, "%s%s: per second over the last %lu s\n", ifname,
+			now, interval);
+	} else
+		fprintf(out, "%s:\n", ifname);
+	fprintf(out, "  %-14s", "packets");
+	put_num(out, 14, s->packets, interval);
+	fprintf(out, "\n  %-14s", "bytes");
+	put_num(out, 14, s->bytes, interval);
+	fputc('\n', out);
+	print_totals(out, s, interval);
+	print_types(out, s, interval);
+	if (s->packets)
+		print_reasons(out, s, interval);
+}
+
+static int print_stats(const struct ig_stats *s, const char *ifname,
+		       unsigned long interval, bool json)
+{
+	struct json_object *obj;
+	int err;
+
+	if (!json) {
+		ig_stats_print(stdout, s, ifname, interval);
+		return 0;
+	}
+	err = ig_stats_json(s, ifname, interval, &obj);
+	if (err)
+		return err;
+	/* --watch prints one object per line, for line-oriented readers. */
+	ig_json_print(obj, !interval);
+	json_object_put(obj);
+	return 0;
+}
+
+int ig_stats_show(const struct ig_maps *m, const char *ifname, bool json)
+{
+	struct ig_counter *c;
+	struct ig_stats *s;
+	int err = -ENOMEM;
+
+	c = calloc(IG_COUNTER_ENTRIES, sizeof(*c));
+	s = malloc(sizeof(*s));
+	if (!c || !s)
+		goto out;
+	err = ig_counters_read(m, c);
+	if (err)
+		goto out;
+	ig_stats_aggregate(c, s);
+	err = print_stats(s, ifname, 0, json);
+out:
+	free(c);
+	free(s);
+	return err;
+}
+
+static volatile sig_atomic_t stop_watch;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_watch = 1;
+}
+
+/* Absolute deadlines: the samples do not drift by the time we take. */
+static int sleep_until(struct timespec *deadline, unsigned long interval)
+{
+	int err;
+
+	deadline->tv_sec += interval;
+	do {
+		err = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, deadline,
+				      NULL);
+	} while (err == EINTR && !stop_watch);
+	return err == EINTR ? 0 : -err;
+}
+
+int ig_stats_watch(const struct ig_maps *m, const char *ifname,
+		   unsigned long interval, bool json)
+{
+	struct sigaction sa = { .sa_handler = on_stop }, old_int, old_term;
+	struct ig_counter *prev, *cur, *delta, *tmp;
+	struct timespec deadline;
+	struct ig_stats *s;
+	int err = -ENOMEM;
+
+	prev = calloc(IG_COUNTER_ENTRIES, sizeof(*prev));
+	cur = calloc(IG_COUNTER_ENTRIES, sizeof(*cur));
+	delta = calloc(IG_COUNTER_ENTRIES, sizeof(*delta));
+	s = malloc(sizeof(*s));
+	if (!prev || !cur || !delta || !s)
+		goto out;
+	err = ig_counters_read(m, prev);
+	if (err)
+		goto out;
+	/* No SA_RESTART: the sleep must end at Ctrl-C. */
+	stop_watch = 0;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	while (!stop_watch) {
+		err = sleep_until(&deadline, interval);
+		if (err || stop_watch)
+			break;
+		err = ig_counters_read(m, cur);
+		if (err)
+			break;
+		ig_counters_delta(cur, prev, delta);
+		ig_stats_aggregate(delta, s);
+		err = print_stats(s, ifname, interval, json);
+		if (err)
+			break;
+		if (!json)
+			putchar('\n');
+		fflush(stdout);
+		tmp = prev;
+		prev = cur;
+		cur = tmp;
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+out:
+	free(prev);
+	free(cur);
+	free(delta);
+	free(s);
+	return err;
+}

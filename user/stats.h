@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * `icmpgate stats`: the counters summed by total, by reason and by
+ * (family, ICMP type), printed as a table or as the JSON object of the
+ * contract (DESIGN.md, "Counters"). Aggregation and JSON work on a plain
+ * counters array, so they are tested without BPF.
+ */
+#ifndef IG_STATS_H
+#define IG_STATS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../include/icmpgate.h"
+#include "reasons.h"
+
+struct json_object;
+struct ig_maps;
+
+/* One (family, type) with packets under a typed reason. */
+struct ig_type_stats {
+	uint8_t family; /* IG_FAM_V4 or IG_FAM_V6 */
+	uint8_t type;
+	uint64_t totals[IG_TOTAL_COUNT]; /* packets, by total */
+	uint64_t bytes;
+};
+
+struct ig_stats {
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t totals[IG_TOTAL_COUNT]; /* packets, by total */
+	struct ig_counter reasons[IG_REASON_COUNT];
+	/* Ordered by family, then type; only those with packets. */
+	struct ig_type_stats types[IG_POLICY_FAMILIES * IG_TYPES];
+	size_t n_types;
+};
+
+/* Sum counters[IG_COUNTER_ENTRIES] (already summed over CPUs) into *s. */
+void ig_stats_aggregate(const struct ig_counter *counters, struct ig_stats *s);
+
+/*
+ * after - before, entry by entry. An entry that went down was reset in
+ * between: everything in it is new.
+ */
+void ig_counters_delta(const struct ig_counter *after,
+		       const struct ig_counter *before,
+		       struct ig_counter *delta);
+
+/*
+ * The contract object. interval 0: counts; otherwise per-second rates over
+ * interval seconds, and an "interval" key. *out is owned by the caller.
+ */
+int ig_stats_json(const struct ig_stats *s, const char *ifname,
+		  unsigned long interval, struct json_object **out);
+
+/* The table for humans; interval as for ig_stats_json(). */
+void ig_stats_print(FILE *out, const struct ig_stats *s, const char *ifname,
+		    unsigned long interval);
+
+/*
+ * Add val under key. Builders return NULL when out of memory: a NULL val
+ * is -ENOMEM here, so calls chain without a check after each.
+ */
+int ig_json_add(struct json_object *obj, const char *key,
+		struct json_object *val);
+/* To stdout, with a newline: pretty, or on one line. */
+void ig_json_print(struct json_object *obj, bool pretty);
+
+/* Read the counters and print them once. */
+int ig_stats_show(const struct ig_maps *m, const char *ifname, bool json);
+
+/* Every interval seconds, print the rates until SIGINT or SIGTERM. */
+int ig_stats_watch(const struct ig_maps *m, const char *ifname,
+		   unsigned long interval, bool json);
+
+#endif /* IG_STATS_H */
