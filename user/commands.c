@@ -211,6 +211,32 @@ static void iface_close(struct iface *i)
 	i->lock_fd = -1;
 }
 
+/* Is the program recorded in st still attached, and how? */
+struct live {
+	bool attached;
+	const char *why_not;
+	struct ig_attach_info info;
+};
+
+static void probe_live(const char *name, const struct ig_state *st,
+		       struct live *lv)
+{
+	unsigned int ifindex = if_nametoindex(name);
+
+	memset(lv, 0, sizeof(*lv));
+	lv->info.prog_id = st->prog_id;
+	lv->info.mode = st->mode;
+	lv->info.multiprog = st->multiprog;
+	if (!ifindex)
+		lv->why_not = "interface gone";
+	else if (ifindex != st->ifindex)
+		lv->why_not = "interface was re-created";
+	else if (ig_loader_find(st->ifindex, st->prog_id, &lv->info))
+		lv->why_not = "program no longer attached";
+	else
+		lv->attached = true;
+}
+
 static int not_attached(const char *cmd, const struct iface *i)
 {
 	pr_err("%s: %s is not attached (no %s)", cmd, i->name, i->dir);
@@ -221,6 +247,12 @@ enum open_flag {
 	OPEN_LOCK = 1 << 0, /* hold the pin directory's lock */
 	/* A directory without its pins: return -ENOENT quietly, still open. */
 	OPEN_LEFTOVER = 1 << 1,
+	/*
+	 * The program must still be attached: changing the policy of an
+	 * interface that was deleted (or re-created under the same name)
+	 * would report success and filter nothing.
+	 */
+	OPEN_LIVE = 1 << 2,
 };
 
 /*
@@ -261,6 +293,8 @@ static int open_pins(const char *cmd, const char *name, unsigned flags,
 		       cmd, name, i->dir, name);
 		goto err_out;
 	}
+	if (err == -EPROTO)
+		goto err_out; /* the store named the mismatching map */
 	if (err) {
 		fail(cmd, err, "cannot open the maps pinned in %s", i->dir);
 		goto err_out;
@@ -269,6 +303,17 @@ static int open_pins(const char *cmd, const char *name, unsigned flags,
 	if (err) {
 		fail(cmd, err, "cannot read the state of %s", name);
 		goto err_out;
+	}
+	if (flags & OPEN_LIVE) {
+		struct live lv;
+
+		probe_live(name, &i->state, &lv);
+		if (!lv.attached) {
+			pr_err("%s: %s: the recorded attachment is stale (%s); run 'icmpgate detach %s', then attach again",
+			       cmd, name, lv.why_not, name);
+			err = -ENOLINK;
+			goto err_out;
+		}
 	}
 	return 0;
 
@@ -291,26 +336,26 @@ static int iface_open(const char *cmd, const char *name, unsigned flags,
 }
 
 /*
- * Make a compiled policy live and record it in the state. If the apply
- * fails, the old policy stays in force.
+ * Make a compiled policy live and record it in the state, which the store
+ * writes before the flip. If either fails, the old policy stays in force
+ * and the state still describes it.
  */
 static int apply_compiled(const char *cmd, struct iface *i,
 			  const struct ig_compiled *c)
 {
+	struct ig_state next = i->state;
 	int err;
 
-	err = ig_store_apply(&i->maps, c);
+	next.digest = c->digest;
+	next.policy_at = now_ns();
+	next.generation++;
+	err = ig_store_apply_state(&i->maps, c, &next);
 	if (err)
 		return fail(
 			cmd, err,
 			"cannot apply the policy to %s (the previous policy stays in force)",
 			i->name);
-	i->state.digest = c->digest;
-	i->state.policy_at = now_ns();
-	i->state.generation++;
-	err = ig_state_write(&i->maps, &i->state);
-	if (err)
-		return fail(cmd, err, "cannot record the state of %s", i->name);
+	i->state = next;
 	return 0;
 }
 
@@ -329,10 +374,24 @@ static int apply_reported(const char *cmd, struct iface *i,
 
 static int already_attached(const char *cmd, const struct iface *i)
 {
-	struct stat st;
+	struct ig_maps maps;
+	struct ig_state st;
+	struct live lv = { .why_not = "unreadable state" };
+	struct stat sb;
 
-	if (stat(i->dir, &st))
+	if (stat(i->dir, &sb))
 		return errno == ENOENT ? 0 : fail(cmd, -errno, "%s", i->dir);
+	/* Pins of an interface that was deleted or re-created since. */
+	if (!ig_maps_from_pins(&maps, i->dir)) {
+		if (!ig_state_read(&maps, &st))
+			probe_live(i->name, &st, &lv);
+		ig_maps_close(&maps);
+		if (!lv.attached) {
+			pr_err("%s: a stale attachment of %s is recorded (%s); run 'icmpgate detach %s' first",
+			       cmd, i->name, lv.why_not, i->name);
+			return -EEXIST;
+		}
+	}
 	pr_err("%s: %s is already attached; detach first or use policy apply",
 	       cmd, i->name);
 	return -EEXIST;
@@ -514,32 +573,6 @@ out:
 	return err;
 }
 
-/* Is the program recorded in st still attached, and how? */
-struct live {
-	bool attached;
-	const char *why_not;
-	struct ig_attach_info info;
-};
-
-static void probe_live(const char *name, const struct ig_state *st,
-		       struct live *lv)
-{
-	unsigned int ifindex = if_nametoindex(name);
-
-	memset(lv, 0, sizeof(*lv));
-	lv->info.prog_id = st->prog_id;
-	lv->info.mode = st->mode;
-	lv->info.multiprog = st->multiprog;
-	if (!ifindex)
-		lv->why_not = "interface gone";
-	else if (ifindex != st->ifindex)
-		lv->why_not = "interface was re-created";
-	else if (ig_loader_find(st->ifindex, st->prog_id, &lv->info))
-		lv->why_not = "program no longer attached";
-	else
-		lv->attached = true;
-}
-
 static const char *dispatcher_name(bool multiprog)
 {
 	return multiprog ? "libxdp dispatcher" : "legacy (single program)";
@@ -702,7 +735,7 @@ int ig_cmd_policy_apply(const void *opts)
 	err = compile_file(cmd, o->file, &c);
 	if (err)
 		goto out;
-	err = iface_open(cmd, o->iface, OPEN_LOCK, &i);
+	err = iface_open(cmd, o->iface, OPEN_LOCK | OPEN_LIVE, &i);
 	if (err)
 		goto out;
 	err = apply_reported(cmd, &i, &c);
@@ -787,7 +820,7 @@ static int edit_live(const char *cmd, const char *ifname,
 	int err;
 
 	ig_policy_init(&p);
-	err = iface_open(cmd, ifname, OPEN_LOCK, &i);
+	err = iface_open(cmd, ifname, OPEN_LOCK | OPEN_LIVE, &i);
 	if (err)
 		return err;
 	stmt = join_words(words);

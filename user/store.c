@@ -24,6 +24,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "log.h"
 #include "store.h"
 
 struct map_spec {
@@ -83,10 +84,9 @@ static int check_map(int fd, const struct map_spec *s)
 	if (info.type != s->type || info.key_size != s->key_size ||
 	    info.value_size != s->value_size ||
 	    (s->max_entries && info.max_entries != s->max_entries)) {
-		fprintf(stderr,
-			"icmpgate: map '%s' does not match this build (type %u key %u value %u entries %u); detach and attach again\n",
-			s->pin, info.type, info.key_size, info.value_size,
-			info.max_entries);
+		pr_err("map '%s' does not match this build (type %u key %u value %u entries %u); detach and attach again",
+		       s->pin, info.type, info.key_size, info.value_size,
+		       info.max_entries);
 		return -EPROTO;
 	}
 	return 0;
@@ -315,6 +315,12 @@ static int write_slot_text(int fd, __u32 slot, const char *text)
 
 int ig_store_apply(struct ig_maps *m, const struct ig_compiled *c)
 {
+	return ig_store_apply_state(m, c, NULL);
+}
+
+int ig_store_apply_state(struct ig_maps *m, const struct ig_compiled *c,
+			 const struct ig_state *st)
+{
 	__u32 live = __atomic_load_n(m->active, __ATOMIC_ACQUIRE);
 	__u32 next = live ? 0 : 1;
 	struct ig_policy_slot *slot = &m->slots[next];
@@ -339,6 +345,11 @@ int ig_store_apply(struct ig_maps *m, const struct ig_compiled *c)
 	generation = m->slots[live].meta.generation + 1;
 	memcpy(slot, c->slot, sizeof(*slot));
 	slot->meta.generation = generation;
+	if (st) {
+		err = ig_state_write(m, st);
+		if (err)
+			return err;
+	}
 	/* The slot must be complete before any CPU can see the new number. */
 	__atomic_store_n(m->active, next, __ATOMIC_RELEASE);
 	return 0;

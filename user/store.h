@@ -44,6 +44,13 @@ void ig_maps_close(struct ig_maps *m);
  * flip `active` with one atomic store. On error nothing live has changed.
  */
 int ig_store_apply(struct ig_maps *m, const struct ig_compiled *c);
+/*
+ * The same, and record st in the state map before the flip: if that
+ * write fails, the flip does not happen, so the state always describes
+ * the live policy.
+ */
+int ig_store_apply_state(struct ig_maps *m, const struct ig_compiled *c,
+			 const struct ig_state *st);
 /* Canonical text of the live policy; *text is malloc'ed. */
 int ig_store_read_text(const struct ig_maps *m, char **text);
 
