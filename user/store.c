@@ -109,22 +109,42 @@ static int map_mmaps(struct ig_maps *m)
 	return 0;
 }
 
-int ig_maps_from_object(struct ig_maps *m, struct bpf_object *obj)
+/* Opens the map of spec s from src; returns an fd or a negative errno. */
+typedef int (*map_opener)(const struct map_spec *s, const void *src);
+
+static int open_from_object(const struct map_spec *s, const void *src)
 {
 	struct bpf_map *map;
+	int fd;
+
+	map = bpf_object__find_map_by_name((struct bpf_object *)src, s->name);
+	if (!map)
+		return -ENOENT;
+	fd = fcntl(bpf_map__fd(map), F_DUPFD_CLOEXEC, 0);
+	return fd < 0 ? -errno : fd;
+}
+
+static int open_from_pin(const struct map_spec *s, const void *src)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", (const char *)src, s->pin);
+	fd = bpf_obj_get(path);
+	return fd < 0 ? -errno : fd;
+}
+
+/* Open, check and map every map, or none. */
+static int maps_open(struct ig_maps *m, map_opener open_one, const void *src)
+{
 	size_t i;
 	int fd, err;
 
 	ig_maps_init(m);
 	for (i = 0; i < N_MAPS; i++) {
-		map = bpf_object__find_map_by_name(obj, map_specs[i].name);
-		if (!map) {
-			err = -ENOENT;
-			goto err_out;
-		}
-		fd = fcntl(bpf_map__fd(map), F_DUPFD_CLOEXEC, 0);
+		fd = open_one(&map_specs[i], src);
 		if (fd < 0) {
-			err = -errno;
+			err = fd;
 			goto err_out;
 		}
 		*map_fd(m, &map_specs[i]) = fd;
@@ -142,33 +162,14 @@ err_out:
 	return err;
 }
 
+int ig_maps_from_object(struct ig_maps *m, struct bpf_object *obj)
+{
+	return maps_open(m, open_from_object, obj);
+}
+
 int ig_maps_from_pins(struct ig_maps *m, const char *dir)
 {
-	char path[PATH_MAX];
-	size_t i;
-	int fd, err;
-
-	ig_maps_init(m);
-	for (i = 0; i < N_MAPS; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, map_specs[i].pin);
-		fd = bpf_obj_get(path);
-		if (fd < 0) {
-			err = -errno;
-			goto err_out;
-		}
-		*map_fd(m, &map_specs[i]) = fd;
-		err = check_map(fd, &map_specs[i]);
-		if (err)
-			goto err_out;
-	}
-	err = map_mmaps(m);
-	if (err)
-		goto err_out;
-	return 0;
-
-err_out:
-	ig_maps_close(m);
-	return err;
+	return maps_open(m, open_from_pin, dir);
 }
 
 int ig_maps_pin(const struct ig_maps *m, const char *dir)
