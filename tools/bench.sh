@@ -1,0 +1,343 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# `make bench`: measure icmpgate against the limit and against nftables.
+# Prints one table per benchmark and writes each also as JSON under
+# BUILD/bench/. A benchmark, not a test: timings depend on the machine and
+# its load, and nothing here runs in `make check`.
+#
+#   1. program cost   the real program on crafted frames (BPF_PROG_TEST_RUN),
+#                     ns/packet by class under three policies, next to bare
+#                     XDP_DROP and XDP_PASS programs (tools/bench_prog.c)
+#   2. generator      icmpflood's two engines, live frames and AF_XDP
+#   3. flood          packets/s a veth receiver absorbs: icmpgate, bare
+#                     XDP_DROP (the limit), nftables at netdev ingress
+#   4. legitimate     TCP request/response during the flood: success rate
+#                     and latency with icmpgate, nftables and no filter
+#
+# Usage: tools/bench.sh BUILD
+# Knobs (environment): BENCH_ONLY="cost generator flood legit" (a subset),
+# BENCH_SECONDS (one flood measurement, default 2), BENCH_ROUNDS (rounds of
+# the flood, interleaved; default 7), BENCH_LEGIT_SECONDS
+# (one legitimate-traffic measurement, default 5), BENCH_RUNS (runs per
+# program-cost measurement, default 5), BENCH_SOURCES (flood sources, 256),
+# BENCH_LEGIT_RATE (the paced flood of benchmark 4, packets/s, 3000000).
+set -u
+
+BUILD=${1:?usage: tools/bench.sh BUILD}
+HERE=$(cd "$(dirname "$0")" && pwd)
+ICMPGATE=$(readlink -f "$BUILD/icmpgate")
+TOOLS=$(readlink -f "$BUILD/tools")
+OUT=$BUILD/bench
+ONLY=${BENCH_ONLY:-cost generator flood legit}
+SECS=${BENCH_SECONDS:-2}
+ROUNDS=${BENCH_ROUNDS:-7}
+LEGIT_SECS=${BENCH_LEGIT_SECONDS:-5}
+RUNS=${BENCH_RUNS:-5}
+SOURCES=${BENCH_SOURCES:-256}
+LEGIT_RATE=${BENCH_LEGIT_RATE:-3000000}
+CPU_GEN=0
+CPU_RX=1
+RR_PORT=7777
+
+# shellcheck source=tools/bench_lib.sh
+. "$HERE/bench_lib.sh"
+
+want() { case " $ONLY " in *" $1 "*) return 0 ;; esac; return 1; }
+
+bench_init
+mkdir -p "$OUT"
+[ "$(nproc)" -ge 2 ] || {
+	note "one CPU: generator and receiver share it; the flood numbers say little"
+	CPU_RX=0
+}
+START=$SECONDS
+
+echo "icmpgate benchmarks ($(date -u '+%Y-%m-%d %H:%M UTC'))"
+machine_line
+echo
+
+# ---- 1. program cost ----------------------------------------------------
+
+if want cost; then
+	ip netns add "$NS_P" || die "cannot create namespace $NS_P"
+	for i in 0 1 2; do
+		ip -n "$NS_P" link add "igp$i" type veth peer name "igq$i" ||
+			die "cannot create veth igp$i"
+		ip -n "$NS_P" link set "igp$i" up
+		ip -n "$NS_P" link set "igq$i" up
+	done
+	ip netns exec "$NS_P" "$TOOLS/bench_prog" --cpu "$CPU_RX" --runs "$RUNS" \
+		--json "$OUT/program_cost.json" igp0 igp1 igp2 ||
+		die "program cost benchmark failed"
+	ip netns del "$NS_P"
+	echo
+fi
+
+# ---- the flood lab ------------------------------------------------------
+
+# The flood's policy: the built-in one with echo requests dropped (in
+# place of its own echo-request rules), as in bench_prog's base policy.
+POLICY=$BENCH_TMP/policy
+{
+	"$ICMPGATE" policy default | grep -Ev '^v[46] echo-request[[:space:]]'
+	printf 'v4 echo-request drop\nv6 echo-request drop\n'
+} >"$POLICY" || die "cannot get the default policy from $ICMPGATE"
+"$ICMPGATE" policy check "$POLICY" >/dev/null || die "the flood's policy does not check"
+
+# The same policy for nftables, at its earliest hook (netdev ingress, before
+# the IP layer): the built-in policy's drops and echo-request, by number, as
+# one set lookup per family.
+NFT=$BENCH_TMP/nft
+cat >"$NFT" <<EOF
+table netdev igbench {
+	chain ingress {
+		type filter hook ingress device "$IFR" priority -500; policy accept;
+		icmp type { 4, 5, 6, 8, 13, 14, 15, 16, 17, 18, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39 } counter drop
+		icmpv6 type { 128, 137, 138, 139, 140 } counter drop
+	}
+}
+EOF
+
+declare -A LABEL=(
+	[drop]="bare XDP_DROP (the limit)"
+	[touch]="XDP: read headers, drop"
+	[icmpgate]="icmpgate (XDP, native)"
+	[icmpgate_limit]="icmpgate, built-in (limit)"
+	[nft]="nftables (netdev ingress)"
+	[none]="no filter (kernel replies)"
+)
+label() { echo "${LABEL[$1]}"; }
+
+# filter_set NAME: put filter NAME (drop, touch, icmpgate, nft, none) on IFR.
+filter_set() {
+	filter_clear
+	case $1 in
+	drop | touch)
+		R "$TOOLS/bench_prog" attach "$IFR" "$1" || die "cannot attach $1"
+		;;
+	icmpgate | icmpgate_limit)
+		# icmpgate: echo requests dropped; icmpgate_limit: the built-in
+		# policy as it is, which rate-limits them.
+		local pol=()
+		[ "$1" = icmpgate ] && pol=("$POLICY")
+		if ig_r attach "$IFR" --mode native ${pol[0]:+--policy "${pol[0]}"} >/dev/null; then
+			IG_ATTACHED=1
+		else
+			note "the controller could not attach; loading icmpgate with bench_prog"
+			R "$TOOLS/bench_prog" attach "$IFR" icmpgate "${pol[@]}" ||
+				die "cannot attach icmpgate"
+		fi
+		;;
+	nft)
+		R nft -f "$NFT" || die "cannot load the nftables ruleset"
+		;;
+	none) ;;
+	esac
+	pin_napi
+}
+
+filter_clear() {
+	if [ -n "$IG_ATTACHED" ]; then
+		ig_r detach "$IFR" >/dev/null 2>&1
+		IG_ATTACHED=
+	fi
+	ip -n "$NS_R" link set dev "$IFR" xdp off 2>/dev/null
+	R nft delete table netdev igbench 2>/dev/null
+	return 0
+}
+
+# flood_once MODE: one flood of SECS seconds from G. Sets F_OFFERED (what
+# the kernel took from icmpflood) and F_ABSORBED (what R's NAPI took off
+# its queue), both packets/s; F_NS, R's NAPI thread's CPU time per absorbed
+# packet (ns), F_BUSY, its share of a CPU (%), and F_LOST, the packets R
+# had no room for.
+flood_once() {
+	local mode=$1 rx0 rx1 t0 t1 out pk s
+	rx0=$(rx_frames)
+	t0=$(napi_runtime)
+	out=$(taskset -c "$CPU_GEN" ip netns exec "$NS_G" "$TOOLS/icmpflood" \
+		-i "$IFG" -d "$ADDR_R" -s "$FLOOD_SRC" -N "$SOURCES" -T "$SECS" \
+		-m "$mode" --json) || die "icmpflood failed"
+	rx1=$(rx_frames)
+	t1=$(napi_runtime)
+	pk=$(json_get "$out" packets)
+	s=$(json_get "$out" seconds)
+	F_OFFERED=$(calc "$pk / $s")
+	F_ABSORBED=$(calc "($rx1 - $rx0) / $s")
+	F_LOST=$((pk - (rx1 - rx0)))
+	F_NS=$(calc "($t1 - $t0) / ($rx1 - $rx0 + 1)")
+	F_BUSY=$(calc "($t1 - $t0) / 1e7 / $s")
+}
+
+if want generator || want flood || want legit; then
+	lab_up
+	if [ "${NAPI_THREADED:-0}" = 1 ]; then
+		note "receiver: $IFR in $NS_R, threaded NAPI at SCHED_FIFO on CPU $CPU_RX; generator on CPU $CPU_GEN"
+	else
+		note "receiver: $IFR without threaded NAPI: it runs in softirq on the generator's CPU"
+	fi
+	# Keep the receiver's CPU out of idle with a spinner at SCHED_IDLE,
+	# which yields to anything else: a halted vCPU takes tens of
+	# microseconds to wake for the NAPI thread, long enough for veth's
+	# 256-entry queue to overflow at a few Mpps while the receiver is
+	# mostly idle (1-9 % loss here without it, at 0.5-3 Mpps).
+	bench_bg taskset -c "$CPU_RX" chrt -i 0 sh -c 'while :; do :; done'
+	note "a SCHED_IDLE spinner keeps CPU $CPU_RX from halting (pid ${BENCH_PIDS[-1]})"
+fi
+
+# ---- 2. generator -------------------------------------------------------
+
+if want generator; then
+	echo "== Generator: icmpflood's engines, into a bare XDP_DROP receiver =="
+	echo "v4 echo-request, 64-byte frames, $SOURCES sources, ${SECS} s each; offered = what the kernel took from icmpflood"
+	printf '  %-34s %13s %14s\n' "engine" "offered Mpps" "absorbed Mpps"
+	filter_set drop
+	gen_json=
+	for mode in live xsk; do
+		flood_once "$mode"
+		case $mode in
+		live) name="live frames (BPF_PROG_TEST_RUN)" ;;
+		xsk) name="AF_XDP TX ring (copy mode)" ;;
+		esac
+		printf '  %-34s %13s %14s\n' "$name" "$(fmt %.3f "$F_OFFERED / 1e6")" \
+			"$(fmt %.3f "$F_ABSORBED / 1e6")"
+		gen_json+="${gen_json:+, }\"$mode\": {\"offered_pps\": $(fmt %.0f "$F_OFFERED"), \"absorbed_pps\": $(fmt %.0f "$F_ABSORBED")}"
+	done
+	filter_clear
+	printf '{"benchmark": "generator", "kernel": "%s", "cpu": "%s", "seconds": %s, "sources": %s, "engines": {%s}}\n' \
+		"$(uname -r)" "$(cpu_model)" "$SECS" "$SOURCES" "$gen_json" >"$OUT/generator.json"
+	echo
+fi
+
+# ---- 3. flood -----------------------------------------------------------
+
+if want flood; then
+	FILTERS="drop touch icmpgate icmpgate_limit nft none"
+	echo "== Flood: packets/s the receiver absorbs =="
+	echo "icmpflood (live) on CPU $CPU_GEN -> veth -> $IFR, its NAPI thread on CPU $CPU_RX; v4 echo-request"
+	echo "from $SOURCES sources, 64-byte frames; $ROUNDS interleaved rounds of ${SECS} s."
+	echo "icmpgate and nftables drop echo requests; icmpgate, built-in: the default policy, whose"
+	echo "per-source limit drops nearly all of them. Ratios: best round against best round"
+	declare -A ABS OFF BUSY LOST NSP
+	for _ in $(seq "$ROUNDS"); do
+		for f in $FILTERS; do
+			filter_set "$f"
+			flood_once live
+			ABS[$f]+="$F_ABSORBED "
+			OFF[$f]+="$F_OFFERED "
+			BUSY[$f]+="$F_BUSY "
+			LOST[$f]+="$F_LOST "
+			NSP[$f]+="$F_NS "
+		done
+	done
+	filter_clear
+	# On a shared VM the host moves vCPUs and other work comes and goes:
+	# a round can run at half speed for every filter. Noise only ever
+	# slows a receiver down, so the best round of each filter is its
+	# estimate, and the ratios compare best with best; the medians and
+	# every round are shown too (and kept in the JSON).
+	declare -A BEST MED
+	for f in $FILTERS; do
+		# shellcheck disable=SC2086
+		BEST[$f]=$(maxof ${ABS[$f]})
+		# shellcheck disable=SC2086
+		MED[$f]=$(median ${ABS[$f]})
+	done
+	printf '  %-28s %8s %15s %7s %7s %7s %5s  %s\n' "filter" "offered" "absorbed Mpps" "x bare" \
+		"x nft" "rx CPU" "rx" "bottleneck"
+	printf '  %-28s %8s %15s %7s %7s %7s %5s\n' "" "Mpps" "best (median)" "DROP" "" "ns/pkt" "busy"
+	flood_json=
+	for f in $FILTERS; do
+		# shellcheck disable=SC2086
+		off=$(median ${OFF[$f]})
+		# shellcheck disable=SC2086
+		busy=$(median ${BUSY[$f]})
+		# shellcheck disable=SC2086
+		lost=$(median ${LOST[$f]})
+		# shellcheck disable=SC2086
+		nsp=$(minof ${NSP[$f]})
+		# The receiver was the bottleneck when it was offered more than it
+		# took (its queue overflowed) in most rounds.
+		if awk "BEGIN { exit !(${MED[$f]} < 0.98 * $off) }"; then
+			bn=receiver
+		else
+			bn="generator (receiver kept up)"
+		fi
+		printf '  %-28s %8s %6s (%6s) %7s %7s %7s %4s%%  %s\n' "$(label "$f")" \
+			"$(fmt %.2f "$off / 1e6")" "$(fmt %.2f "${BEST[$f]} / 1e6")" \
+			"$(fmt %.2f "${MED[$f]} / 1e6")" \
+			"$(fmt %.3f "${BEST[$f]} / ${BEST[drop]}")" \
+			"$(fmt %.2f "${BEST[$f]} / ${BEST[nft]}")" "$(fmt %.0f "$nsp")" \
+			"$(fmt %.0f "$busy")" "$bn"
+		# shellcheck disable=SC2086 # the rounds are words
+		flood_json+="${flood_json:+, }\"$f\": {\"label\": \"$(label "$f")\", \"offered_pps_median\": $(fmt %.0f "$off"), \"absorbed_pps_best\": $(fmt %.0f "${BEST[$f]}"), \"absorbed_pps_median\": $(fmt %.0f "${MED[$f]}"), \"absorbed_pps_rounds\": [$(jlist ${ABS[$f]})], \"ratio_to_bare_drop\": $(fmt %.4f "${BEST[$f]} / ${BEST[drop]}"), \"ratio_to_nftables\": $(fmt %.4f "${BEST[$f]} / ${BEST[nft]}"), \"receiver_ns_per_packet_best\": $(fmt %.1f "$nsp"), \"receiver_ns_per_packet_rounds\": [$(jlist ${NSP[$f]})], \"receiver_busy_percent\": $(fmt %.1f "$busy"), \"lost_packets_median\": $(fmt %.0f "$lost"), \"bottleneck\": \"$bn\"}"
+	done
+	printf '{"benchmark": "flood", "kernel": "%s", "cpu": "%s", "threaded_napi": %s, "seconds": %s, "rounds": %s, "sources": %s, "frame_size": 64, "filters": {%s}}\n' \
+		"$(uname -r)" "$(cpu_model)" "${NAPI_THREADED:-0}" "$SECS" "$ROUNDS" "$SOURCES" \
+		"$flood_json" >"$OUT/flood.json"
+	echo "  icmpgate: $(fmt %.3f "${BEST[icmpgate]} / ${BEST[drop]}") x bare XDP_DROP (target >= 0.9), $(fmt %.2f "${BEST[icmpgate]} / ${BEST[nft]}") x nftables (target >= 4);"
+	echo "  medians: $(fmt %.3f "${MED[icmpgate]} / ${MED[drop]}") x bare XDP_DROP, $(fmt %.2f "${MED[icmpgate]} / ${MED[nft]}") x nftables"
+	echo
+fi
+
+# ---- 4. legitimate traffic under attack ---------------------------------
+
+# legit_once FILTER RATE: bench_rr from G to R for SECS seconds, during a
+# flood of RATE packets/s (full: as fast as icmpflood goes; 0: no flood);
+# the client's JSON goes to $BENCH_TMP/rr. (Not in a subshell: filter_set
+# and bench_bg keep state for the cleanup.)
+legit_once() {
+	local fpid='' rc rate=()
+	filter_set "$1"
+	if [ "$2" != 0 ]; then
+		[ "$2" = full ] || rate=(--rate "$2")
+		bench_bg taskset -c "$CPU_GEN" ip netns exec "$NS_G" "$TOOLS/icmpflood" \
+			-i "$IFG" -d "$ADDR_R" -s "$FLOOD_SRC" -N "$SOURCES" \
+			-T "$((LEGIT_SECS + 2))" "${rate[@]}" --quiet
+		fpid=${BENCH_PIDS[-1]}
+		sleep 1
+	fi
+	G "$TOOLS/bench_rr" client -a "$ADDR_R" -p "$RR_PORT" -T "$LEGIT_SECS" -i 10 \
+		-t 1000 --json >"$BENCH_TMP/rr"
+	rc=$?
+	[ -n "$fpid" ] && wait "$fpid" 2>/dev/null
+	return $rc
+}
+
+if want legit; then
+	echo "== Legitimate traffic under attack: TCP request/response during the flood =="
+	echo "bench_rr: every 10 ms a new connection $ADDR_G -> $ADDR_R:$RR_PORT, a 64-byte request and its echo,"
+	echo "1 s deadline each (handshake included), for ${LEGIT_SECS} s; through the same receive queue as the flood"
+	echo "(v4 echo-request, $SOURCES sources) at full rate and paced to $(fmt %.1f "$LEGIT_RATE / 1e6") Mpps"
+	bench_bg ip netns exec "$NS_R" "$TOOLS/bench_rr" server -p "$RR_PORT" -T 3600
+	RR_SERVER=${BENCH_PIDS[-1]}
+	sleep 0.5
+	printf '  %-28s %10s %8s %10s %10s %10s\n' "filter" "flood Mpps" "success" "p50 us" "p99 us" "max us"
+	legit_json=
+	for case in "none 0" "icmpgate full" "nft full" "none full" \
+		"icmpgate $LEGIT_RATE" "nft $LEGIT_RATE" "none $LEGIT_RATE"; do
+		# shellcheck disable=SC2086 # two words: filter and rate
+		set -- $case
+		legit_once "$1" "$2" || die "bench_rr failed"
+		out=$(cat "$BENCH_TMP/rr")
+		att=$(json_get "$out" attempts)
+		ok=$(json_get "$out" ok)
+		case $2 in
+		0) flood=none ;;
+		full) flood=full ;;
+		*) flood=$(fmt %.1f "$2 / 1e6") ;;
+		esac
+		printf '  %-28s %10s %7s%% %10s %10s %10s\n' "$(label "$1")" "$flood" \
+			"$(fmt %.1f "100 * $ok / ($att ? $att : 1)")" \
+			"$(json_get "$out" p50_us)" "$(json_get "$out" p99_us)" "$(json_get "$out" max_us)"
+		legit_json+="${legit_json:+, }{\"filter\": \"$1\", \"label\": \"$(label "$1")\", \"flood_pps\": \"$2\", \"result\": $out}"
+	done
+	stop_bg "$RR_SERVER"
+	filter_clear
+	printf '{"benchmark": "legitimate_traffic", "kernel": "%s", "cpu": "%s", "seconds": %s, "interval_ms": 10, "timeout_ms": 1000, "paced_flood_pps": %s, "cases": [%s]}\n' \
+		"$(uname -r)" "$(cpu_model)" "$LEGIT_SECS" "$LEGIT_RATE" "$legit_json" >"$OUT/legit.json"
+	echo "  (latency: of the transactions that succeeded; TCP retransmits after 200 ms (data) or 1 s (SYN))"
+	echo
+fi
+
+echo "bench: done in $((SECONDS - START)) s; JSON in $OUT/"
