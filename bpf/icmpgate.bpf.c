@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * icmpgate's XDP program: classify every ICMP and ICMPv6 packet by
- * (family, type, code) against the live policy and pass or drop it;
- * everything else passes untouched. Every packet is counted once, at the
+ * (family, type, code) against the live policy and pass, drop or
+ * rate-limit it; everything else passes untouched. Every packet is counted once, at the
  * one exit, under the reason for its verdict.
  */
 #include <linux/bpf.h>
@@ -14,6 +14,7 @@
 #include "maps.h"
 #include "parse.h"
 #include "policy.h"
+#include "ratelimit.h"
 #include "counters.h"
 
 #define ICMP_HDR_LEN 8 /* type, code, checksum, 4 bytes of rest (RFC 792) */
@@ -92,6 +93,14 @@ int icmpgate_xdp(struct xdp_md *ctx)
 	}
 
 	rule = &slot->rules[family & 1][type][icmp->code];
+	if (rule->action == IG_ACT_LIMIT) {
+		/* The only path that reads the clock or the bucket maps. */
+		reason = rate_limit(slot, slot_nr, rule->class_id, family,
+				    saddr, end - data);
+		if (reason != IG_R_PASS_LIMIT)
+			verdict = XDP_DROP;
+		goto out;
+	}
 	reason = rule_reason(rule);
 	if (rule->action == IG_ACT_DROP)
 		verdict = XDP_DROP;

@@ -7,6 +7,7 @@
 #ifndef IG_BPF_MAPS_H
 #define IG_BPF_MAPS_H
 
+#include <stdbool.h>
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
@@ -55,6 +56,23 @@ struct {
 	__type(value, struct ig_policy_text);
 } ig_policy_text SEC(".maps");
 
+/* Class token buckets, one per (slot, class), shared by every CPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, IG_CLASS_BUCKETS);
+	__type(key, __u32);
+	__type(value, struct ig_class_bucket);
+} ig_class_buckets SEC(".maps");
+
+/* Per-source token buckets; max_entries is `attach --max-sources`. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, IG_MAX_SOURCES_DEFAULT);
+	__type(key, struct ig_source_key);
+	__type(value, struct ig_source_bucket);
+} ig_sources SEC(".maps");
+
 /* Bookkeeping of the attachment (mode, prog id, times); userspace only. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -62,5 +80,15 @@ struct {
 	__type(key, __u32);
 	__type(value, struct ig_state);
 } ig_state SEC(".maps");
+
+/*
+ * Test builds only: the rate limiter reads time from ig_fake_now when the
+ * loader sets ig_fake_clock (the verifier prunes the branch otherwise).
+ */
+const volatile bool ig_fake_clock = false;
+__u64 ig_fake_now = 0;
+
+/* The kernel's tick rate, from its config (libbpf reads it); 0: unknown. */
+extern unsigned int CONFIG_HZ __kconfig __weak;
 
 #endif /* IG_BPF_MAPS_H */

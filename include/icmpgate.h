@@ -14,6 +14,7 @@
 #define IG_POLICY_FAMILIES 2 /* families a policy has rules for: v4, v6 */
 #define IG_TYPES 256
 #define IG_CODES 256
+#define IG_MAX_CLASSES 256 /* `limit` rules per policy; a power of two */
 
 /* Address family of a packet, as counted. OTHER: not IPv4 or IPv6. */
 enum ig_family {
@@ -26,7 +27,7 @@ enum ig_family {
 enum ig_action {
 	IG_ACT_PASS = 0, /* zero, so an all-zero slot passes everything */
 	IG_ACT_DROP = 1,
-	IG_ACT_LIMIT = 2, /* reserved for the rate-limiting issue */
+	IG_ACT_LIMIT = 2, /* token buckets: limits[class_id] of the slot */
 };
 
 enum ig_rule_flag {
@@ -39,7 +40,7 @@ enum ig_rule_flag {
 struct ig_rule {
 	__u8 action; /* enum ig_action */
 	__u8 flags; /* enum ig_rule_flag */
-	__u16 class_id; /* reserved: rate-limit class */
+	__u16 class_id; /* IG_ACT_LIMIT: index into the slot's limits[] */
 	__u16 max_size; /* reserved: size cap, 0 = none */
 	__u16 reserved;
 };
@@ -53,14 +54,86 @@ struct ig_slot_meta {
 };
 
 /*
+ * Rate limits: GCRA token buckets (bpf/ratelimit.h). A bucket is one 64-bit
+ * "theoretical arrival time" (TAT) in units of 2^-IG_RL_SHIFT ns of
+ * CLOCK_MONOTONIC; a packet passes while TAT - now, after adding its cost,
+ * stays within tau. The controller turns RATE and burst into interval and
+ * tau (user/compile.c); the program never divides.
+ */
+#define IG_RL_SHIFT 8 /* time unit: 2^-8 ns */
+#define IG_RL_BYTE_SHIFT 8 /* byte intervals carry 8 more fraction bits */
+
+enum ig_limit_flag {
+	IG_LIMIT_CLASS = 1 << 0, /* one bucket for the class */
+	IG_LIMIT_SOURCE = 1 << 1, /* a bucket per source prefix */
+	IG_LIMIT_CLASS_BYTES = 1 << 2, /* the class bucket counts bytes */
+	IG_LIMIT_SOURCE_BYTES = 1 << 3, /* the source buckets count bytes */
+	IG_LIMIT_FINE_CLOCK = 1 << 4, /* burst too short for the coarse clock */
+};
+
+/* One bucket's configuration: 0/0 for a bucket the limit does not have. */
+struct ig_bucket_cfg {
+	/*
+	 * Cost of one packet in time units, or of one byte in time units
+	 * << IG_RL_BYTE_SHIFT; 0 is rate 0 (nothing passes).
+	 */
+	__u64 interval;
+	__u64 tau; /* burst x the cost of one unit: how far TAT may lead now */
+};
+
+/* The limits of one class: the rule that says `limit`. */
+struct ig_limit {
+	struct ig_bucket_cfg cls;
+	struct ig_bucket_cfg src;
+	/*
+	 * Identity of the class across policy changes (family, type, code,
+	 * prefix length): it keys the per-source buckets, and the controller
+	 * carries the class bucket over to a new policy with the same tag.
+	 */
+	__u32 tag;
+	__u8 flags; /* enum ig_limit_flag */
+	__u8 prefix_len; /* per-source prefix length in bits */
+	__u8 pad[2];
+};
+
+/*
  * A whole compiled policy: the value of one entry of the `policy` map.
  * Every (family, type, code) has its resolved entry, so the program does
- * one indexed read and never loops over rules.
+ * one indexed read and never loops over rules. The limits live in the slot
+ * so that a flip changes rules and limits in one step.
  */
 struct ig_policy_slot {
 	struct ig_slot_meta meta;
 	struct ig_rule rules[IG_POLICY_FAMILIES][IG_TYPES][IG_CODES];
+	struct ig_limit limits[IG_MAX_CLASSES];
 };
+
+/*
+ * The state of a class bucket, shared by all CPUs: one per (slot, class),
+ * a cache line each so that two classes never share one.
+ */
+struct ig_class_bucket {
+	__u64 tat;
+	__u64 pad[7];
+};
+#define IG_CLASS_BUCKETS (IG_SLOTS * IG_MAX_CLASSES)
+
+/* Key of a per-source bucket in the LRU table. */
+struct ig_source_key {
+	__u32 tag; /* the class's ig_limit.tag */
+	__u8 addr[16]; /* source masked to the prefix; v4 in the first 4 */
+};
+
+/* A per-source bucket and what it let through. */
+struct ig_source_bucket {
+	__u64 tat;
+	__u64 passed; /* packets this bucket passed (atomic adds) */
+	__u64 dropped; /* packets this bucket dropped (atomic adds) */
+};
+
+#define IG_MAX_SOURCES_DEFAULT 65536 /* per-source buckets, `--max-sources` */
+#define IG_MAX_SOURCES_MIN 64
+#define IG_MAX_SOURCES_MAX (1u << 24)
 
 /*
  * Key of the prefix trie. Both slots and both families share one trie; the
@@ -97,10 +170,13 @@ enum ig_reason {
 	IG_R_PASS_ESSENTIAL, /* NDP/MLD/PMTUD passed despite `default drop` */
 	IG_R_PASS_ALLOWLIST, /* source in an `allow` prefix */
 	IG_R_PASS_FRAGMENT, /* non-first fragment, `fragments pass` */
+	IG_R_PASS_LIMIT, /* limited class, and every bucket had a token */
 	IG_R_DROP_RULE, /* dropped by an explicit rule */
 	IG_R_DROP_DEFAULT, /* dropped by `default drop` */
 	IG_R_DROP_BLOCKLIST, /* source in a `block` prefix */
 	IG_R_DROP_FRAGMENT, /* non-first fragment, `fragments drop` */
+	IG_R_RATE_LIMITED_CLASS, /* the class bucket was empty */
+	IG_R_RATE_LIMITED_SOURCE, /* the source's bucket was empty */
 	IG_R_MALFORMED_L3, /* bad IP header (ihl < 5, truncated, ext chain) */
 	IG_R_MALFORMED_ICMP, /* ICMP header truncated */
 	IG_REASON_COUNT,
@@ -155,11 +231,23 @@ struct ig_state {
 #define IG_PIN_COUNTERS "counters"
 #define IG_PIN_POLICY_TEXT "policy_text"
 #define IG_PIN_STATE "state"
+#define IG_PIN_CLASS_BUCKETS "class_buckets"
+#define IG_PIN_SOURCES "sources"
 
 #define IG_PROG_NAME "icmpgate_xdp"
 
 _Static_assert(sizeof(struct ig_rule) == 8, "ig_rule layout");
 _Static_assert(sizeof(struct ig_slot_meta) == 16, "ig_slot_meta layout");
+_Static_assert(sizeof(struct ig_bucket_cfg) == 16, "ig_bucket_cfg layout");
+_Static_assert(sizeof(struct ig_limit) == 40, "ig_limit layout");
+_Static_assert(sizeof(struct ig_policy_slot) ==
+		       16 + IG_POLICY_FAMILIES * IG_TYPES * IG_CODES * 8 +
+			       IG_MAX_CLASSES * 40,
+	       "ig_policy_slot layout");
+_Static_assert((IG_MAX_CLASSES & (IG_MAX_CLASSES - 1)) == 0, "power of two");
+_Static_assert(sizeof(struct ig_class_bucket) == 64, "ig_class_bucket layout");
+_Static_assert(sizeof(struct ig_source_key) == 20, "ig_source_key layout");
+_Static_assert(sizeof(struct ig_source_bucket) == 24, "source bucket layout");
 _Static_assert(sizeof(struct ig_prefix_key) == 24, "ig_prefix_key layout");
 _Static_assert(sizeof(struct ig_counter) == 16, "ig_counter layout");
 _Static_assert(sizeof(struct ig_state) == 64, "ig_state layout");

@@ -39,6 +39,11 @@ static const struct ig_opt attach_opts[] = {
 	{ "policy", 'p', IG_OPT_STRING, OPTS_AT(struct ig_attach_opts, policy),
 	  "FILE", "policy to apply (default: the built-in default policy)", 0,
 	  0, NULL },
+	{ "max-sources", 's', IG_OPT_UINT,
+	  OPTS_AT(struct ig_attach_opts, max_sources), "N",
+	  "per-source buckets to keep, least recently used evicted first "
+	  "(64-16777216, default 65536: about 7 MiB)",
+	  IG_MAX_SOURCES_MIN, IG_MAX_SOURCES_MAX, NULL },
 	{ NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL },
 };
 
@@ -105,6 +110,23 @@ static const struct ig_opt stats_opts[] = {
 	{ NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL },
 };
 
+static const struct ig_arg top_args[] = {
+	{ "IFACE", OPTS_AT(struct ig_top_opts, iface), IG_ARG_IFACE },
+	{ NULL, 0, 0 },
+};
+
+static const struct ig_opt top_opts[] = {
+	{ "count", 'n', IG_OPT_UINT, OPTS_AT(struct ig_top_opts, n), "N",
+	  "list the N sources with the most drops (default 20)", 1, IG_TOP_MAX,
+	  NULL },
+	{ "interval", 'i', IG_OPT_UINT, OPTS_AT(struct ig_top_opts, interval),
+	  "SECONDS", "measure the current rates over SECONDS (1-60, default 1)",
+	  1, 60, NULL },
+	{ "json", 'j', IG_OPT_BOOL, OPTS_AT(struct ig_top_opts, json), NULL,
+	  "print JSON", 0, 0, NULL },
+	{ NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL },
+};
+
 static const char *stats_check(const void *opts)
 {
 	const struct ig_stats_opts *o = opts;
@@ -163,6 +185,12 @@ const struct ig_command ig_commands[] = {
 	  "Print the counters of IFACE: totals, packets per ICMP type, and "
 	  "packets per reason.",
 	  stats_args, stats_opts, stats_check, ig_cmd_stats },
+	{ "top", "list the sources the rate limits drop most",
+	  "List the sources tracked by per-source rate limits on IFACE with "
+	  "the most drops: their rule, packets dropped and passed since they "
+	  "were first seen, and their current rate, measured over the "
+	  "interval.",
+	  top_args, top_opts, NULL, ig_cmd_top },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 

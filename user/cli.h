@@ -26,6 +26,7 @@ struct ig_attach_opts {
 	const char *iface;
 	unsigned mode; /* enum ig_attach_mode */
 	const char *policy; /* NULL: the built-in default policy */
+	unsigned long max_sources; /* 0: IG_MAX_SOURCES_DEFAULT */
 };
 
 struct ig_detach_opts {
@@ -60,6 +61,16 @@ struct ig_unset_opts {
 	struct ig_words what; /* "v4|v6 TYPE[/CODE]" or "allow|block CIDR" */
 };
 
+#define IG_TOP_DEFAULT 20 /* sources `top` lists */
+#define IG_TOP_MAX 100000
+
+struct ig_top_opts {
+	const char *iface;
+	unsigned long n; /* sources to list; 0: IG_TOP_DEFAULT */
+	unsigned long interval; /* seconds between the two samples; 0: 1 */
+	bool json;
+};
+
 struct ig_stats_opts {
 	const char *iface;
 	bool json;
@@ -77,6 +88,7 @@ union ig_cmd_opts {
 	struct ig_set_opts set;
 	struct ig_unset_opts unset;
 	struct ig_stats_opts stats;
+	struct ig_top_opts top;
 };
 
 enum ig_opt_kind {

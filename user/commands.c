@@ -29,6 +29,7 @@
 #include "policy.h"
 #include "stats.h"
 #include "store.h"
+#include "top.h"
 
 /* Policy files are read whole; comments make them larger than the text. */
 #define POLICY_INPUT_MAX (16u << 20)
@@ -405,6 +406,13 @@ static int attach_error(const char *cmd, const struct ig_attach_opts *o,
 		       cmd, o->iface, o->iface);
 		return err;
 	}
+	if (err == -ENOMEM) {
+		pr_err("%s: not enough memory for the program's maps on %s (--max-sources %lu)",
+		       cmd, o->iface,
+		       o->max_sources ? o->max_sources :
+					(unsigned long)IG_MAX_SOURCES_DEFAULT);
+		return err;
+	}
 	if (err == -EOPNOTSUPP && o->mode == IG_MODE_NATIVE) {
 		pr_err("%s: %s does not support native XDP; use --mode skb",
 		       cmd, o->iface);
@@ -475,7 +483,9 @@ int ig_cmd_attach(const void *opts)
 	err = already_attached(cmd, &i);
 	if (err)
 		goto out;
-	err = ig_loader_attach(&l, ifindex, o->mode);
+	err = ig_loader_attach(&l, ifindex, o->mode,
+			       o->max_sources ? o->max_sources :
+						IG_MAX_SOURCES_DEFAULT);
 	if (err) {
 		attach_error(cmd, o, err);
 		goto out;
@@ -581,10 +591,12 @@ static const char *dispatcher_name(bool multiprog)
 static void status_print(const struct iface *i, const struct live *lv)
 {
 	const struct ig_state *st = &i->state;
+	uint32_t max_sources = 0;
 	char since[64], policy_since[64];
 
 	format_time(st->attached_at, since, sizeof(since));
 	format_time(st->policy_at, policy_since, sizeof(policy_since));
+	ig_sources_capacity(&i->maps, &max_sources);
 	printf("%s:\n", i->name);
 	printf("  %-15s %u\n", "ifindex", st->ifindex);
 	printf("  %-15s %s%s%s%s\n", "attached", lv->attached ? "yes" : "no",
@@ -599,6 +611,8 @@ static void status_print(const struct iface *i, const struct live *lv)
 	printf("  %-15s %s\n", "attached since", since);
 	printf("  %-15s %s\n", "policy since", policy_since);
 	printf("  %-15s %" PRIu64 "\n", "generation", (uint64_t)st->generation);
+	if (max_sources)
+		printf("  %-15s %" PRIu32 "\n", "max sources", max_sources);
 }
 
 static struct json_object *status_json(const struct iface *i,
@@ -606,6 +620,7 @@ static struct json_object *status_json(const struct iface *i,
 {
 	const struct ig_state *st = &i->state;
 	struct json_object *obj = json_object_new_object();
+	uint32_t max_sources = 0;
 	char buf[64];
 	int err;
 
@@ -646,6 +661,9 @@ static struct json_object *status_json(const struct iface *i,
 	err = err   ?:
 		      ig_json_add(obj, "generation",
 				  json_object_new_uint64(st->generation));
+	if (!err && !ig_sources_capacity(&i->maps, &max_sources))
+		err = ig_json_add(obj, "max_sources",
+				  json_object_new_uint64(max_sources));
 	if (err) {
 		json_object_put(obj);
 		return NULL;
@@ -909,6 +927,25 @@ int ig_cmd_stats(const void *opts)
 			     o->iface);
 	}
 out:
+	iface_close(&i);
+	return err;
+}
+
+int ig_cmd_top(const void *opts)
+{
+	const struct ig_top_opts *o = opts;
+	const char *cmd = "top";
+	struct iface i;
+	int err;
+
+	err = iface_open(cmd, o->iface, 0, &i);
+	if (err)
+		return err;
+	err = ig_top_run(&i.maps, o->iface, o->interval ? o->interval : 1,
+			 o->n ? o->n : IG_TOP_DEFAULT, o->json);
+	if (err)
+		fail(cmd, err, "cannot read the per-source buckets of %s",
+		     o->iface);
 	iface_close(&i);
 	return err;
 }

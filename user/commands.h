@@ -17,5 +17,6 @@ int ig_cmd_policy_default(const void *opts);
 int ig_cmd_set(const void *opts);
 int ig_cmd_unset(const void *opts);
 int ig_cmd_stats(const void *opts);
+int ig_cmd_top(const void *opts);
 
 #endif /* IG_COMMANDS_H */

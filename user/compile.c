@@ -5,6 +5,10 @@
  * the prefix trie entries, and the canonical text with its digest (what
  * `status` shows to tell two policies apart).
  *
+ * Every `limit` rule becomes a class: an entry of the slot's limits[] with
+ * its buckets' interval and tau (bpf/ratelimit.h), numbered in the order
+ * of (family, type, code), and the rule's table entries point at it.
+ *
  * Output depends on the policy only, never on memory contents or time:
  * the slot is calloc'ed, the text is canonical, so the same policy always
  * gives the same bytes and the same digest.
@@ -13,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../bpf/ratelimit.h"
 #include "compile.h"
 #include "names.h"
 
@@ -30,14 +35,108 @@ uint64_t ig_fnv1a64(const void *data, size_t len)
 }
 
 static void set_codes(struct ig_rule *codes, int lo, int hi, uint8_t action,
-		      uint8_t flags)
+		      uint8_t flags, uint16_t class_id)
 {
 	int c;
 
 	for (c = lo; c <= hi; c++) {
 		codes[c].action = action;
 		codes[c].flags = flags;
+		codes[c].class_id = class_id;
 	}
+}
+
+/*
+ * Can this bucket read the coarse clock? It moves in ticks (4 ms at
+ * HZ=250, IG_RL_COARSE_TICK_NS at worst), so the tokens of a whole tick
+ * arrive at once; those beyond tau are lost. A tau of two ticks and a
+ * full-size packet loses none. Slow buckets lose at most a tick a token,
+ * which at one token a second or slower (100 ticks) is within 1%.
+ */
+static bool needs_fine_clock(const struct ig_bucket_cfg *b, int bytes)
+{
+	struct ig_bucket_cfg tick = { b->interval, 0 };
+	__u64 tick_units = ig_rl_time(IG_RL_COARSE_TICK_NS);
+	__u64 cost = ig_rl_cost(&tick, bytes, IG_LIMIT_FRAME_BYTES);
+
+	if (cost >= 100 * tick_units)
+		return false;
+	return b->tau < 2 * tick_units + cost;
+}
+
+static struct ig_bucket_cfg bucket_of(const struct ig_rate_spec *r)
+{
+	return ig_rl_bucket(r->amount, (__u64)r->period * IG_RL_NS_PER_SEC,
+			    r->burst, r->bits);
+}
+
+/* The class of one `limit` rule. */
+static void fill_limit(const struct ig_rule_spec *r, struct ig_limit *l)
+{
+	const struct ig_limit_spec *ls = &r->limit;
+
+	memset(l, 0, sizeof(*l));
+	if (ls->cls.amount) {
+		l->flags |= IG_LIMIT_CLASS;
+		if (ls->cls.bits)
+			l->flags |= IG_LIMIT_CLASS_BYTES;
+		l->cls = bucket_of(&ls->cls);
+		if (needs_fine_clock(&l->cls, ls->cls.bits))
+			l->flags |= IG_LIMIT_FINE_CLOCK;
+	}
+	if (ls->src.amount) {
+		l->flags |= IG_LIMIT_SOURCE;
+		if (ls->src.bits)
+			l->flags |= IG_LIMIT_SOURCE_BYTES;
+		l->src = bucket_of(&ls->src);
+		l->prefix_len = ls->prefix_len;
+		if (needs_fine_clock(&l->src, ls->src.bits))
+			l->flags |= IG_LIMIT_FINE_CLOCK;
+	}
+	l->tag = ig_rl_tag(r->family, r->type, r->code,
+			   l->flags & IG_LIMIT_FINE_CLOCK, l->prefix_len);
+}
+
+static int rule_cmp(const void *a, const void *b)
+{
+	const struct ig_rule_spec *x = *(const struct ig_rule_spec *const *)a;
+	const struct ig_rule_spec *y = *(const struct ig_rule_spec *const *)b;
+
+	if (x->family != y->family)
+		return x->family < y->family ? -1 : 1;
+	if (x->type != y->type)
+		return x->type < y->type ? -1 : 1;
+	return (x->code > y->code) - (x->code < y->code);
+}
+
+/*
+ * Number the `limit` rules by (family, type, code), so that the class ids
+ * do not depend on the order of the text, and fill their limits. class[i]
+ * is the class of p->rules[i].
+ */
+static int number_classes(const struct ig_policy *p, struct ig_policy_slot *s,
+			  uint16_t *class)
+{
+	const struct ig_rule_spec **lim;
+	size_t i, n = 0;
+
+	lim = calloc(p->n_rules + 1, sizeof(*lim));
+	if (!lim)
+		return -ENOMEM;
+	for (i = 0; i < p->n_rules; i++)
+		if (p->rules[i].action == IG_ACT_LIMIT)
+			lim[n++] = &p->rules[i];
+	if (n > IG_MAX_CLASSES) {
+		free(lim);
+		return -E2BIG;
+	}
+	qsort(lim, n, sizeof(*lim), rule_cmp);
+	for (i = 0; i < n; i++) {
+		fill_limit(lim[i], &s->limits[i]);
+		class[lim[i] - p->rules] = (uint16_t)i;
+	}
+	free(lim);
+	return 0;
 }
 
 /*
@@ -46,7 +145,8 @@ static void set_codes(struct ig_rule *codes, int lo, int hi, uint8_t action,
  * path MTU (RFC 4861, 1191, 8201). Then type-wide rules, then code rules,
  * so the most specific rule is written last and wins.
  */
-static void fill_rules(const struct ig_policy *p, struct ig_policy_slot *s)
+static void fill_rules(const struct ig_policy *p, struct ig_policy_slot *s,
+		       const uint16_t *class)
 {
 	const struct ig_rule_spec *r;
 	int fam, type, code, pass;
@@ -56,14 +156,15 @@ static void fill_rules(const struct ig_policy *p, struct ig_policy_slot *s)
 	for (fam = 0; fam < IG_POLICY_FAMILIES; fam++) {
 		for (type = 0; type < IG_TYPES; type++) {
 			codes = s->rules[fam][type];
-			set_codes(codes, 0, IG_CODES - 1, p->default_action, 0);
+			set_codes(codes, 0, IG_CODES - 1, p->default_action, 0,
+				  0);
 			if (!ig_is_essential(fam, type, IG_CODE_ANY))
 				continue;
 			for (code = 0; code < IG_CODES; code++)
 				if (ig_is_essential(fam, type, code))
 					set_codes(codes, code, code,
 						  IG_ACT_PASS,
-						  IG_RULE_ESSENTIAL);
+						  IG_RULE_ESSENTIAL, 0);
 		}
 	}
 	for (pass = 0; pass < 2; pass++) {
@@ -74,10 +175,10 @@ static void fill_rules(const struct ig_policy *p, struct ig_policy_slot *s)
 			codes = s->rules[r->family][r->type];
 			if (r->code == IG_CODE_ANY)
 				set_codes(codes, 0, IG_CODES - 1, r->action,
-					  IG_RULE_EXPLICIT);
+					  IG_RULE_EXPLICIT, class[i]);
 			else
 				set_codes(codes, r->code, r->code, r->action,
-					  IG_RULE_EXPLICIT);
+					  IG_RULE_EXPLICIT, class[i]);
 		}
 	}
 }
@@ -104,6 +205,7 @@ static void fill_prefixes(const struct ig_policy *p, struct ig_compiled *out)
 
 int ig_policy_compile(const struct ig_policy *p, struct ig_compiled *out)
 {
+	uint16_t *class = NULL;
 	int err;
 
 	memset(out, 0, sizeof(*out));
@@ -113,12 +215,18 @@ int ig_policy_compile(const struct ig_policy *p, struct ig_compiled *out)
 		return err;
 	out->slot = calloc(1, sizeof(*out->slot));
 	out->prefixes = calloc(p->n_prefixes + 1, sizeof(*out->prefixes));
-	if (!out->slot || !out->prefixes) {
+	class = calloc(p->n_rules + 1, sizeof(*class));
+	if (!out->slot || !out->prefixes || !class) {
 		err = -ENOMEM;
 		goto cleanup;
 	}
 	out->slot->meta.fragments = p->fragments;
-	fill_rules(p, out->slot);
+	err = number_classes(p, out->slot, class);
+	if (err)
+		goto cleanup;
+	fill_rules(p, out->slot, class);
+	free(class);
+	class = NULL;
 	fill_prefixes(p, out);
 	err = ig_policy_format(p, &out->text);
 	if (err)
@@ -131,6 +239,7 @@ int ig_policy_compile(const struct ig_policy *p, struct ig_compiled *out)
 	out->digest = ig_fnv1a64(out->text, strlen(out->text));
 	return 0;
 cleanup:
+	free(class);
 	ig_compiled_free(out);
 	return err;
 }

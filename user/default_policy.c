@@ -3,8 +3,8 @@
  * The built-in policy: what `attach` applies without --policy and what
  * `policy default` prints. A profile for a server: everything passes but
  * the messages a server has no use for and that only serve to mislead or
- * probe it. Each rule gives its reason, so the printed text explains
- * itself.
+ * probe it, and rate limits where a flood would cost the host. Each rule
+ * gives its reason, so the printed text explains itself.
  */
 #include "policy.h"
 
@@ -21,6 +21,28 @@ const char ig_default_policy[] =
 	"# A non-first fragment has no ICMP header to judge; the first one\n"
 	"# has, and dropping it is enough to drop the whole datagram.\n"
 	"fragments pass\n"
+	"\n"
+	"# Echo: every request costs a reply, and Linux does not rate-limit\n"
+	"# echo replies (icmp_ratemask leaves them out). A person's ping sends\n"
+	"# 1/s (5/s at most without root), monitoring a few a second, mtr and\n"
+	"# smokeping short bursts: 10/s with a burst of 20 per source (/32,\n"
+	"# /64 for v6) leaves all of them alone and holds a 'ping -f' to 10/s.\n"
+	"# 1000/s for everyone together, the rate of Linux's own global ICMP\n"
+	"# limit (icmp_msgs_per_sec), caps what a flood from many or spoofed\n"
+	"# sources can make the host answer: a few hundred kB/s.\n"
+	"v4 echo-request limit 1000/s per-source 10/s burst 20\n"
+	"v6 echo-request limit 1000/s per-source 10/s burst 20\n"
+	"\n"
+	"# Path-MTU discovery (RFC 1191, RFC 8201) must not be dropped (RFC\n"
+	"# 4890 4.3.1), so no bucket is shared by all senders: one flood of\n"
+	"# forged messages would empty it for every honest router. A router\n"
+	"# rate-limits the errors it sends (RFC 1812 4.3.2.8, RFC 4443 2.4(f));\n"
+	"# Linux sends one a second to a host, with a burst of 6\n"
+	"# (icmp_ratelimit). 100/s with a burst of 200 from one router (/32,\n"
+	"# /64 for v6) is far above that, and holds a flood of forged ones\n"
+	"# from one source to what the kernel handles without effort.\n"
+	"v4 dest-unreachable/frag-needed limit per-source 100/s burst 200\n"
+	"v6 packet-too-big limit per-source 100/s burst 200\n"
 	"\n"
 	"# Redirects rewrite this host's routes. RFC 1122 3.2.2.2 has hosts\n"
 	"# honour them, but a server with one gateway has no use for them and\n"

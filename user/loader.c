@@ -35,7 +35,8 @@ const char *ig_mode_name(unsigned mode)
 	}
 }
 
-int ig_loader_attach(struct ig_loaded *l, int ifindex, unsigned mode)
+int ig_loader_attach(struct ig_loaded *l, int ifindex, unsigned mode,
+		     uint32_t max_sources)
 {
 	DECLARE_LIBXDP_OPTS(xdp_program_opts, opts, .prog_name = IG_PROG_NAME);
 	int err;
@@ -48,6 +49,10 @@ int ig_loader_attach(struct ig_loaded *l, int ifindex, unsigned mode)
 		err = errno ? -errno : -ENOMEM;
 		goto err_out;
 	}
+	/* The LRU table is preallocated: its size is its memory, fixed. */
+	err = bpf_map__set_max_entries(l->skel->maps.ig_sources, max_sources);
+	if (err)
+		goto err_out;
 	opts.obj = l->skel->obj;
 	l->prog = xdp_program__create(&opts);
 	err = (int)libxdp_get_error(l->prog);

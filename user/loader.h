@@ -32,10 +32,12 @@ struct ig_attach_info {
 };
 
 /*
- * Open the skeleton and let libxdp load and attach it to ifindex in mode
- * (enum ig_attach_mode). On error nothing is attached and *l is closed.
+ * Open the skeleton, size the per-source table for max_sources buckets,
+ * and let libxdp load and attach it to ifindex in mode (enum
+ * ig_attach_mode). On error nothing is attached and *l is closed.
  */
-int ig_loader_attach(struct ig_loaded *l, int ifindex, unsigned mode);
+int ig_loader_attach(struct ig_loaded *l, int ifindex, unsigned mode,
+		     uint32_t max_sources);
 /* The loaded object, for ig_maps_from_object(). */
 struct bpf_object *ig_loader_object(const struct ig_loaded *l);
 /* Where the program of *l is attached now. */

@@ -231,22 +231,27 @@ static const struct ig_family_names families[IG_POLICY_FAMILIES] = {
  * NDP an IPv6 host cannot reach its router or its neighbours.
  */
 static const struct ig_essential essentials[] = {
-	{ IG_FAM_V4, 3, 4, "path-MTU discovery needs (RFC 1191)" },
-	{ IG_FAM_V6, 2, IG_CODE_ANY, "path-MTU discovery needs (RFC 8201)" },
+	{ IG_FAM_V4, 3, 4, "path-MTU discovery needs (RFC 1191)", true },
+	{ IG_FAM_V6, 2, IG_CODE_ANY, "path-MTU discovery needs (RFC 8201)",
+	  true },
 	{ IG_FAM_V6, 130, IG_CODE_ANY,
-	  "multicast listener discovery needs (RFC 2710)" },
+	  "multicast listener discovery needs (RFC 2710)", false },
 	{ IG_FAM_V6, 131, IG_CODE_ANY,
-	  "multicast listener discovery needs (RFC 2710)" },
+	  "multicast listener discovery needs (RFC 2710)", false },
 	{ IG_FAM_V6, 132, IG_CODE_ANY,
-	  "multicast listener discovery needs (RFC 2710)" },
-	{ IG_FAM_V6, 133, IG_CODE_ANY, "neighbor discovery needs (RFC 4861)" },
-	{ IG_FAM_V6, 134, IG_CODE_ANY, "neighbor discovery needs (RFC 4861)" },
-	{ IG_FAM_V6, 135, IG_CODE_ANY, "neighbor discovery needs (RFC 4861)" },
-	{ IG_FAM_V6, 136, IG_CODE_ANY, "neighbor discovery needs (RFC 4861)" },
+	  "multicast listener discovery needs (RFC 2710)", false },
+	{ IG_FAM_V6, 133, IG_CODE_ANY, "neighbor discovery needs (RFC 4861)",
+	  false },
+	{ IG_FAM_V6, 134, IG_CODE_ANY, "neighbor discovery needs (RFC 4861)",
+	  false },
+	{ IG_FAM_V6, 135, IG_CODE_ANY, "neighbor discovery needs (RFC 4861)",
+	  false },
+	{ IG_FAM_V6, 136, IG_CODE_ANY, "neighbor discovery needs (RFC 4861)",
+	  false },
 	/* Not 137 (redirect): it only shortens a path; RFC 4890 4.4 leaves
 	 * it to local policy. */
 	{ IG_FAM_V6, 143, IG_CODE_ANY,
-	  "multicast listener discovery needs (RFC 3810)" },
+	  "multicast listener discovery needs (RFC 3810)", false },
 };
 
 static const struct ig_family_names *family_names(int family)

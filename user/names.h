@@ -38,6 +38,13 @@ struct ig_essential {
 	int type;
 	int code; /* IG_CODE_ANY: every code of the type */
 	const char *why; /* e.g. "path-MTU discovery needs (RFC 1191)" */
+	/*
+	 * May it be limited per source without `force`? Yes for PMTUD: its
+	 * senders are routers, each with its own bucket. No for NDP and MLD:
+	 * their senders share fe80::/64 and ::, so "per source" would be one
+	 * bucket for the whole link.
+	 */
+	bool source_limit_ok;
 };
 
 /*

@@ -10,11 +10,17 @@
  * `block 10.0.0.0/8` and `allow 10.1.0.0/16`, 10.1.2.3 is trusted and
  * 10.2.3.4 is blocked. A prefix can be in one list only.
  *
+ * Limits: `limit RATE [burst N] [per-source RATE [burst N] [prefix /LEN]]`
+ * and `limit per-source ...`. A burst that is not written is resolved to
+ * its default at parse time and not printed when it equals it, so two
+ * ways of writing one limit give one canonical text.
+ *
  * Errors point at a 1-based line and a 1-based column counted in bytes
  * (a tab is one column), like compilers do.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,7 +32,11 @@
 #include "names.h"
 #include "policy.h"
 
-#define MAX_WORDS 5 /* the longest statement has 4; a 5th is an error */
+/*
+ * The longest statement has 13 words: v4 TYPE limit RATE burst N
+ * per-source RATE burst N prefix /LEN force. A 14th is an error.
+ */
+#define MAX_WORDS 14
 #define WORD_MAX 64 /* longer than any name, TYPE/CODE or CIDR */
 #define NAME_MAX_LEN (2 * WORD_MAX) /* "TYPE/CODE" built from names */
 #define NONE ((size_t)-1)
@@ -72,19 +82,21 @@ struct stmt {
 struct seen {
 	uint32_t *rules; /* [RULE_TARGETS]: index + 1 into p->rules */
 	uint32_t *prefixes; /* [PREFIX_SLOTS]: index + 1 into p->prefixes */
+	unsigned n_limits; /* `limit` rules so far */
 	unsigned default_line;
 	unsigned fragments_line;
 };
 
-/* A rule that drops an essential message without `force`. */
+/* A rule that drops or limits an essential message without `force`. */
 struct violation {
 	size_t rule;
-	int code; /* the first essential code it drops */
+	int code; /* the first essential code it drops or limits */
 };
 
 static const char *const action_names[] = {
 	[IG_ACT_PASS] = "pass",
 	[IG_ACT_DROP] = "drop",
+	[IG_ACT_LIMIT] = "limit",
 };
 
 static const char *const list_names[] = {
@@ -177,7 +189,7 @@ static int split_words(const char *s, size_t len, unsigned line,
 				       "a policy",
 				       longword);
 		}
-		/* A statement has at most 4 words: keep a 5th to blame it. */
+		/* Keep one word more than a statement has, to blame it. */
 		if (ws->n < MAX_WORDS) {
 			memcpy(ws->w[ws->n].s, s + start, i - start);
 			ws->w[ws->n].col = start + 1;
@@ -253,37 +265,40 @@ static void target_str(char *buf, size_t n, int family, int type, int code)
 				 code));
 }
 
-static int action_by_name(const char *s)
+/* An action by name; `limit` only where rules are (last = IG_ACT_LIMIT). */
+static int action_by_name(const char *s, int last)
 {
-	size_t a;
+	int a;
 
-	for (a = 0; a < sizeof(action_names) / sizeof(action_names[0]); a++)
+	for (a = 0; a <= last; a++)
 		if (!strcmp(s, action_names[a]))
-			return (int)a;
+			return a;
 	return -1;
 }
 
-static int parse_action(const struct words *ws, int i, uint8_t *action,
-			struct ig_diag *d)
+/* `default` and `fragments` take pass|drop; a rule also takes limit. */
+static int parse_action(const struct words *ws, int i, int last,
+			uint8_t *action, struct ig_diag *d)
 {
+	const char *expected = last == IG_ACT_LIMIT ? "pass, drop or limit" :
+						      "pass or drop";
 	int a;
 
 	if (i >= ws->n)
 		return fail_word(d, ws, -1,
-				 "missing action after '%s': expected pass or "
-				 "drop",
-				 ws->w[i - 1].s);
-	a = action_by_name(ws->w[i].s);
+				 "missing action after '%s': expected %s",
+				 ws->w[i - 1].s, expected);
+	a = action_by_name(ws->w[i].s, last);
 	if (a >= 0) {
 		*action = (uint8_t)a;
 		return 0;
 	}
 	if (!strcmp(ws->w[i].s, "force"))
 		return fail_word(d, ws, i,
-				 "missing action before 'force': expected pass "
-				 "or drop");
-	return fail_word(d, ws, i, "unknown action '%s': expected pass or drop",
-			 ws->w[i].s);
+				 "missing action before 'force': expected %s",
+				 expected);
+	return fail_word(d, ws, i, "unknown action '%s': expected %s",
+			 ws->w[i].s, expected);
 }
 
 static int expect_end(const struct words *ws, int i, const char *expected,
@@ -301,7 +316,7 @@ static int parse_switch(const struct words *ws, struct stmt *st,
 	int err;
 
 	st->kind = strcmp(ws->w[0].s, "default") ? ST_FRAGMENTS : ST_DEFAULT;
-	err = parse_action(ws, 1, &st->action, d);
+	err = parse_action(ws, 1, IG_ACT_DROP, &st->action, d);
 	if (err)
 		return err;
 	return expect_end(ws, 2, "expected end of statement", d);
@@ -383,26 +398,357 @@ static int parse_rule_head(const struct words *ws, struct ig_rule_spec *r,
 	return parse_target(ws, 1, r, d);
 }
 
+/* ---- limits ----------------------------------------------------------- */
+
+struct rate_unit {
+	const char *name; /* before the '/': "" for packets */
+	uint64_t mult; /* bits, for a bit rate */
+};
+
+/* Largest first: the formatter prints the largest that divides exactly. */
+static const struct rate_unit bit_units[] = {
+	{ "gbit", 1000000000ull },
+	{ "mbit", 1000000ull },
+	{ "kbit", 1000ull },
+	{ "bit", 1ull },
+};
+
+static const char rate_expects[] =
+	"expected N/s, N/min or a bit rate such as 10mbit/s";
+
+uint64_t ig_rate_default_burst(const struct ig_rate_spec *r)
+{
+	uint64_t b;
+
+	if (r->bits) {
+		b = r->amount / 8 / IG_LIMIT_BURST_DIVISOR;
+		return b > IG_LIMIT_BURST_MIN_BYTES ? b :
+						      IG_LIMIT_BURST_MIN_BYTES;
+	}
+	b = r->period ? r->amount / r->period / IG_LIMIT_BURST_DIVISOR : 0;
+	return b > IG_LIMIT_BURST_MIN_PACKETS ? b : IG_LIMIT_BURST_MIN_PACKETS;
+}
+
+uint8_t ig_limit_default_prefix(int family)
+{
+	return family == IG_FAM_V6 ? IG_LIMIT_PREFIX_V6 : IG_LIMIT_PREFIX_V4;
+}
+
+/* Does a burst hold more than IG_LIMIT_BURST_MAX_SECONDS at its rate? */
+static bool burst_too_long(const struct ig_rate_spec *r)
+{
+	/* burst / (amount / period) seconds, in bits for a bit rate. */
+	uint64_t units = r->bits ? r->burst * 8 : r->burst;
+	uint64_t per_day = r->amount * IG_LIMIT_BURST_MAX_SECONDS / r->period;
+
+	if (r->bits && r->burst > UINT64_MAX / 8)
+		return true;
+	return units > per_day;
+}
+
+/* "100/s", "6/min", "10mbit/s", "1500kbit/s" */
+static void rate_str(char *buf, size_t n, const struct ig_rate_spec *r)
+{
+	size_t u;
+
+	if (!r->bits) {
+		snprintf(buf, n, "%llu/%s", (unsigned long long)r->amount,
+			 r->period == 60 ? "min" : "s");
+		return;
+	}
+	for (u = 0; u < sizeof(bit_units) / sizeof(bit_units[0]); u++)
+		if (r->amount % bit_units[u].mult == 0)
+			break;
+	snprintf(buf, n, "%llu%s/s",
+		 (unsigned long long)(r->amount / bit_units[u].mult),
+		 bit_units[u].name);
+}
+
+/* RATE, word i: N/s, N/min or N[k|m|g]bit/s. */
+static int parse_rate(const struct words *ws, int i, struct ig_rate_spec *r,
+		      struct ig_diag *d)
+{
+	const char *s = ws->w[i].s, *slash = strchr(s, '/'), *per;
+	size_t digits = strspn(s, "0123456789"), ulen, u;
+	char num[WORD_MAX];
+	unsigned long v;
+	uint64_t mult = 0;
+	int err;
+
+	if (!digits || !slash || slash < s + digits)
+		return fail_word(d, ws, i, "invalid rate '%s': %s", s,
+				 rate_expects);
+	ulen = (size_t)(slash - s) - digits;
+	per = slash + 1;
+	if (!ulen)
+		mult = 1;
+	for (u = 0; ulen && u < sizeof(bit_units) / sizeof(bit_units[0]); u++)
+		if (strlen(bit_units[u].name) == ulen &&
+		    !strncmp(s + digits, bit_units[u].name, ulen))
+			mult = bit_units[u].mult;
+	if (!mult)
+		return fail_word(d, ws, i,
+				 "unknown unit '%.*s' in rate '%s': expected "
+				 "packets (N/s), bit, kbit, mbit or gbit",
+				 (int)ulen, s + digits, s);
+	r->bits = ulen != 0;
+	if (!strcmp(per, "s") || !strcmp(per, "sec") || !strcmp(per, "second"))
+		r->period = 1;
+	else if (!strcmp(per, "min") || !strcmp(per, "minute"))
+		r->period = 60;
+	else
+		return fail_word(d, ws, i,
+				 "unknown period '/%s' in rate '%s': expected "
+				 "/s or /min",
+				 per, s);
+	if (r->bits && r->period != 1)
+		return fail_word(d, ws, i,
+				 "bit rate '%s' must be per second (e.g. "
+				 "10mbit/s)",
+				 s);
+	memcpy(num, s, digits);
+	num[digits] = '\0';
+	err = parse_num(num, ULONG_MAX, &v);
+	if (!err && v == 0)
+		return fail_word(d, ws, i,
+				 "rate '%s' lets nothing through: use 'drop'",
+				 s);
+	if (!err &&
+	    v > (r->bits ? IG_LIMIT_BITS_MAX : IG_LIMIT_AMOUNT_MAX) / mult)
+		err = -ERANGE;
+	if (!err && r->bits && v * mult < IG_LIMIT_BITS_MIN)
+		err = -ERANGE;
+	if (err == -ERANGE && r->bits)
+		return fail_word(d, ws, i,
+				 "rate '%s' out of range: expected 8bit/s to "
+				 "1000gbit/s",
+				 s);
+	if (err)
+		return fail_word(d, ws, i,
+				 "rate '%s' out of range: expected 1 to %llu "
+				 "packets per %s",
+				 s, IG_LIMIT_AMOUNT_MAX,
+				 r->period == 60 ? "minute" : "second");
+	r->amount = v * mult;
+	return 0;
+}
+
+/* `burst N`, its number at word i. */
+static int parse_burst(const struct words *ws, int i, struct ig_rate_spec *r,
+		       struct ig_diag *d)
+{
+	char rate[WORD_MAX];
+	unsigned long v;
+	int err;
+
+	if (i >= ws->n)
+		return fail_word(d, ws, -1,
+				 "missing number after 'burst': expected "
+				 "%s",
+				 r->bits ? "bytes" : "packets");
+	err = parse_num(ws->w[i].s, ULONG_MAX, &v);
+	if (err == -EINVAL)
+		return fail_word(d, ws, i,
+				 "invalid burst '%s': expected a number of %s",
+				 ws->w[i].s, r->bits ? "bytes" : "packets");
+	if (!err && v == 0)
+		return fail_word(d, ws, i,
+				 "burst '%s' lets nothing through: expected at "
+				 "least 1",
+				 ws->w[i].s);
+	if (!err && r->bits && v < IG_LIMIT_FRAME_BYTES)
+		return fail_word(d, ws, i,
+				 "burst '%s' of a bit rate counts bytes, and "
+				 "no frame over %lu bytes would ever pass: "
+				 "expected at least %d",
+				 ws->w[i].s, v, IG_LIMIT_FRAME_BYTES);
+	r->burst = v;
+	if (err || burst_too_long(r)) {
+		rate_str(rate, sizeof(rate), r);
+		return fail_word(d, ws, i,
+				 "burst '%s' out of range: at %s it holds "
+				 "more than a day of traffic",
+				 ws->w[i].s, rate);
+	}
+	return 0;
+}
+
+/* `prefix /LEN` (or LEN), its length at word i, for family. */
+static int parse_limit_prefix(const struct words *ws, int i, int family,
+			      uint8_t *len, struct ig_diag *d)
+{
+	unsigned max = family == IG_FAM_V6 ? 128 : 32;
+	const char *s;
+	unsigned long v;
+	int err;
+
+	if (i >= ws->n)
+		return fail_word(d, ws, -1,
+				 "missing length after 'prefix': expected "
+				 "/1-/%u",
+				 max);
+	s = ws->w[i].s;
+	err = parse_num(s + (s[0] == '/'), max, &v);
+	if (err == -EINVAL)
+		return fail_word(d, ws, i,
+				 "invalid prefix length '%s': expected /1-/%u",
+				 s, max);
+	if (err || v == 0)
+		return fail_word(d, ws, i,
+				 "prefix length '%s' out of range for %s: "
+				 "expected /1-/%u",
+				 s, ig_family_name(family), max);
+	*len = (uint8_t)v;
+	return 0;
+}
+
+/*
+ * The words after a bucket's RATE: `burst N` and, for per-source,
+ * `prefix /LEN`, each at most once, in either order. Stops at the first
+ * other word.
+ */
+static int parse_bucket_opts(const struct words *ws, int *i,
+			     struct ig_rate_spec *r, struct ig_rule_spec *rule,
+			     bool per_source, struct ig_diag *d)
+{
+	bool burst = false, prefix = false;
+	const char *w;
+	int err;
+
+	while (*i < ws->n) {
+		w = ws->w[*i].s;
+		if (!strcmp(w, "burst")) {
+			if (burst)
+				return fail_word(d, ws, *i,
+						 "duplicate 'burst' for one "
+						 "bucket");
+			burst = true;
+			err = parse_burst(ws, *i + 1, r, d);
+		} else if (!strcmp(w, "prefix") && per_source) {
+			if (prefix)
+				return fail_word(d, ws, *i,
+						 "duplicate 'prefix'");
+			prefix = true;
+			err = parse_limit_prefix(ws, *i + 1, rule->family,
+						 &rule->limit.prefix_len, d);
+		} else if (!strcmp(w, "prefix")) {
+			return fail_word(d, ws, *i,
+					 "'prefix' sets the per-source "
+					 "buckets: write it after "
+					 "'per-source RATE'");
+		} else {
+			break;
+		}
+		if (err)
+			return err;
+		*i += 2;
+	}
+	if (!burst)
+		r->burst = ig_rate_default_burst(r);
+	return 0;
+}
+
+/*
+ * `limit` at word i - 1: [RATE [burst N]] [per-source RATE [burst N]
+ * [prefix /LEN]], at least one of the two. *i ends past the last word.
+ */
+static int parse_limit(const struct words *ws, int *i, struct ig_rule_spec *r,
+		       struct ig_diag *d)
+{
+	struct ig_limit_spec *l = &r->limit;
+	int err;
+
+	if (*i < ws->n && !strcmp(ws->w[*i].s, "force"))
+		return fail_word(d, ws, *i,
+				 "missing rate before 'force': expected "
+				 "'limit RATE' or 'limit per-source RATE'");
+	if (*i >= ws->n)
+		return fail_word(d, ws, -1,
+				 "missing rate after 'limit': expected "
+				 "'limit RATE' or 'limit per-source RATE' "
+				 "(RATE: N/s, N/min or e.g. 10mbit/s)");
+	if (strcmp(ws->w[*i].s, "per-source")) {
+		err = parse_rate(ws, *i, &l->cls, d);
+		*i += 1;
+		if (!err)
+			err = parse_bucket_opts(ws, i, &l->cls, r, false, d);
+		if (err)
+			return err;
+	}
+	if (*i < ws->n && !strcmp(ws->w[*i].s, "per-source")) {
+		*i += 1;
+		if (*i >= ws->n)
+			return fail_word(d, ws, -1,
+					 "missing rate after 'per-source': %s",
+					 rate_expects);
+		err = parse_rate(ws, *i, &l->src, d);
+		*i += 1;
+		if (!err)
+			err = parse_bucket_opts(ws, i, &l->src, r, true, d);
+		if (err)
+			return err;
+		if (!l->prefix_len)
+			l->prefix_len = ig_limit_default_prefix(r->family);
+	}
+	return 0;
+}
+
+/* The words of a limit, as the formatter prints them; buf holds 160. */
+static void limit_str(char *buf, size_t n, const struct ig_rule_spec *r)
+{
+	const struct ig_limit_spec *l = &r->limit;
+	char rate[48], burst[40] = "", prefix[16] = "";
+	size_t len = 0;
+
+	buf[0] = '\0';
+	if (l->cls.amount) {
+		rate_str(rate, sizeof(rate), &l->cls);
+		if (l->cls.burst != ig_rate_default_burst(&l->cls))
+			snprintf(burst, sizeof(burst), " burst %llu",
+				 (unsigned long long)l->cls.burst);
+		len += (size_t)snprintf(buf + len, n - len, " %s%s", rate,
+					burst);
+	}
+	if (l->src.amount && len < n) {
+		rate_str(rate, sizeof(rate), &l->src);
+		burst[0] = '\0';
+		if (l->src.burst != ig_rate_default_burst(&l->src))
+			snprintf(burst, sizeof(burst), " burst %llu",
+				 (unsigned long long)l->src.burst);
+		if (l->prefix_len != ig_limit_default_prefix(r->family))
+			snprintf(prefix, sizeof(prefix), " prefix /%u",
+				 l->prefix_len);
+		snprintf(buf + len, n - len, " per-source %s%s%s", rate, burst,
+			 prefix);
+	}
+}
+
 /* `v4|v6 TYPE[/CODE] ACTION [force]` */
 static int parse_rule(const struct words *ws, struct stmt *st,
 		      struct ig_diag *d)
 {
 	struct ig_rule_spec *r = &st->rule;
-	int err;
+	int i = 3, err;
 
 	st->kind = ST_RULE;
 	err = parse_rule_head(ws, r, d);
 	if (!err)
-		err = parse_action(ws, 2, &r->action, d);
-	if (err || ws->n < 4)
+		err = parse_action(ws, 2, IG_ACT_LIMIT, &r->action, d);
+	if (!err && r->action == IG_ACT_LIMIT)
+		err = parse_limit(ws, &i, r, d);
+	if (err || ws->n <= i)
 		return err;
-	if (strcmp(ws->w[3].s, "force"))
-		return fail_word(d, ws, 3,
-				 "unknown word '%s': expected 'force' or end "
-				 "of statement",
-				 ws->w[3].s);
+	if (strcmp(ws->w[i].s, "force"))
+		return fail_word(d, ws, i,
+				 r->action == IG_ACT_LIMIT ?
+					 "unknown word '%s': expected burst, "
+					 "per-source, prefix, 'force' or end "
+					 "of statement" :
+					 "unknown word '%s': expected 'force' "
+					 "or end of statement",
+				 ws->w[i].s);
 	r->flags |= IG_SPEC_FORCE;
-	return expect_end(ws, 4, "'force' must be the last word", d);
+	return expect_end(ws, i + 1, "'force' must be the last word", d);
 }
 
 static void mask_addr(uint8_t *out, const uint8_t *addr, unsigned len)
@@ -642,15 +988,38 @@ static int duplicate_rule(const struct ig_rule_spec *first,
 			 fam, ws->w[1].s, fam, canon, first->line);
 }
 
+/* `limit` rules of p, but for rule skip (NONE: none). */
+static unsigned count_limits(const struct ig_policy *p, size_t skip)
+{
+	unsigned n = 0;
+	size_t i;
+
+	for (i = 0; i < p->n_rules; i++)
+		n += i != skip && p->rules[i].action == IG_ACT_LIMIT;
+	return n;
+}
+
 static int put_rule(struct ig_policy *p, struct seen *seen,
 		    const struct ig_rule_spec *r, const struct words *ws,
 		    struct ig_diag *d)
 {
 	size_t i = find_rule(p, seen, r);
 	struct ig_rule_spec *rules;
+	unsigned limits;
 
 	if (i != NONE && seen)
 		return duplicate_rule(&p->rules[i], ws, d);
+	if (r->action == IG_ACT_LIMIT) {
+		/* Every limit rule is a class with buckets of its own. */
+		limits = seen ? seen->n_limits : count_limits(p, i);
+		if (limits >= IG_MAX_CLASSES)
+			return fail_word(d, ws, 2,
+					 "too many 'limit' rules: at most %d "
+					 "in a policy",
+					 IG_MAX_CLASSES);
+		if (seen)
+			seen->n_limits++;
+	}
 	if (i != NONE) {
 		p->rules[i] = *r;
 		return 0;
@@ -739,24 +1108,41 @@ static int put_stmt(struct ig_policy *p, struct seen *seen,
 #define BIT_TEST(map, i) ((map)[(i) / 8] & (1u << ((i) % 8)))
 
 /*
- * The first essential code that rule r decides and drops, or -1. A rule for
- * one code decides it; a type-wide rule decides the codes that have no rule
- * of their own (coded).
+ * Does r's action harm essential message (r's type, code)? A drop does. So
+ * does a limit with a class bucket: one flood would empty it for every
+ * sender, and RFC 4890 4.3.1 says these must not be dropped. A limit per
+ * source only is fine for PMTUD, whose senders are routers with buckets of
+ * their own, but not for NDP and MLD (see ig_essential.source_limit_ok).
+ */
+static bool harms(const struct ig_rule_spec *r, int code)
+{
+	const struct ig_essential *e =
+		ig_essential_find(r->family, r->type, code);
+
+	if (!e || r->action == IG_ACT_PASS)
+		return false;
+	if (r->action == IG_ACT_LIMIT && !r->limit.cls.amount)
+		return !e->source_limit_ok;
+	return true;
+}
+
+/*
+ * The first essential code that rule r decides and drops or limits, or
+ * -1. A rule for one code decides it; a type-wide rule decides the codes
+ * that have no rule of their own (coded).
  */
 static int dropped_essential(const struct ig_rule_spec *r, const uint8_t *coded)
 {
 	int c;
 
-	if (r->action != IG_ACT_DROP || (r->flags & IG_SPEC_FORCE))
+	if (r->action == IG_ACT_PASS || (r->flags & IG_SPEC_FORCE))
 		return -1;
 	if (r->code != IG_CODE_ANY)
-		return ig_is_essential(r->family, r->type, r->code) ? r->code :
-								      -1;
+		return harms(r, r->code) ? r->code : -1;
 	if (!ig_is_essential(r->family, r->type, IG_CODE_ANY))
 		return -1;
 	for (c = 0; c < IG_CODES; c++)
-		if (ig_is_essential(r->family, r->type, c) &&
-		    !BIT_TEST(coded, c))
+		if (!BIT_TEST(coded, c) && harms(r, c))
 			return c;
 	return -1;
 }
@@ -824,6 +1210,36 @@ static const struct ig_essential *explain(const struct ig_policy *p,
 	return e;
 }
 
+/* Refuse a rule that limits an essential message; diag at line:col. */
+static int refuse_limit(const struct ig_rule_spec *r,
+			const struct ig_essential *e, const char *target,
+			const char *what, unsigned line, unsigned col,
+			struct ig_diag *d)
+{
+	const char *fam = ig_family_name(r->family);
+
+	if (!r->limit.cls.amount)
+		return fail_at(d, line, col, "limit",
+			       "%s %s 'limit' would rate-limit %s, which %s; "
+			       "its senders share link-local addresses, so "
+			       "even per-source buckets would be one bucket "
+			       "for the whole link; add 'force' to do it "
+			       "anyway",
+			       fam, target, what, e->why);
+	if (e->source_limit_ok)
+		return fail_at(d, line, col, "limit",
+			       "%s %s 'limit' would put %s, which %s, behind "
+			       "one bucket for every sender, so that one "
+			       "flood would cut everyone off (RFC 4890 "
+			       "4.3.1); limit it per source only ('limit "
+			       "per-source RATE') or add 'force'",
+			       fam, target, what, e->why);
+	return fail_at(d, line, col, "limit",
+		       "%s %s 'limit' would rate-limit %s, which %s; add "
+		       "'force' to do it anyway",
+		       fam, target, what, e->why);
+}
+
 /* Refuse a rule that drops an essential message; diag at line:col. */
 static int refuse(const struct ig_policy *p, const struct violation *v,
 		  unsigned line, unsigned col, struct ig_diag *d)
@@ -833,6 +1249,8 @@ static int refuse(const struct ig_policy *p, const struct violation *v,
 	char target[NAME_MAX_LEN], what[NAME_MAX_LEN], pass[NAME_MAX_LEN];
 	const struct ig_essential *e = explain(p, v, target, what);
 
+	if (r->action == IG_ACT_LIMIT)
+		return refuse_limit(r, e, target, what, line, col, d);
 	if (r->code != IG_CODE_ANY || e->code == IG_CODE_ANY)
 		return fail_at(d, line, col, "drop",
 			       "%s %s 'drop' would drop %s, which %s; add "
@@ -1022,12 +1440,16 @@ static int unset_rule(struct ig_policy *p, const struct ig_rule_spec *r,
 	/* Removing a code rule hands its code back to the type-wide rule. */
 	if (find_violation(p, i, &v)) {
 		e = explain(p, &v, rest, what);
-		return fail_word(
-			d, ws, 1,
-			"cannot unset %s '%s': '%s %s drop' would then "
-			"drop %s, which %s; unset or force that rule "
-			"first",
-			fam, ws->w[1].s, fam, rest, what, e->why);
+		return fail_word(d, ws, 1,
+				 "cannot unset %s '%s': '%s %s %s' would then "
+				 "%s %s, which %s; unset or force that rule "
+				 "first",
+				 fam, ws->w[1].s, fam, rest,
+				 action_names[p->rules[v.rule].action],
+				 p->rules[v.rule].action == IG_ACT_DROP ?
+					 "drop" :
+					 "rate-limit",
+				 what, e->why);
 	}
 	remove_at(p->rules, &p->n_rules, i, sizeof(*p->rules));
 	return 0;
@@ -1082,11 +1504,39 @@ int ig_policy_unset(struct ig_policy *p, const char *what, struct ig_diag *diag)
 			 ws.w[0].s, unset_expects);
 }
 
+/* A bucket as the parser would have made it. */
+static bool rate_ok(const struct ig_rate_spec *r)
+{
+	if (!r->amount)
+		return true;
+	if (r->bits)
+		return r->period == 1 && r->amount >= IG_LIMIT_BITS_MIN &&
+		       r->amount <= IG_LIMIT_BITS_MAX &&
+		       r->burst >= IG_LIMIT_FRAME_BYTES && !burst_too_long(r);
+	return (r->period == 1 || r->period == 60) &&
+	       r->amount <= IG_LIMIT_AMOUNT_MAX && r->burst >= 1 &&
+	       !burst_too_long(r);
+}
+
+static bool limit_ok(const struct ig_rule_spec *r)
+{
+	const struct ig_limit_spec *l = &r->limit;
+
+	if (r->action != IG_ACT_LIMIT)
+		return true;
+	if (!l->cls.amount && !l->src.amount)
+		return false;
+	if (l->src.amount &&
+	    (!l->prefix_len || l->prefix_len > addr_bits(r->family)))
+		return false;
+	return rate_ok(&l->cls) && rate_ok(&l->src);
+}
+
 static bool rule_ok(const struct ig_rule_spec *r)
 {
-	return r->family < IG_POLICY_FAMILIES && r->action <= IG_ACT_DROP &&
+	return r->family < IG_POLICY_FAMILIES && r->action <= IG_ACT_LIMIT &&
 	       r->code >= IG_CODE_ANY && r->code < IG_CODES &&
-	       !(r->flags & ~IG_SPEC_FORCE);
+	       !(r->flags & ~IG_SPEC_FORCE) && limit_ok(r);
 }
 
 static bool prefix_ok(const struct ig_prefix_spec *ps)
@@ -1114,6 +1564,9 @@ static int check_shape(const struct ig_policy *p, struct ig_diag *d)
 		if (!rule_ok(&p->rules[i]))
 			return fail_at(d, p->rules[i].line, 0, "",
 				       "rule %zu is not a valid rule", i);
+	if (count_limits(p, NONE) > IG_MAX_CLASSES)
+		return fail_at(d, 0, 0, "", "more than %d 'limit' rules",
+			       IG_MAX_CLASSES);
 	if (p->n_prefixes > IG_MAX_PREFIXES)
 		return fail_at(d, 0, 0, "", "more than %d prefixes",
 			       IG_MAX_PREFIXES);
@@ -1227,7 +1680,7 @@ int ig_policy_format(const struct ig_policy *p, char **out)
 {
 	struct ig_prefix_spec *prefixes = NULL;
 	struct ig_rule_spec *rules = NULL;
-	char target[NAME_MAX_LEN], addr[INET6_ADDRSTRLEN];
+	char target[NAME_MAX_LEN], addr[INET6_ADDRSTRLEN], limit[160];
 	struct strbuf b = { 0 };
 	struct ig_diag scratch;
 	size_t i;
@@ -1249,8 +1702,10 @@ int ig_policy_format(const struct ig_policy *p, char **out)
 	for (i = 0; i < p->n_rules; i++) {
 		target_str(target, sizeof(target), rules[i].family,
 			   rules[i].type, rules[i].code);
-		sb_printf(&b, "%s %s %s%s\n", ig_family_name(rules[i].family),
+		limit_str(limit, sizeof(limit), &rules[i]);
+		sb_printf(&b, "%s %s %s%s%s\n", ig_family_name(rules[i].family),
 			  target, action_names[rules[i].action],
+			  rules[i].action == IG_ACT_LIMIT ? limit : "",
 			  rules[i].flags & IG_SPEC_FORCE ? " force" : "");
 	}
 	for (i = 0; i < p->n_prefixes; i++) {

@@ -17,6 +17,35 @@ enum ig_spec_flag {
 	IG_SPEC_FORCE = 1 << 0, /* statement ended in `force` */
 };
 
+/*
+ * One token bucket as written: `RATE [burst N]`. RATE is N/s or N/min
+ * (packets), or a bit rate such as 10mbit/s, whose burst counts bytes.
+ */
+struct ig_rate_spec {
+	uint64_t amount; /* packets, or bits, per period; 0: no bucket */
+	uint32_t period; /* seconds: 1 or 60 */
+	uint8_t bits; /* 1: a bit rate */
+	uint64_t burst; /* packets, or bytes; the default when not written */
+};
+
+/* `limit [RATE [burst N]] [per-source RATE [burst N] [prefix /LEN]]` */
+struct ig_limit_spec {
+	struct ig_rate_spec cls; /* the class bucket; amount 0: none */
+	struct ig_rate_spec src; /* per-source buckets; amount 0: none */
+	uint8_t prefix_len; /* per-source prefix; the family's default if unset */
+};
+
+#define IG_LIMIT_AMOUNT_MAX 1000000000ull /* packets per period */
+#define IG_LIMIT_BITS_MIN 8ull /* one byte a second */
+#define IG_LIMIT_BITS_MAX 1000000000000ull /* 1000 gbit/s */
+#define IG_LIMIT_BURST_MAX_SECONDS 86400 /* a burst holds at most a day */
+#define IG_LIMIT_BURST_DIVISOR 10 /* default burst: 1/10 s at the rate */
+#define IG_LIMIT_BURST_MIN_PACKETS 5 /* the default's floor, as nftables' */
+#define IG_LIMIT_BURST_MIN_BYTES 65536 /* any one packet fits an idle bucket */
+#define IG_LIMIT_FRAME_BYTES 1514 /* a byte burst below it passes no frame */
+#define IG_LIMIT_PREFIX_V4 32 /* per-source default: one address */
+#define IG_LIMIT_PREFIX_V6 64 /* per-source default: one subnet */
+
 /* `v4|v6 TYPE[/CODE] ACTION [force]` */
 struct ig_rule_spec {
 	uint8_t family; /* IG_FAM_V4 or IG_FAM_V6 */
@@ -25,6 +54,7 @@ struct ig_rule_spec {
 	uint8_t action; /* enum ig_action */
 	uint8_t flags; /* enum ig_spec_flag */
 	unsigned line; /* source line, for duplicate errors */
+	struct ig_limit_spec limit; /* IG_ACT_LIMIT only; zero otherwise */
 };
 
 /* `allow CIDR` / `block CIDR`; addr holds the masked network. */
@@ -101,6 +131,16 @@ int ig_policy_format(const struct ig_policy *p, char **out);
  * offending word itself, in quotes, e.g. "unknown v4 type 'echo-requst'".
  */
 void ig_diag_format(const struct ig_diag *diag, char *buf, size_t size);
+
+/*
+ * The burst a bucket gets when none is written: a tenth of a second at its
+ * rate, at least IG_LIMIT_BURST_MIN_PACKETS packets, or for a bit rate at
+ * least IG_LIMIT_BURST_MIN_BYTES bytes.
+ */
+uint64_t ig_rate_default_burst(const struct ig_rate_spec *r);
+
+/* The per-source prefix length when none is written: /32 or /64. */
+uint8_t ig_limit_default_prefix(int family);
 
 /* The built-in default policy, commented with its RFCs. */
 extern const char ig_default_policy[];

@@ -11,6 +11,9 @@
  * one, never a mix. Before writing a slot we wait for an RCU grace period,
  * so that no program that read the old slot number still runs (see
  * wait_for_readers()).
+ *
+ * Class buckets are per (slot, class) for the same reason: the inactive
+ * slot's buckets are ours to write until the flip (carry_class_buckets()).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +27,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "../bpf/ratelimit.h"
 #include "log.h"
 #include "store.h"
 
@@ -53,6 +57,13 @@ static const struct map_spec map_specs[] = {
 	  sizeof(struct ig_policy_text), IG_SLOTS, MAP_FD(text_fd) },
 	{ IG_PIN_STATE, "ig_state", BPF_MAP_TYPE_ARRAY, 4,
 	  sizeof(struct ig_state), 1, MAP_FD(state_fd) },
+	{ IG_PIN_CLASS_BUCKETS, "ig_class_buckets", BPF_MAP_TYPE_ARRAY, 4,
+	  sizeof(struct ig_class_bucket), IG_CLASS_BUCKETS,
+	  MAP_FD(class_buckets_fd) },
+	/* Any size: `attach --max-sources` chose it. */
+	{ IG_PIN_SOURCES, "ig_sources", BPF_MAP_TYPE_LRU_HASH,
+	  sizeof(struct ig_source_key), sizeof(struct ig_source_bucket), 0,
+	  MAP_FD(sources_fd) },
 };
 
 #define N_MAPS (sizeof(map_specs) / sizeof(map_specs[0]))
@@ -106,6 +117,11 @@ static int map_mmaps(struct ig_maps *m)
 	if (p == MAP_FAILED)
 		return -errno;
 	m->slots = p;
+	p = mmap(NULL, sizeof(struct ig_class_bucket) * IG_CLASS_BUCKETS,
+		 PROT_READ | PROT_WRITE, MAP_SHARED, m->class_buckets_fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	m->class_buckets = p;
 	return 0;
 }
 
@@ -214,6 +230,9 @@ void ig_maps_close(struct ig_maps *m)
 		munmap(m->active, sizeof(__u32));
 	if (m->slots)
 		munmap(m->slots, sizeof(struct ig_policy_slot) * IG_SLOTS);
+	if (m->class_buckets)
+		munmap(m->class_buckets,
+		       sizeof(struct ig_class_bucket) * IG_CLASS_BUCKETS);
 	for (i = 0; i < N_MAPS; i++) {
 		fd = map_fd(m, &map_specs[i]);
 		if (*fd >= 0)
@@ -314,6 +333,41 @@ static int write_slot_text(int fd, __u32 slot, const char *text)
 	return err;
 }
 
+/*
+ * The class buckets of slot next, for its limits: a class whose rule and
+ * clock (its tag without the prefix length) have a class bucket in the
+ * live slot takes that bucket's TAT over, the others start full (TAT 0,
+ * bpf/ratelimit.h). Racy by design and bounded: packets the live slot
+ * admits between our read of a TAT and the flip are not in the copy, so a
+ * policy change can let through at most what the rate admits in that
+ * time (microseconds) on top of the limit.
+ */
+static void carry_class_buckets(struct ig_maps *m, __u32 live, __u32 next,
+				const struct ig_policy_slot *slot)
+{
+	const struct ig_limit *old = m->slots[live].limits, *nl;
+	struct ig_class_bucket *from = &m->class_buckets[live * IG_MAX_CLASSES];
+	struct ig_class_bucket *to = &m->class_buckets[next * IG_MAX_CLASSES];
+	__u64 tat;
+	int c, o;
+
+	for (c = 0; c < IG_MAX_CLASSES; c++) {
+		nl = &slot->limits[c];
+		tat = 0;
+		if (nl->flags & IG_LIMIT_CLASS) {
+			for (o = 0; o < IG_MAX_CLASSES; o++) {
+				if ((old[o].flags & IG_LIMIT_CLASS) &&
+				    old[o].tag >> 8 == nl->tag >> 8) {
+					tat = __atomic_load_n(&from[o].tat,
+							      __ATOMIC_RELAXED);
+					break;
+				}
+			}
+		}
+		__atomic_store_n(&to[c].tat, tat, __ATOMIC_RELAXED);
+	}
+}
+
 int ig_store_apply(struct ig_maps *m, const struct ig_compiled *c)
 {
 	return ig_store_apply_state(m, c, NULL);
@@ -344,6 +398,7 @@ int ig_store_apply_state(struct ig_maps *m, const struct ig_compiled *c,
 		return err;
 
 	generation = m->slots[live].meta.generation + 1;
+	carry_class_buckets(m, live, next, c->slot);
 	memcpy(slot, c->slot, sizeof(*slot));
 	slot->meta.generation = generation;
 	if (st) {
@@ -397,6 +452,74 @@ int ig_state_write(const struct ig_maps *m, const struct ig_state *st)
 	if (bpf_map_update_elem(m->state_fd, &key, st, BPF_ANY))
 		return -errno;
 	return 0;
+}
+
+int ig_sources_capacity(const struct ig_maps *m, uint32_t *max_entries)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(m->sources_fd, &info, &len))
+		return -errno;
+	*max_entries = info.max_entries;
+	return 0;
+}
+
+int ig_sources_read(const struct ig_maps *m, struct ig_source_entry **out,
+		    size_t *n)
+{
+	struct ig_source_bucket *vals = NULL;
+	struct ig_source_key *keys = NULL;
+	__u32 max = 0, count, batch, i;
+	struct ig_source_entry *e;
+	bool first = true, done = false;
+	size_t have = 0, cap;
+	int err;
+
+	*out = NULL;
+	*n = 0;
+	err = ig_sources_capacity(m, &max);
+	if (err)
+		return err;
+	/* Room beyond max: a batch returns whole hash buckets. */
+	cap = (size_t)max + 256;
+	keys = calloc(cap, sizeof(*keys));
+	vals = calloc(cap, sizeof(*vals));
+	if (!keys || !vals) {
+		err = -ENOMEM;
+		goto out;
+	}
+	/* Batches of up to 4096; ENOENT marks the last one. */
+	while (!done && have < cap) {
+		count = cap - have < 4096 ? (__u32)(cap - have) : 4096;
+		err = bpf_map_lookup_batch(m->sources_fd, first ? NULL : &batch,
+					   &batch, keys + have, vals + have,
+					   &count, NULL);
+		/* ENOSPC: entries added while we walked; keep what we have. */
+		if (err && errno != ENOENT && errno != ENOSPC) {
+			err = -errno;
+			goto out;
+		}
+		done = err != 0;
+		err = 0;
+		first = false;
+		have += count;
+	}
+	e = calloc(have + 1, sizeof(*e));
+	if (!e) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < have; i++) {
+		e[i].key = keys[i];
+		e[i].val = vals[i];
+	}
+	*out = e;
+	*n = have;
+out:
+	free(keys);
+	free(vals);
+	return err;
 }
 
 /* Per-CPU values come back as one entry per possible CPU. */

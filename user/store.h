@@ -22,8 +22,11 @@ struct ig_maps {
 	int counters_fd;
 	int text_fd;
 	int state_fd;
+	int class_buckets_fd;
+	int sources_fd;
 	uint32_t *active; /* mmap of `active`: the live slot */
 	struct ig_policy_slot *slots; /* mmap of `policy`: IG_SLOTS slots */
+	struct ig_class_bucket *class_buckets; /* mmap: IG_CLASS_BUCKETS */
 };
 
 /* All fds -1, pointers NULL: safe to ig_maps_close(). */
@@ -40,8 +43,11 @@ void ig_maps_close(struct ig_maps *m);
 
 /*
  * Make a compiled policy live: wait until no program can still be reading
- * the inactive slot, write the inactive slot (table, prefixes, text), then
- * flip `active` with one atomic store. On error nothing live has changed.
+ * the inactive slot, write the inactive slot (table, prefixes, text, class
+ * buckets), then flip `active` with one atomic store. On error nothing
+ * live has changed. A class whose rule is also in the live policy keeps
+ * its bucket (a policy change is not a fresh burst for a flood); a new
+ * class starts full.
  */
 int ig_store_apply(struct ig_maps *m, const struct ig_compiled *c);
 /*
@@ -56,6 +62,21 @@ int ig_store_read_text(const struct ig_maps *m, char **text);
 
 int ig_state_read(const struct ig_maps *m, struct ig_state *st);
 int ig_state_write(const struct ig_maps *m, const struct ig_state *st);
+
+/* One per-source bucket, as `top` reads it. */
+struct ig_source_entry {
+	struct ig_source_key key;
+	struct ig_source_bucket val;
+};
+
+/* The per-source table's capacity (`attach --max-sources`). */
+int ig_sources_capacity(const struct ig_maps *m, uint32_t *max_entries);
+/*
+ * Every per-source bucket now in the table; *out is malloc'ed (NULL when
+ * there are none). The LRU may evict entries while we walk: a snapshot.
+ */
+int ig_sources_read(const struct ig_maps *m, struct ig_source_entry **out,
+		    size_t *n);
 
 /* Counters summed over CPUs into out[IG_COUNTER_ENTRIES]. */
 int ig_counters_read(const struct ig_maps *m, struct ig_counter *out);

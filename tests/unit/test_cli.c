@@ -114,6 +114,14 @@ static void test_attach(void **state)
 			 0);
 	assert_int_equal(o->mode, IG_MODE_NATIVE);
 	assert_string_equal(o->policy, "-");
+
+	/* --max-sources: 0 (the default) unless given. */
+	assert_int_equal(o->max_sources, 0);
+	assert_int_equal(
+		PARSE(&inv, "attach", "eth0", "--max-sources", "1000000"), 0);
+	assert_int_equal(o->max_sources, 1000000);
+	assert_int_equal(PARSE(&inv, "attach", "-s", "64", "eth0"), 0);
+	assert_int_equal(o->max_sources, 64);
 }
 
 static void test_attach_errors(void **state)
@@ -134,6 +142,40 @@ static void test_attach_errors(void **state)
 	assert_usage_error(PARSE(&inv, "attach", "eth0", "eth1"), "eth1");
 	/* Options of other commands are not options of this one. */
 	assert_usage_error(PARSE(&inv, "attach", "eth0", "--json"), "--json");
+	assert_usage_error(PARSE(&inv, "attach", "eth0", "--max-sources", "63"),
+			   "out of range 64-16777216");
+	assert_usage_error(PARSE(&inv, "attach", "eth0", "--max-sources",
+				 "16777217"),
+			   "16777217");
+	assert_usage_error(PARSE(&inv, "attach", "eth0", "--max-sources",
+				 "lots"),
+			   "not a number");
+}
+
+static void test_top(void **state)
+{
+	const struct ig_top_opts *o;
+	struct ig_invocation inv;
+
+	(void)state;
+	o = &inv.opts.top;
+	assert_int_equal(PARSE(&inv, "top", "eth0"), 0);
+	assert_cmd(&inv, "top");
+	assert_ptr_equal(inv.cmd->run, ig_cmd_top);
+	assert_string_equal(o->iface, "eth0");
+	assert_int_equal(o->n, 0);
+	assert_int_equal(o->interval, 0);
+	assert_false(o->json);
+	assert_int_equal(PARSE(&inv, "top", "eth0", "-n", "5", "--json",
+			       "--interval", "3"),
+			 0);
+	assert_int_equal(o->n, 5);
+	assert_int_equal(o->interval, 3);
+	assert_true(o->json);
+	assert_usage_error(PARSE(&inv, "top"), "missing IFACE");
+	assert_usage_error(PARSE(&inv, "top", "eth0", "-n", "0"), "--count");
+	assert_usage_error(PARSE(&inv, "top", "eth0", "--interval", "61"),
+			   "61");
 }
 
 static void test_iface_names(void **state)
@@ -412,7 +454,8 @@ static void test_usage_text(void **state)
 {
 	static char buf[8192];
 	static const char *const synopses[] = {
-		"icmpgate attach IFACE [--mode native|skb] [--policy FILE]\n",
+		"icmpgate attach IFACE [--mode native|skb] [--policy FILE] "
+		"[--max-sources N]\n",
 		"icmpgate detach IFACE\n",
 		"icmpgate status [IFACE] [--json]\n",
 		"icmpgate policy apply IFACE FILE|-\n",
@@ -422,6 +465,7 @@ static void test_usage_text(void **state)
 		"icmpgate set IFACE STATEMENT...\n",
 		"icmpgate unset IFACE FAMILY TYPE[/CODE]\n",
 		"icmpgate stats IFACE [--json] [--watch SECONDS] [--reset]\n",
+		"icmpgate top IFACE [--count N] [--interval SECONDS] [--json]\n",
 	};
 	struct ig_invocation inv;
 	const char *line;
@@ -477,7 +521,7 @@ static void test_table(void **state)
 				assert_non_null(o->metavar);
 		}
 	}
-	assert_int_equal(n, 10);
+	assert_int_equal(n, 11);
 }
 
 int main(void)
@@ -485,6 +529,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_attach),
 		cmocka_unit_test(test_attach_errors),
+		cmocka_unit_test(test_top),
 		cmocka_unit_test(test_iface_names),
 		cmocka_unit_test(test_pindir_path),
 		cmocka_unit_test(test_detach_status),

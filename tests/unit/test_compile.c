@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "../include/icmpgate.h"
+#include "../bpf/ratelimit.h"
 #include "compile.h"
 #include "names.h"
 #include "policy.h"
@@ -340,6 +341,127 @@ static void test_refuses_invalid(void **state)
 	assert_null(c.slot);
 }
 
+static const struct ig_limit *limit_of(const struct ig_compiled *c, int fam,
+				       int type, int code)
+{
+	const struct ig_rule *e = entry(c, fam, type, code);
+
+	assert_int_equal(e->action, IG_ACT_LIMIT);
+	assert_int_equal(e->flags, IG_RULE_EXPLICIT);
+	assert_true(e->class_id < IG_MAX_CLASSES);
+	return &c->slot->limits[e->class_id];
+}
+
+/* Each limit rule is a class, numbered by (family, type, code). */
+static void test_limit_classes(void **state)
+{
+	const struct ig_limit *l;
+	struct ig_compiled c;
+	int code;
+
+	(void)state;
+	compile_text("v6 echo-request limit per-source 10/s burst 20\n"
+		     "v4 echo-request limit 1000/s per-source 5/s prefix /24\n"
+		     "v4 echo-request/7 limit 2mbit/s\n"
+		     "v4 timestamp-request limit 6/min burst 1\n"
+		     "v4 echo-reply pass\n",
+		     &c);
+	/* Classes 0..3 in (family, type, code) order, whatever the text. */
+	assert_int_equal(entry(&c, IG_FAM_V4, 8, 0)->class_id, 0);
+	assert_int_equal(entry(&c, IG_FAM_V4, 8, 7)->class_id, 1);
+	assert_int_equal(entry(&c, IG_FAM_V4, 13, 0)->class_id, 2);
+	assert_int_equal(entry(&c, IG_FAM_V6, 128, 0)->class_id, 3);
+	for (code = 0; code < IG_CODES; code++)
+		if (code != 7)
+			assert_int_equal(
+				entry(&c, IG_FAM_V4, 8, code)->class_id, 0);
+	assert_entry(&c, IG_FAM_V4, 0, 0, IG_ACT_PASS, IG_RULE_EXPLICIT);
+
+	l = limit_of(&c, IG_FAM_V4, 8, 0);
+	assert_int_equal(l->flags, IG_LIMIT_CLASS | IG_LIMIT_SOURCE);
+	assert_int_equal(l->cls.interval, 1000000ull << IG_RL_SHIFT);
+	assert_int_equal(l->cls.tau,
+			 100 * l->cls.interval); /* default 1/10 s */
+	assert_int_equal(l->src.interval, 200000000ull << IG_RL_SHIFT);
+	assert_int_equal(l->src.tau, 5 * l->src.interval);
+	assert_int_equal(l->prefix_len, 24);
+	assert_int_equal(l->tag, ig_rl_tag(IG_FAM_V4, 8, IG_CODE_ANY, 0, 24));
+
+	l = limit_of(&c, IG_FAM_V4, 8, 7);
+	assert_int_equal(l->flags, IG_LIMIT_CLASS | IG_LIMIT_CLASS_BYTES);
+	assert_int_equal(l->cls.interval, 4000ull << (IG_RL_SHIFT + 8));
+	assert_int_equal(l->src.interval, 0);
+	assert_int_equal(l->src.tau, 0);
+	assert_int_equal(l->tag, ig_rl_tag(IG_FAM_V4, 8, 7, 0, 0));
+
+	/* One packet in 10 s: a tick late is 0.1%; the coarse clock will do. */
+	l = limit_of(&c, IG_FAM_V4, 13, 0);
+	assert_int_equal(l->flags, IG_LIMIT_CLASS);
+
+	l = limit_of(&c, IG_FAM_V6, 128, 0);
+	assert_int_equal(l->flags, IG_LIMIT_SOURCE);
+	assert_int_equal(l->prefix_len, 64);
+	assert_int_equal(l->tag, ig_rl_tag(IG_FAM_V6, 128, IG_CODE_ANY, 0, 64));
+	/* Unused classes stay zero. */
+	assert_int_equal(c.slot->limits[4].flags, 0);
+	assert_int_equal(c.slot->limits[IG_MAX_CLASSES - 1].tag, 0);
+	ig_compiled_free(&c);
+}
+
+/*
+ * The coarse clock moves in ticks: a bucket whose burst lasts less than
+ * two of the coarsest ones (20 ms) reads the fine clock.
+ */
+static void test_limit_clock(void **state)
+{
+	struct ig_compiled c;
+
+	(void)state;
+	compile_text("v4 0 limit 1000/s burst 20\n"
+		     "v4 1 limit 1000/s burst 21\n"
+		     "v4 2 limit 100000/s\n"
+		     "v4 4 limit 10/s per-source 1000/s burst 5\n"
+		     "v4 5 limit 10mbit/s burst 25000\n"
+		     "v4 6 limit 10mbit/s burst 30000\n"
+		     "v4 7 limit 1/s burst 1\n"
+		     "v4 9 limit 2/s burst 1\n",
+		     &c);
+	assert_true(limit_of(&c, IG_FAM_V4, 0, 0)->flags & IG_LIMIT_FINE_CLOCK);
+	assert_false(limit_of(&c, IG_FAM_V4, 1, 0)->flags &
+		     IG_LIMIT_FINE_CLOCK);
+	assert_false(limit_of(&c, IG_FAM_V4, 2, 0)->flags &
+		     IG_LIMIT_FINE_CLOCK);
+	/* Either bucket needing it is enough: one clock read a packet. */
+	assert_true(limit_of(&c, IG_FAM_V4, 4, 0)->flags & IG_LIMIT_FINE_CLOCK);
+	/* 10 mbit/s: 20 ms is 25000 bytes, plus a full frame. */
+	assert_true(limit_of(&c, IG_FAM_V4, 5, 0)->flags & IG_LIMIT_FINE_CLOCK);
+	assert_false(limit_of(&c, IG_FAM_V4, 6, 0)->flags &
+		     IG_LIMIT_FINE_CLOCK);
+	/* A token a second or slower: a tick late is at most 1%. */
+	assert_false(limit_of(&c, IG_FAM_V4, 7, 0)->flags &
+		     IG_LIMIT_FINE_CLOCK);
+	assert_true(limit_of(&c, IG_FAM_V4, 9, 0)->flags & IG_LIMIT_FINE_CLOCK);
+	ig_compiled_free(&c);
+}
+
+/* Limit rules in any order compile to the same bytes. */
+static void test_limit_deterministic(void **state)
+{
+	struct ig_compiled a, b;
+
+	(void)state;
+	compile_text("v4 8 limit 10/s\nv6 128 limit per-source 1/s\n"
+		     "v4 0 limit 5/s\n",
+		     &a);
+	compile_text("v6 128 limit per-source 1/s\nv4 0 limit 5/s\n"
+		     "v4 8 limit 10/s\n",
+		     &b);
+	assert_memory_equal(a.slot, b.slot, sizeof(*a.slot));
+	assert_string_equal(a.text, b.text);
+	ig_compiled_free(&a);
+	ig_compiled_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -354,6 +476,9 @@ int main(void)
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_digest_changes),
 		cmocka_unit_test(test_refuses_invalid),
+		cmocka_unit_test(test_limit_classes),
+		cmocka_unit_test(test_limit_clock),
+		cmocka_unit_test(test_limit_deterministic),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

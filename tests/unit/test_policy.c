@@ -2,7 +2,7 @@
 /*
  * Unit tests of user/policy.c: every statement, every error (line, column,
  * word and message), duplicates, the essential-message refusals, `set`,
- * `unset`, and the canonical format round trip.
+ * `unset`, every form of `limit`, and the canonical format round trip.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -107,6 +107,20 @@ static const struct ig_rule_spec *rule_at(const struct ig_policy *p, int fam,
 	return NULL;
 }
 
+static bool rates_equal(const struct ig_rate_spec *a,
+			const struct ig_rate_spec *b)
+{
+	return a->amount == b->amount && a->period == b->period &&
+	       a->bits == b->bits && a->burst == b->burst;
+}
+
+static bool limits_equal(const struct ig_limit_spec *a,
+			 const struct ig_limit_spec *b)
+{
+	return rates_equal(&a->cls, &b->cls) && rates_equal(&a->src, &b->src) &&
+	       a->prefix_len == b->prefix_len;
+}
+
 /* Same statements, whatever their order and lines. */
 static void assert_policy_equal(const struct ig_policy *a,
 				const struct ig_policy *b)
@@ -125,6 +139,7 @@ static void assert_policy_equal(const struct ig_policy *a,
 		assert_non_null(s);
 		assert_int_equal(r->action, s->action);
 		assert_int_equal(r->flags, s->flags);
+		assert_true(limits_equal(&r->limit, &s->limit));
 	}
 	for (i = 0; i < a->n_prefixes; i++) {
 		found = false;
@@ -303,7 +318,7 @@ static void test_statement_errors(void **state)
 		{ "v4 echo-request force\n", 1, 17, "force",
 		  "missing action before" },
 		{ "v4 echo-request force drop\n", 1, 17, "force",
-		  "expected pass or drop" },
+		  "expected pass, drop or limit" },
 		{ "v4 echo-request drop force extra\n", 1, 28, "extra",
 		  "'force' must be the last word" },
 		{ "v4 echo-request drop now\n", 1, 22, "now",
@@ -320,7 +335,7 @@ static void test_statement_errors(void **state)
 static void test_later_release_words(void **state)
 {
 	static const struct bad bad[] = {
-		{ "v4 echo-request limit 10/s\n", 1, 17, "limit",
+		{ "default limit 10/s\n", 1, 9, "limit",
 		  "unknown action 'limit': expected pass or drop" },
 		{ "v4 echo-request validate\n", 1, 17, "validate",
 		  "unknown action" },
@@ -329,7 +344,7 @@ static void test_later_release_words(void **state)
 		{ "v4 echo-request pass max-size 100\n", 1, 22, "max-size",
 		  "expected 'force'" },
 		{ "v6 echo-request per-source 5/s\n", 1, 17, "per-source",
-		  "expected pass or drop" },
+		  "expected pass, drop or limit" },
 	};
 
 	(void)state;
@@ -650,8 +665,9 @@ static void test_set_errors_change_nothing(void **state)
 		{ "v6 2/3 drop", 1, 8, "drop", "RFC 8201" },
 		{ "v6 135 drop", 1, 8, "drop", "RFC 4861" },
 		{ "v4 bogus drop", 1, 4, "bogus", "unknown v4 type" },
-		{ "v4 echo-request limit 5/s", 1, 17, "limit",
-		  "unknown action" },
+		{ "v4 echo-request limit 5/h", 1, 23, "5/h", "unknown period" },
+		{ "v4 dest-unreachable limit 5/s", 1, 21, "limit",
+		  "one bucket for every sender" },
 		{ "allow 10.1.2.3/8", 1, 7, "10.1.2.3/8", "did you mean" },
 		{ "default", 1, 8, "", "missing action" },
 		{ "", 1, 1, "", "missing statement" },
@@ -826,8 +842,24 @@ static void test_default_policy(void **state)
 	assert_int_equal(rule_at(&p, IG_FAM_V4, 13, IG_CODE_ANY)->action,
 			 IG_ACT_DROP);
 	assert_non_null(rule_at(&p, IG_FAM_V6, 138, IG_CODE_ANY));
-	/* Echo and errors pass; nothing is forced. */
-	assert_null(rule_at(&p, IG_FAM_V4, 8, IG_CODE_ANY));
+	/* Errors pass, echo and PMTUD are limited; nothing is forced. */
+	r = rule_at(&p, IG_FAM_V4, 8, IG_CODE_ANY);
+	assert_non_null(r);
+	assert_int_equal(r->action, IG_ACT_LIMIT);
+	assert_true(r->limit.cls.amount && r->limit.src.amount);
+	r = rule_at(&p, IG_FAM_V6, 128, IG_CODE_ANY);
+	assert_non_null(r);
+	assert_int_equal(r->action, IG_ACT_LIMIT);
+	assert_int_equal(r->limit.prefix_len, 64);
+	/* PMTUD: per source only (RFC 4890: no bucket shared by all). */
+	r = rule_at(&p, IG_FAM_V4, 3, 4);
+	assert_non_null(r);
+	assert_int_equal(r->action, IG_ACT_LIMIT);
+	assert_int_equal(r->limit.cls.amount, 0);
+	assert_true(r->limit.src.amount > 0);
+	r = rule_at(&p, IG_FAM_V6, 2, IG_CODE_ANY);
+	assert_non_null(r);
+	assert_int_equal(r->limit.cls.amount, 0);
 	assert_null(rule_at(&p, IG_FAM_V4, 3, IG_CODE_ANY));
 	for (i = 0; i < p.n_rules; i++) {
 		r = &p.rules[i];
@@ -915,6 +947,343 @@ static void test_diag_from_parse(void **state)
 	assert_int_equal(parse(&p, "v4 x drop", NULL), -EINVAL);
 }
 
+/* ---- limit ------------------------------------------------------------ */
+
+static const struct ig_rule_spec *limit_at(const struct ig_policy *p, int fam,
+					   int type, int code)
+{
+	const struct ig_rule_spec *r = rule_at(p, fam, type, code);
+
+	assert_non_null(r);
+	assert_int_equal(r->action, IG_ACT_LIMIT);
+	return r;
+}
+
+static void assert_rate(const struct ig_rate_spec *r, uint64_t amount,
+			uint32_t period, int bits, uint64_t burst)
+{
+	if (r->amount != amount || r->period != period || r->bits != bits ||
+	    r->burst != burst)
+		fail_msg(
+			"rate %llu/%u bits %d burst %llu, want %llu/%u %d %llu",
+			(unsigned long long)r->amount, r->period, r->bits,
+			(unsigned long long)r->burst,
+			(unsigned long long)amount, period, bits,
+			(unsigned long long)burst);
+}
+
+/* Every form of `limit`, with the defaults resolved. */
+static void test_limit_forms(void **state)
+{
+	const struct ig_rule_spec *r;
+	struct ig_policy p;
+
+	(void)state;
+	parse_ok(&p, "v4 echo-request limit 100/s\n"
+		     "v4 echo-reply limit 6/min burst 3\n"
+		     "v4 timestamp-request limit 10mbit/s\n"
+		     "v4 13/1 limit 1500kbit/s burst 100000\n"
+		     "v6 echo-request limit per-source 10/s\n"
+		     "v6 echo-reply limit per-source 10/s burst 20 prefix /48\n"
+		     "v4 3/1 limit per-source 5/min prefix 24 burst 7\n"
+		     "v4 3/2 limit 1000/s burst 50 per-source 20/s\n"
+		     "v4 3/3 limit 1000/s per-source 2mbit/s burst 1514 "
+		     "prefix /16 force\n"
+		     "v6 200 limit 1gbit/s per-source 1/s\n"
+		     "v4 3/5 limit 7/second per-source 9/minute\n");
+	r = limit_at(&p, IG_FAM_V4, 8, IG_CODE_ANY);
+	assert_rate(&r->limit.cls, 100, 1, 0, 10); /* a tenth of a second */
+	assert_int_equal(r->limit.src.amount, 0);
+	assert_int_equal(r->limit.prefix_len, 0);
+	assert_int_equal(r->flags, 0);
+	r = limit_at(&p, IG_FAM_V4, 0, IG_CODE_ANY);
+	assert_rate(&r->limit.cls, 6, 60, 0, 3);
+	r = limit_at(&p, IG_FAM_V4, 13, IG_CODE_ANY);
+	/* 10 mbit/s is 1.25 MB/s: a tenth of a second is 125000 bytes. */
+	assert_rate(&r->limit.cls, 10000000, 1, 1, 125000);
+	r = limit_at(&p, IG_FAM_V4, 13, 1);
+	assert_rate(&r->limit.cls, 1500000, 1, 1, 100000);
+	r = limit_at(&p, IG_FAM_V6, 128, IG_CODE_ANY);
+	assert_int_equal(r->limit.cls.amount, 0);
+	assert_rate(&r->limit.src, 10, 1, 0, 5); /* never below 5 */
+	assert_int_equal(r->limit.prefix_len, 64);
+	r = limit_at(&p, IG_FAM_V6, 129, IG_CODE_ANY);
+	assert_rate(&r->limit.src, 10, 1, 0, 20);
+	assert_int_equal(r->limit.prefix_len, 48);
+	r = limit_at(&p, IG_FAM_V4, 3, 1);
+	assert_rate(&r->limit.src, 5, 60, 0, 7);
+	assert_int_equal(r->limit.prefix_len, 24);
+	r = limit_at(&p, IG_FAM_V4, 3, 2);
+	assert_rate(&r->limit.cls, 1000, 1, 0, 50);
+	assert_rate(&r->limit.src, 20, 1, 0, 5);
+	assert_int_equal(r->limit.prefix_len, 32);
+	r = limit_at(&p, IG_FAM_V4, 3, 3);
+	assert_rate(&r->limit.cls, 1000, 1, 0, 100);
+	assert_rate(&r->limit.src, 2000000, 1, 1, 1514);
+	assert_int_equal(r->limit.prefix_len, 16);
+	assert_int_equal(r->flags, IG_SPEC_FORCE);
+	r = limit_at(&p, IG_FAM_V6, 200, IG_CODE_ANY);
+	assert_rate(&r->limit.cls, 1000000000, 1, 1, 12500000);
+	/* Small bit rates: the burst still fits the largest packet. */
+	assert_rate(&r->limit.src, 1, 1, 0, 5);
+	r = limit_at(&p, IG_FAM_V4, 3, 5);
+	assert_rate(&r->limit.cls, 7, 1, 0, 5);
+	assert_rate(&r->limit.src, 9, 60, 0, 5);
+	ig_policy_free(&p);
+
+	parse_ok(&p, "v4 echo-request limit 8bit/s\n");
+	assert_rate(&limit_at(&p, IG_FAM_V4, 8, IG_CODE_ANY)->limit.cls, 8, 1,
+		    1, IG_LIMIT_BURST_MIN_BYTES);
+	ig_policy_free(&p);
+}
+
+static void test_limit_errors(void **state)
+{
+	static const struct bad bad[] = {
+		{ "v4 echo-request limit\n", 1, 22, "", "missing rate" },
+		{ "v4 echo-request limit force\n", 1, 23, "force",
+		  "missing rate before 'force'" },
+		{ "v4 echo-request limit 10\n", 1, 23, "10",
+		  "invalid rate '10'" },
+		{ "v4 echo-request limit /s\n", 1, 23, "/s", "invalid rate" },
+		{ "v4 echo-request limit ten/s\n", 1, 23, "ten/s",
+		  "invalid rate" },
+		{ "v4 echo-request limit 10/h\n", 1, 23, "10/h",
+		  "unknown period '/h'" },
+		{ "v4 echo-request limit 10/\n", 1, 23, "10/",
+		  "unknown period" },
+		{ "v4 echo-request limit 10pkt/s\n", 1, 23, "10pkt/s",
+		  "unknown unit 'pkt'" },
+		{ "v4 echo-request limit 10mbit/min\n", 1, 23, "10mbit/min",
+		  "must be per second" },
+		{ "v4 echo-request limit 0/s\n", 1, 23, "0/s",
+		  "lets nothing through: use 'drop'" },
+		{ "v4 echo-request limit 1000000001/s\n", 1, 23, "1000000001/s",
+		  "out of range" },
+		{ "v4 echo-request limit 99999999999999999999999/s\n", 1, 23,
+		  "99999999999999999999999/s", "out of range" },
+		{ "v4 echo-request limit 7bit/s\n", 1, 23, "7bit/s",
+		  "expected 8bit/s to 1000gbit/s" },
+		{ "v4 echo-request limit 1001gbit/s\n", 1, 23, "1001gbit/s",
+		  "out of range" },
+		{ "v4 echo-request limit 10/s burst\n", 1, 33, "",
+		  "missing number after 'burst'" },
+		{ "v4 echo-request limit 10/s burst 0\n", 1, 34, "0",
+		  "lets nothing through" },
+		{ "v4 echo-request limit 10/s burst x\n", 1, 34, "x",
+		  "invalid burst" },
+		{ "v4 echo-request limit 10/s burst 864001\n", 1, 34, "864001",
+		  "more than a day" },
+		{ "v4 echo-request limit 1/min burst 1441\n", 1, 35, "1441",
+		  "more than a day" },
+		{ "v4 echo-request limit 1mbit/s burst 1000\n", 1, 37, "1000",
+		  "counts bytes" },
+		{ "v4 echo-request limit 10/s burst 5 burst 6\n", 1, 36,
+		  "burst", "duplicate 'burst'" },
+		{ "v4 echo-request limit 10/s prefix /24\n", 1, 28, "prefix",
+		  "write it after 'per-source RATE'" },
+		{ "v4 echo-request limit per-source\n", 1, 33, "",
+		  "missing rate after 'per-source'" },
+		{ "v4 echo-request limit per-source 5/s prefix\n", 1, 44, "",
+		  "missing length after 'prefix'" },
+		{ "v4 echo-request limit per-source 5/s prefix /33\n", 1, 45,
+		  "/33", "out of range for v4: expected /1-/32" },
+		{ "v6 echo-request limit per-source 5/s prefix /129\n", 1, 45,
+		  "/129", "expected /1-/128" },
+		{ "v4 echo-request limit per-source 5/s prefix /0\n", 1, 45,
+		  "/0", "out of range" },
+		{ "v4 echo-request limit per-source 5/s prefix x\n", 1, 45, "x",
+		  "invalid prefix length" },
+		{ "v4 echo-request limit per-source 5/s prefix /8 prefix /9\n",
+		  1, 48, "prefix", "duplicate 'prefix'" },
+		{ "v4 echo-request limit per-source 5/s 10/s\n", 1, 38, "10/s",
+		  "expected burst, per-source, prefix, 'force'" },
+		{ "v4 echo-request limit per-source 5/s per-source 6/s\n", 1,
+		  38, "per-source", "expected burst, per-source" },
+		{ "v4 echo-request limit 5/s force now\n", 1, 33, "now",
+		  "'force' must be the last word" },
+		{ "v4 echo-request drop 5/s\n", 1, 22, "5/s",
+		  "expected 'force' or end of statement" },
+	};
+
+	(void)state;
+	expect_all_bad(bad, sizeof(bad) / sizeof(bad[0]));
+}
+
+/* PMTUD may be limited per source; no bucket for all, and NDP/MLD not. */
+static void test_limit_essential(void **state)
+{
+	static const struct bad bad[] = {
+		{ "v4 dest-unreachable/frag-needed limit 10/s\n", 1, 33,
+		  "limit", "behind one bucket for every sender" },
+		{ "v6 packet-too-big limit 10/s per-source 1/s\n", 1, 19,
+		  "limit", "limit it per source only" },
+		{ "v4 dest-unreachable limit 10/s\n", 1, 21, "limit",
+		  "would put frag-needed, which path-MTU discovery needs" },
+		{ "v6 neighbor-solicit limit per-source 10/s\n", 1, 21, "limit",
+		  "even per-source buckets would be one bucket" },
+		{ "v6 mld2-listener-report limit 10/s\n", 1, 25, "limit",
+		  "RFC 3810" },
+		{ "v6 router-advert limit 10/s\n", 1, 18, "limit",
+		  "add 'force'" },
+	};
+	static const char *const ok[] = {
+		"v4 dest-unreachable/frag-needed limit per-source 10/s\n",
+		"v4 dest-unreachable limit per-source 10/s\n",
+		"v6 packet-too-big limit per-source 1/s prefix /128\n",
+		"v4 dest-unreachable limit 10/s\nv4 3/4 pass\n",
+		"v4 dest-unreachable limit 10/s\n"
+		"v4 3/4 limit per-source 5/s\n",
+		"v6 packet-too-big limit 10/s force\n",
+		"v6 neighbor-solicit limit per-source 10/s force\n",
+		"v6 echo-request limit 10/s\n",
+	};
+	struct ig_policy p;
+	struct ig_diag d;
+	size_t i;
+
+	(void)state;
+	expect_all_bad(bad, sizeof(bad) / sizeof(bad[0]));
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		parse_ok(&p, ok[i]);
+		assert_int_equal(ig_policy_validate(&p, NULL), 0);
+		ig_policy_free(&p);
+	}
+	/* Taking the code rule away would leave the class limit on it. */
+	parse_ok(&p, "v4 dest-unreachable limit 10/s\nv4 3/4 pass\n");
+	assert_int_equal(ig_policy_unset(&p, "v4 3/4", &d), -EINVAL);
+	check_msg(&d, "3/4", "would then rate-limit frag-needed");
+	ig_policy_free(&p);
+}
+
+static void test_limit_format(void **state)
+{
+	static const char messy[] =
+		"v4 echo-request limit 100/s burst 10\n"
+		"v6 echo-request limit per-source 10/s burst 5 prefix /64\n"
+		"v4 3/2 limit per-source 5/min prefix 24 burst 7 force\n"
+		"v4 13 limit 10000kbit/s\n"
+		"v4 14 limit 1000000bit/s burst 65536\n"
+		"v4 15 limit 3000mbit/s per-source 7/second\n"
+		"v4 16 limit 1001kbit/s burst 2000\n";
+	static const char canonical[] =
+		"default pass\n"
+		"fragments pass\n"
+		"v4 dest-unreachable/prot-unreachable limit per-source 5/min "
+		"burst 7 prefix /24 force\n"
+		"v4 echo-request limit 100/s\n"
+		"v4 timestamp-request limit 10mbit/s\n"
+		"v4 timestamp-reply limit 1mbit/s\n"
+		"v4 info-request limit 3gbit/s per-source 7/s\n"
+		"v4 info-reply limit 1001kbit/s burst 2000\n"
+		"v6 echo-request limit per-source 10/s\n";
+	struct ig_policy p;
+	char *text;
+
+	(void)state;
+	parse_ok(&p, messy);
+	text = format(&p);
+	assert_string_equal(text, canonical);
+	free(text);
+	ig_policy_free(&p);
+	check_round_trip(messy);
+	check_round_trip("v4 8 limit 1/s burst 86400\n"
+			 "v6 8 limit 1000000000/s per-source 1000000000/min\n"
+			 "v6 9 limit per-source 8bit/s burst 1514 prefix /1\n"
+			 "v6 10 limit per-source 1/s prefix /128\n");
+}
+
+/* `set` replaces a limit like any rule, and a limit replaces a drop. */
+static void test_limit_set(void **state)
+{
+	const struct ig_rule_spec *r;
+	struct ig_policy p;
+	struct ig_diag d;
+
+	(void)state;
+	parse_ok(&p, "v4 echo-request drop\n");
+	assert_int_equal(ig_policy_set(&p, "v4 echo-request limit 5/s", &d), 0);
+	assert_int_equal(p.n_rules, 1);
+	r = limit_at(&p, IG_FAM_V4, 8, IG_CODE_ANY);
+	assert_rate(&r->limit.cls, 5, 1, 0, 5);
+	assert_int_equal(
+		ig_policy_set(&p, "v4 echo-request limit per-source 7/s", &d),
+		0);
+	r = limit_at(&p, IG_FAM_V4, 8, IG_CODE_ANY);
+	assert_int_equal(r->limit.cls.amount, 0);
+	assert_rate(&r->limit.src, 7, 1, 0, 5);
+	assert_int_equal(ig_policy_set(&p, "v4 echo-request pass", &d), 0);
+	assert_int_equal(rule_at(&p, IG_FAM_V4, 8, IG_CODE_ANY)->action,
+			 IG_ACT_PASS);
+	ig_policy_free(&p);
+}
+
+/* Every limit rule is a class: at most IG_MAX_CLASSES of them. */
+static void test_limit_count(void **state)
+{
+	size_t size = (IG_MAX_CLASSES + 2) * 40, len = 0;
+	char *text = malloc(size);
+	struct ig_policy p;
+	struct ig_diag d;
+	unsigned i;
+
+	(void)state;
+	assert_non_null(text);
+	for (i = 0; i < IG_MAX_CLASSES; i++)
+		len += (size_t)snprintf(text + len, size - len,
+					"v4 8/%u limit 10/s\n", i);
+	assert_int_equal(ig_policy_parse(&p, text, len, "many", &d), 0);
+	/* Replacing one of them is not one more. */
+	assert_int_equal(ig_policy_set(&p, "v4 8/7 limit 20/s", &d), 0);
+	assert_int_equal(ig_policy_set(&p, "v6 7 limit 20/s", &d), -EINVAL);
+	check_msg(&d, "limit", "too many 'limit' rules");
+	assert_int_equal(ig_policy_set(&p, "v6 7 drop", &d), 0);
+	ig_policy_free(&p);
+	snprintf(text + len, size - len, "v6 0 limit 1/s\n");
+	assert_int_equal(parse(&p, text, &d), -EINVAL);
+	assert_int_equal(d.line, IG_MAX_CLASSES + 1);
+	check_msg(&d, "limit", "at most 256");
+	free(text);
+}
+
+/* validate() checks limits built by hand. */
+static void test_limit_validate(void **state)
+{
+	struct ig_rule_spec rule = {
+		.family = IG_FAM_V4,
+		.type = 8,
+		.code = IG_CODE_ANY,
+		.action = IG_ACT_LIMIT,
+		.line = 3,
+		.limit = { .cls = { 10, 1, 0, 5 } },
+	};
+	struct ig_policy p;
+	struct ig_diag d;
+
+	(void)state;
+	ig_policy_init(&p);
+	p.rules = &rule;
+	p.n_rules = 1;
+	assert_int_equal(ig_policy_validate(&p, &d), 0);
+	rule.limit.cls.period = 2;
+	assert_int_equal(ig_policy_validate(&p, &d), -EINVAL);
+	assert_int_equal(d.line, 3);
+	rule.limit.cls.period = 1;
+	rule.limit.cls.burst = 0;
+	assert_int_equal(ig_policy_validate(&p, &d), -EINVAL);
+	rule.limit.cls.burst = 5;
+	rule.limit.src = (struct ig_rate_spec){ 10, 1, 0, 5 };
+	assert_int_equal(ig_policy_validate(&p, &d), -EINVAL); /* no prefix */
+	rule.limit.prefix_len = 33;
+	assert_int_equal(ig_policy_validate(&p, &d), -EINVAL);
+	rule.limit.prefix_len = 32;
+	assert_int_equal(ig_policy_validate(&p, &d), 0);
+	rule.limit.cls.bits = 1; /* a bit rate of 10 bits, burst 5 bytes */
+	assert_int_equal(ig_policy_validate(&p, &d), -EINVAL);
+	memset(&rule.limit, 0, sizeof(rule.limit));
+	assert_int_equal(ig_policy_validate(&p, &d), -EINVAL); /* no bucket */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -941,6 +1310,13 @@ int main(void)
 		cmocka_unit_test(test_prefix_limit),
 		cmocka_unit_test(test_diag_format),
 		cmocka_unit_test(test_diag_from_parse),
+		cmocka_unit_test(test_limit_forms),
+		cmocka_unit_test(test_limit_errors),
+		cmocka_unit_test(test_limit_essential),
+		cmocka_unit_test(test_limit_format),
+		cmocka_unit_test(test_limit_set),
+		cmocka_unit_test(test_limit_count),
+		cmocka_unit_test(test_limit_validate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

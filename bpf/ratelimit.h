@@ -1,0 +1,383 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Rate limiting: token buckets in the GCRA form (the "virtual scheduling"
+ * form of ITU-T I.371's generic cell rate algorithm), and the program's
+ * class and per-source buckets built on them.
+ *
+ * A bucket is one 64-bit number, its theoretical arrival time (TAT), in
+ * units of 2^-IG_RL_SHIFT ns. A packet of cost c (the interval of one
+ * packet, or of its bytes) arriving at now passes if
+ *
+ *     max(TAT, now) + c - now <= tau          (tau = burst x interval)
+ *
+ * and then TAT becomes max(TAT, now) + c. An idle bucket (TAT <= now) is
+ * full: burst packets pass back to back, then one per interval. The
+ * tokens left are (tau - (TAT - now)) / interval. One number instead of
+ * (tokens, last refill) is what lets the buckets shared by every CPU be
+ * updated with one compare-and-swap, without a lock.
+ *
+ * The math takes `now` as an argument and calls no helper, so everything
+ * above the __bpf__ section compiles into the host unit tests
+ * (tests/unit/test_ratelimit.c) as it does into the program.
+ *
+ * Fixed point and overflow: times wrap modulo 2^64 units (2^56 ns, 2.3
+ * years) and are only ever compared as signed differences, so the clock
+ * may wrap; tau is capped at 2^62 units (208 days), so TAT - now always
+ * fits. A byte bucket's interval carries IG_RL_BYTE_SHIFT more fraction
+ * bits and is capped at 2^48, and a length at 65535, so len x interval
+ * never overflows.
+ *
+ * Races (the buckets every CPU shares): a bucket changes only by a
+ * compare-and-swap from the TAT the decision was made on, so two CPUs can
+ * never both spend the same token: concurrency adds no overshoot at all.
+ * What we accept instead:
+ *  - A CPU whose clock read is older than another's (reads are not
+ *    ordered with the CAS) decides as if its packet came earlier. That
+ *    only makes it stricter: with an older now, TAT - now is larger and an
+ *    idle bucket refills from the older time. Under-admission of at most
+ *    the time between the clock read and the CAS (nanoseconds).
+ *  - A CAS that loses IG_RL_CAS_TRIES times in a row (every try, another
+ *    CPU admitted a packet of the same bucket) drops its packet: under
+ *    that much contention the bucket is empty anyway. Fails closed.
+ *  - Dropping does not write: under a flood, most packets only read the
+ *    bucket's cache line, and it is written about `rate` times a second.
+ * So the worst-case overshoot over any window of t seconds is the
+ * bucket's own burst + rate x t (what a token bucket allows), with no
+ * term from concurrency. The policy flip adds one bounded term: the
+ * controller copies a class bucket into the new slot, and packets the old
+ * slot admits between that copy and the flip (microseconds) are not in
+ * the copy (user/store.c).
+ *
+ * A clock that steps back, or a policy change that shortens tau, can
+ * leave TAT more than tau ahead of now. A little more (up to tau, and at
+ * least IG_RL_STEP_MIN_NS) is what CPUs that read the clock a moment
+ * apart see all the time: the packet waits like any other, and nothing is
+ * written. Much more is a real step: the bucket is taken as empty and TAT
+ * is pulled back to now + tau, so refilling starts at once instead of
+ * after the step. (Pulling back on every small step would hand a CPU with
+ * a stale clock the difference as tokens, and make drops write.)
+ *
+ * A bucket with tau 0 (rate 0, or burst 0) passes nothing at all, even a
+ * packet that would cost nothing. A TAT of 0 is a fresh bucket, full
+ * whatever the clock says: the controller starts class buckets that way,
+ * without having to know the epoch of the program's clock.
+ */
+#ifndef IG_BPF_RATELIMIT_H
+#define IG_BPF_RATELIMIT_H
+
+#include <linux/types.h>
+
+#include "icmpgate.h"
+
+#define IG_RL_TAU_MAX (1ull << 62)
+#define IG_RL_INTERVAL_MAX ((1ull << 48) - 1)
+#define IG_RL_MAX_LEN 65535u
+#define IG_RL_CAS_TRIES 4
+#define IG_RL_STEP_MIN_NS 1000000ull /* 1 ms: see "clock that steps back" */
+#define IG_RL_NS_PER_SEC 1000000000ull
+
+/*
+ * The coarsest coarse clock we plan for: one tick at HZ=100. A bucket
+ * whose tau is shorter than two ticks plus one packet reads the fine
+ * clock: with a coarse one, the tokens of a whole tick arrive at once and
+ * those beyond the burst are lost.
+ */
+#define IG_RL_COARSE_TICK_NS 10000000ull
+
+/* now in ns (CLOCK_MONOTONIC) to bucket time units; wraps, by design. */
+static inline __u64 ig_rl_time(__u64 now_ns)
+{
+	return now_ns << IG_RL_SHIFT;
+}
+
+/* a * b, or `max` if the product exceeds it. */
+static inline __u64 ig_rl_mul_sat(__u64 a, __u64 b, __u64 max)
+{
+	if (a && b > max / a)
+		return max;
+	return a * b;
+}
+
+/*
+ * The bucket for `amount` packets (or, with bytes, bits) per period_ns,
+ * with a burst of `burst` packets (or bytes). amount 0 or burst 0 makes a
+ * bucket nothing passes (tau 0 is below every cost). Rates so high that
+ * the interval would round to 0 get the smallest interval, 1 unit.
+ */
+static inline struct ig_bucket_cfg ig_rl_bucket(__u64 amount, __u64 period_ns,
+						__u64 burst, int bytes)
+{
+	struct ig_bucket_cfg b = { IG_RL_INTERVAL_MAX, 0 };
+	unsigned shift = IG_RL_SHIFT + (bytes ? IG_RL_BYTE_SHIFT : 0);
+	__u64 num, tau;
+
+	if (!amount || !burst)
+		return b;
+	if (bytes) /* bits per period: a byte is 8 of them */
+		period_ns = ig_rl_mul_sat(period_ns, 8, ~0ull);
+	if (period_ns > (~0ull >> shift)) {
+		num = ~0ull;
+	} else {
+		num = period_ns << shift;
+		num = num / amount + (num % amount >= amount - amount / 2);
+	}
+	if (num > IG_RL_INTERVAL_MAX)
+		num = IG_RL_INTERVAL_MAX;
+	b.interval = num ? num : 1;
+	tau = ig_rl_mul_sat(burst, b.interval, ~0ull);
+	if (bytes)
+		tau = tau == ~0ull ? tau : tau >> IG_RL_BYTE_SHIFT;
+	b.tau = tau > IG_RL_TAU_MAX ? IG_RL_TAU_MAX : tau;
+	return b;
+}
+
+/* What one packet of len bytes costs in bucket b. */
+static inline __u64 ig_rl_cost(const struct ig_bucket_cfg *b, int bytes,
+			       __u32 len)
+{
+	if (!bytes)
+		return b->interval;
+	if (len > IG_RL_MAX_LEN)
+		len = IG_RL_MAX_LEN;
+	return ((__u64)len * b->interval) >> IG_RL_BYTE_SHIFT;
+}
+
+/*
+ * The decision: 1 if a packet of cost `cost` arriving at `now` passes a
+ * bucket at `tat`. *new_tat is what the bucket must hold afterwards; equal
+ * to tat when nothing is to be written (a drop).
+ */
+static inline int ig_rl_decide(__u64 tat, __u64 now, __u64 cost, __u64 tau,
+			       __u64 *new_tat)
+{
+	__u64 step = IG_RL_STEP_MIN_NS << IG_RL_SHIFT;
+	__s64 ahead = (__s64)(tat - now);
+
+	*new_tat = tat;
+	if (ahead < 0 || !tat)
+		ahead = 0; /* idle or fresh: the bucket is full */
+	if ((__u64)ahead > tau) {
+		/* A real step back (or a shorter tau): empty, from now. */
+		if ((__u64)ahead - tau > (tau > step ? tau : step)) {
+			*new_tat = now + tau;
+			*new_tat -= !*new_tat; /* 0 is fresh, as below */
+		}
+		return 0;
+	}
+	if (!tau || cost > tau - (__u64)ahead)
+		return 0;
+	*new_tat = now + (__u64)ahead + cost;
+	/* 0 means fresh: a TAT that lands on it as the clock wraps would
+	 * make the bucket full again, so it is one unit (2^-8 ns) earlier. */
+	*new_tat -= !*new_tat;
+	return 1;
+}
+
+/* Whole units (packets or bytes) a bucket at tat holds at now. */
+static inline __u64 ig_rl_tokens(__u64 tat, __u64 now, __u64 unit_cost,
+				 __u64 tau)
+{
+	__s64 ahead = (__s64)(tat - now);
+
+	if (ahead < 0)
+		ahead = 0;
+	if ((__u64)ahead >= tau || !unit_cost)
+		return 0;
+	return (tau - (__u64)ahead) / unit_cost;
+}
+
+/*
+ * Decide and commit on a bucket that other CPUs update too: retry the
+ * decision on the value another CPU stored until our compare-and-swap
+ * wins, at most IG_RL_CAS_TRIES times; then drop (see the top of this
+ * file). A drop writes nothing, unless it pulls TAT back after a clock
+ * step.
+ */
+static inline int ig_rl_admit(__u64 *tatp, __u64 now, __u64 cost, __u64 tau)
+{
+	__u64 tat = *(volatile __u64 *)tatp, new_tat, seen;
+	int i, ok;
+
+	for (i = 0; i < IG_RL_CAS_TRIES; i++) {
+		ok = ig_rl_decide(tat, now, cost, tau, &new_tat);
+		if (new_tat == tat)
+			return ok;
+		seen = __sync_val_compare_and_swap(tatp, tat, new_tat);
+		if (seen == tat)
+			return ok;
+		tat = seen;
+	}
+	return 0;
+}
+
+/* The source's address as its bucket knows it: masked to plen bits. */
+static inline void ig_rl_mask_addr(__u8 *addr, __u32 addr_len, __u32 plen)
+{
+	__u32 i, bits, m, w;
+
+	for (i = 0; i < 4; i++) {
+		if (i * 4 >= addr_len)
+			break;
+		bits = plen > i * 32 ? plen - i * 32 : 0;
+		if (bits >= 32)
+			continue;
+		m = bits ? ~0u << (32 - bits) : 0;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		m = __builtin_bswap32(m);
+#endif
+		__builtin_memcpy(&w, addr + i * 4, 4);
+		w &= m;
+		__builtin_memcpy(addr + i * 4, &w, 4);
+	}
+}
+
+/*
+ * Identity of a class across policy changes: its rule's family, type and
+ * code (256 for a type-wide rule), the clock its buckets read (times of
+ * the two clocks do not compare) and its per-source prefix length.
+ */
+static inline __u32 ig_rl_tag(__u32 family, __u32 type, int code, int fine,
+			      __u32 plen)
+{
+	return (__u32) !!fine << 26 | (family & 1) << 25 | (type & 0xff) << 17 |
+	       ((__u32)(code + 1) & 0x1ff) << 8 | (plen & 0xff);
+}
+
+#ifdef __bpf__
+/* ---- the program's side ------------------------------------------------ */
+
+#include <bpf/bpf_helpers.h>
+
+#include "maps.h"
+
+/* Nanoseconds a jiffy, for the HZ values kernels are built with. */
+static __always_inline __u64 jiffy_ns(void)
+{
+	switch (CONFIG_HZ) {
+	case 100:
+		return 10000000;
+	case 250:
+		return 4000000;
+	case 300:
+		return 3333333; /* 1e-7 slow: nothing a bucket would notice */
+	case 1000:
+		return 1000000;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * The one clock read of a limited packet. Measured here (a KVM guest):
+ * bpf_ktime_get_ns() costs 31 ns a packet, bpf_ktime_get_coarse_ns() 14,
+ * jiffies 1 (the verifier inlines bpf_jiffies64() into one load). jiffies
+ * and the coarse clock move in the same ticks, so a class reads jiffies
+ * unless a bucket of it has a burst too short for ticks (compile.c sets
+ * IG_LIMIT_FINE_CLOCK), or the kernel's HZ is unknown. The test build
+ * drives time from ig_fake_now instead.
+ */
+static __always_inline __u64 rl_now(__u8 flags)
+{
+	if (ig_fake_clock)
+		return ig_rl_time(ig_fake_now);
+	if (flags & IG_LIMIT_FINE_CLOCK)
+		return ig_rl_time(bpf_ktime_get_ns());
+	if (!jiffy_ns())
+		return ig_rl_time(bpf_ktime_get_coarse_ns());
+	return ig_rl_time(bpf_jiffies64() * jiffy_ns());
+}
+
+/* The class's bucket: 1 if it has a token (and it is spent). */
+static __always_inline int rl_class(const struct ig_limit *lim, __u32 slot_nr,
+				    __u32 class_id, __u64 now, __u32 len)
+{
+	int bytes = !!(lim->flags & IG_LIMIT_CLASS_BYTES);
+	__u32 idx = (slot_nr & (IG_SLOTS - 1)) * IG_MAX_CLASSES + class_id;
+	struct ig_class_bucket *b;
+
+	if (!(lim->flags & IG_LIMIT_CLASS))
+		return 1;
+	b = bpf_map_lookup_elem(&ig_class_buckets, &idx);
+	if (!b)
+		return 0; /* cannot happen: idx is within the array */
+	return ig_rl_admit(&b->tat, now, ig_rl_cost(&lim->cls, bytes, len),
+			   lim->cls.tau);
+}
+
+/*
+ * A packet of a limited class. The source's bucket first, so that one
+ * abuser is stopped at its own bucket and cannot drain the class for
+ * everyone; then the class bucket. A packet the class drops has still
+ * spent its source's token: the source sent it. Returns the reason:
+ * IG_R_PASS_LIMIT, or which bucket was empty.
+ *
+ * A source seen for the first time has a full bucket: its first packet
+ * is judged by the class alone, and one insert records both. If another
+ * CPU inserts the same new source at the same moment, its entry stands
+ * and this packet is not charged to it (the class still judged it). When
+ * the table is full, the LRU evicts the least recently used bucket, so
+ * memory stays at --max-sources buckets whatever the number of sources.
+ */
+static __always_inline __u32 rate_limit(const struct ig_policy_slot *slot,
+					__u32 slot_nr, __u32 class_id,
+					__u32 family, const void *saddr,
+					__u32 len)
+{
+	struct ig_source_key key = {};
+	struct ig_source_bucket *b, nb;
+	const struct ig_limit *lim;
+	__u64 now, cost, new_tat;
+	__u32 reason;
+	int ok;
+
+	class_id &= IG_MAX_CLASSES - 1;
+	lim = &slot->limits[class_id];
+	now = rl_now(lim->flags);
+	if (!(lim->flags & IG_LIMIT_SOURCE))
+		return rl_class(lim, slot_nr, class_id, now, len) ?
+			       IG_R_PASS_LIMIT :
+			       IG_R_RATE_LIMITED_CLASS;
+
+	key.tag = lim->tag;
+	if (family == IG_FAM_V4) {
+		__builtin_memcpy(key.addr, saddr, 4);
+		ig_rl_mask_addr(key.addr, 4, lim->prefix_len);
+	} else {
+		__builtin_memcpy(key.addr, saddr, 16);
+		ig_rl_mask_addr(key.addr, 16, lim->prefix_len);
+	}
+	cost = ig_rl_cost(&lim->src, !!(lim->flags & IG_LIMIT_SOURCE_BYTES),
+			  len);
+
+	b = bpf_map_lookup_elem(&ig_sources, &key);
+	if (b) {
+		if (!ig_rl_admit(&b->tat, now, cost, lim->src.tau)) {
+			__sync_fetch_and_add(&b->dropped, 1);
+			return IG_R_RATE_LIMITED_SOURCE;
+		}
+		reason = rl_class(lim, slot_nr, class_id, now, len) ?
+				 IG_R_PASS_LIMIT :
+				 IG_R_RATE_LIMITED_CLASS;
+		if (reason == IG_R_PASS_LIMIT)
+			__sync_fetch_and_add(&b->passed, 1);
+		else
+			__sync_fetch_and_add(&b->dropped, 1);
+		return reason;
+	}
+
+	ok = ig_rl_decide(now, now, cost, lim->src.tau, &new_tat);
+	if (!ok)
+		reason = IG_R_RATE_LIMITED_SOURCE;
+	else if (rl_class(lim, slot_nr, class_id, now, len))
+		reason = IG_R_PASS_LIMIT;
+	else
+		reason = IG_R_RATE_LIMITED_CLASS;
+	nb.tat = new_tat;
+	nb.passed = reason == IG_R_PASS_LIMIT;
+	nb.dropped = reason != IG_R_PASS_LIMIT;
+	bpf_map_update_elem(&ig_sources, &key, &nb, BPF_NOEXIST);
+	return reason;
+}
+#endif /* __bpf__ */
+
+#endif /* IG_BPF_RATELIMIT_H */

@@ -1,0 +1,273 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# Rate-limit benchmarks: how exactly the buckets hold under floods, and
+# what a limited class costs. Prints one table per benchmark and writes
+# BUILD/bench/ratelimit.json. A benchmark, not a test: nothing here runs
+# in `make check`.
+#
+#   1. accuracy  icmpflood at many times the limit for BENCH_SECONDS from
+#                (a) one source, (b) 64 sources, (c) a million spoofed
+#                sources (a random one every packet); packets passed per
+#                second against rate + burst / duration, for a class
+#                bucket and for per-source buckets
+#   2. table     the per-source table after the spoofed flood: buckets in
+#                use against --max-sources, and its memory
+#   3. cost      ns per packet: the program on crafted frames with a million
+#                tracked sources (tools/rlcost.c), and the receiver's CPU
+#                per packet under live floods, one source against a million
+#
+# Usage: tools/bench_ratelimit.sh BUILD
+# Knobs (environment): BENCH_SECONDS (one flood, default 5), BENCH_RUNS
+# (runs per program-cost measurement, default 5), BENCH_ONLY="accuracy
+# table cost" (a subset).
+set -u
+
+BUILD=${1:?usage: tools/bench_ratelimit.sh BUILD}
+HERE=$(cd "$(dirname "$0")" && pwd)
+ICMPGATE=$(readlink -f "$BUILD/icmpgate")
+TOOLS=$(readlink -f "$BUILD/tools")
+OUT=$BUILD/bench
+SECS=${BENCH_SECONDS:-5}
+RUNS=${BENCH_RUNS:-5}
+ONLY=${BENCH_ONLY:-accuracy table cost}
+CPU_GEN=0
+CPU_RX=1
+CLASS_RATE=10000 # class bucket: packets/s, default burst (1000)
+SRC_RATE=1000    # per-source buckets: packets/s, default burst (100)
+SPOOF_NET=10.64.0.0/10 # a million spoofed sources, routed back to G
+SPOOF_N=1000000
+
+# shellcheck source=tools/bench_lib.sh
+. "$HERE/bench_lib.sh"
+
+want() { case " $ONLY " in *" $1 "*) return 0 ;; esac; return 1; }
+[ -x "$TOOLS/rlcost" ] || die "$TOOLS/rlcost not built (make all)"
+
+bench_init
+mkdir -p "$OUT"
+[ "$(nproc)" -ge 2 ] || {
+	note "one CPU: generator and receiver share it"
+	CPU_RX=0
+}
+START=$SECONDS
+echo "icmpgate rate-limit benchmarks ($(date -u '+%Y-%m-%d %H:%M UTC'))"
+machine_line
+echo
+
+lab_up
+ip -n "$NS_R" route add "$SPOOF_NET" via "$ADDR_G"
+bench_bg taskset -c "$CPU_RX" chrt -i 0 sh -c 'while :; do :; done'
+note "receiver $IFR (NAPI on CPU $CPU_RX), generator on CPU $CPU_GEN; a SCHED_IDLE spinner keeps CPU $CPU_RX awake"
+
+# attach_policy TEXT [ATTACH OPTIONS...]: icmpgate on IFR with this policy.
+attach_policy() {
+	local text=$1
+	shift
+	printf '%s\n' "$text" >"$BENCH_TMP/policy"
+	filter_off
+	ig_r attach "$IFR" --mode native --policy "$BENCH_TMP/policy" "$@" \
+		>/dev/null || die "cannot attach icmpgate with: $text"
+	IG_ATTACHED=1
+	pin_napi
+}
+
+filter_off() {
+	if [ -n "$IG_ATTACHED" ]; then
+		ig_r detach "$IFR" >/dev/null 2>&1
+		IG_ATTACHED=
+	fi
+	ip -n "$NS_R" link set dev "$IFR" xdp off 2>/dev/null
+	return 0
+}
+
+# reason NAME: packets under one reason since the last reset.
+reason() {
+	ig_r stats "$IFR" --json | python3 -c '
+import json, sys
+print(json.load(sys.stdin)["reasons"][sys.argv[1]]["packets"])' "$1"
+}
+
+# flood_run SOURCES EXTRA...: one flood of SECS s from SOURCES sources;
+# sets FL_PKTS, FL_SECS (icmpflood's) and FL_RX (frames R's NAPI took).
+flood_run() {
+	local n=$1 out rx0 rx1 t0 t1
+	shift
+	sleep 0.5 # every bucket full again
+	rx0=$(rx_frames)
+	t0=$(napi_runtime)
+	out=$(taskset -c "$CPU_GEN" ip netns exec "$NS_G" "$TOOLS/icmpflood" \
+		-i "$IFG" -d "$ADDR_R" -N "$n" -T "$SECS" --json "$@") ||
+		die "icmpflood failed"
+	rx1=$(rx_frames)
+	t1=$(napi_runtime)
+	FL_PKTS=$(json_get "$out" packets)
+	FL_SECS=$(json_get "$out" seconds)
+	FL_RX=$((rx1 - rx0))
+	FL_NS=$(calc "($t1 - $t0) / ($FL_RX + 1)")
+}
+
+# The three floods: one source, 64 in turn, a million at random.
+SCEN_one="-s $ADDR_G"
+SCEN_64="-s 10.198.128.1/17"
+SCEN_spoof="-s $SPOOF_NET --random"
+N_one=1
+N_64=64
+N_spoof=$SPOOF_N
+LABEL_one="(a) 1 source"
+LABEL_64="(b) 64 sources"
+LABEL_spoof="(c) 1M spoofed sources"
+
+# ---- 1. accuracy ---------------------------------------------------------
+
+ACC_JSON=
+acc_row() { # SCENARIO BUCKET RATE BURST PASSED_PER_S SOURCES_COUNTED
+	local exp err
+	exp=$(calc "$3 + $4 / $FL_SECS")
+	err=$(calc "100 * ($5 - $exp) / $exp")
+	printf '  %-24s %-11s %9s %9s %10s %10s %8s%%  %s\n' "$(eval echo "\$LABEL_$1")" \
+		"$2" "$(fmt %.0f "$FL_PKTS / $FL_SECS")" "$3" "$(fmt %.1f "$exp")" \
+		"$(fmt %.1f "$5")" "$(fmt %+.2f "$err")" "$6"
+	ACC_JSON+="${ACC_JSON:+, }{\"scenario\": \"$1\", \"bucket\": \"$2\", \"offered_pps\": $(fmt %.0f "$FL_PKTS / $FL_SECS"), \"absorbed_pps\": $(fmt %.0f "$FL_RX / $FL_SECS"), \"rate\": $3, \"burst\": $4, \"seconds\": $FL_SECS, \"expected_pps\": $(fmt %.2f "$exp"), \"passed_pps\": $(fmt %.2f "$5"), \"error_percent\": $(fmt %.3f "$err"), \"note\": \"$6\"}"
+}
+
+if want accuracy; then
+	echo "== Accuracy: packets passed per second under a flood, against rate + burst / duration =="
+	echo "icmpflood (live) v4 echo-request, as fast as it goes, ${SECS} s a flood; target within +-5%"
+	printf '  %-24s %-11s %9s %9s %10s %10s %9s  %s\n' "flood" "bucket" "offered/s" "rate/s" \
+		"expected/s" "passed/s" "error" ""
+	# The class bucket: 10000/s for everyone (burst 1000).
+	attach_policy "v4 echo-request limit $CLASS_RATE/s"
+	for s in one 64 spoof; do
+		ig_r stats "$IFR" --reset >/dev/null
+		# shellcheck disable=SC2086
+		flood_run "$(eval echo "\$N_$s")" $(eval echo "\$SCEN_$s")
+		acc_row "$s" class "$CLASS_RATE" $((CLASS_RATE / 10)) \
+			"$(calc "$(reason pass-limit) / $FL_SECS")" ""
+	done
+	# Per-source buckets: 1000/s each (burst 100).
+	attach_policy "v4 echo-request limit per-source $SRC_RATE/s"
+	for s in one 64 spoof; do
+		ig_r stats "$IFR" --reset >/dev/null
+		sleep 0.2
+		# shellcheck disable=SC2086
+		flood_run "$(eval echo "\$N_$s")" $(eval echo "\$SCEN_$s")
+		passed=$(reason pass-limit)
+		case $s in
+		one) acc_row one per-source "$SRC_RATE" $((SRC_RATE / 10)) \
+			"$(calc "$passed / $FL_SECS")" "" ;;
+		64)
+			# Each source: from the per-source table, the worst two.
+			stats=$(ig_r top "$IFR" --json -n 64 | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+p = sorted(s["passed"] for s in d["sources"] if s["source"].startswith("10.198."))
+print(len(p), min(p), max(p), sum(p))')
+			read -r cnt min max sum <<<"$stats"
+			acc_row 64 per-source "$SRC_RATE" $((SRC_RATE / 10)) \
+				"$(calc "$sum / $cnt / $FL_SECS")" "mean of $cnt"
+			acc_row 64 "  min" "$SRC_RATE" $((SRC_RATE / 10)) \
+				"$(calc "$min / $FL_SECS")" "one source"
+			acc_row 64 "  max" "$SRC_RATE" $((SRC_RATE / 10)) \
+				"$(calc "$max / $FL_SECS")" "one source"
+			;;
+		spoof)
+			# About 2 packets a second each: no source reaches its rate.
+			printf '  %-24s %-11s %9s %9s %10s %10s %9s  %s\n' "$LABEL_spoof" \
+				per-source "$(fmt %.0f "$FL_PKTS / $FL_SECS")" "$SRC_RATE" "-" \
+				"$(fmt %.1f "$passed / $FL_SECS")" "-" \
+				"every source far below its rate: all pass ($(reason rate-limited-source) limited)"
+			;;
+		esac
+	done
+	# Both: the class must hold under the spoofed flood, per source first.
+	attach_policy "v4 echo-request limit $CLASS_RATE/s per-source $SRC_RATE/s"
+	ig_r stats "$IFR" --reset >/dev/null
+	# shellcheck disable=SC2086
+	flood_run "$N_spoof" $SCEN_spoof
+	acc_row spoof "class+src" "$CLASS_RATE" $((CLASS_RATE / 10)) \
+		"$(calc "$(reason pass-limit) / $FL_SECS")" "class, behind per-source"
+	echo
+fi
+
+# ---- 2. the per-source table under a spoofed flood ----------------------
+
+TABLE_JSON=
+if want table; then
+	echo "== The per-source table after ${SECS} s of a million spoofed sources =="
+	printf '  %-14s %10s %10s %14s %12s\n' "--max-sources" "in use" "tracked/s" "map memory" "per bucket"
+	for max in 65536 1048576; do
+		attach_policy "v4 echo-request limit $CLASS_RATE/s per-source $SRC_RATE/s" \
+			--max-sources "$max"
+		# shellcheck disable=SC2086
+		flood_run "$N_spoof" $SCEN_spoof
+		used=$(ig_r top "$IFR" --json -n 1 | python3 -c '
+import json, sys
+print(json.load(sys.stdin)["tracked"])')
+		id=$(bpftool map show pinned "$PIN_ROOT/$IFR/sources" | sed -n 's/^\([0-9]*\):.*/\1/p')
+		mem=$(bpftool map show id "$id" | sed -n 's/.*memlock \([0-9]*\)B.*/\1/p')
+		printf '  %-14s %10s %10s %11s MiB %10s B\n' "$max" "$used" \
+			"$(fmt %.0f "$FL_PKTS / $FL_SECS")" "$(fmt %.1f "$mem / 1048576")" \
+			"$(fmt %.0f "$mem / $max")"
+		TABLE_JSON+="${TABLE_JSON:+, }{\"max_sources\": $max, \"in_use\": $used, \"offered_pps\": $(fmt %.0f "$FL_PKTS / $FL_SECS"), \"memlock_bytes\": $mem}"
+	done
+	echo
+fi
+
+# ---- 3. cost ------------------------------------------------------------
+
+COST_JSON=
+if want cost; then
+	echo "== Cost of a limited class =="
+	echo "the program on one crafted frame, BPF_PROG_TEST_RUN, median of $RUNS runs, 1M other sources tracked:"
+	ip netns add "$NS_P" || die "cannot create namespace $NS_P"
+	for i in 0 1; do
+		ip -n "$NS_P" link add "igp$i" type veth peer name "igq$i" ||
+			die "cannot create veth igp$i"
+		ip -n "$NS_P" link set "igp$i" up
+		ip -n "$NS_P" link set "igq$i" up
+	done
+	ip netns exec "$NS_P" taskset -c "$CPU_RX" "$TOOLS/rlcost" --runs "$RUNS" \
+		--json "$OUT/ratelimit_cost.json" igp0 igp1 || die "rlcost failed"
+	ip netns del "$NS_P"
+	echo
+	echo "the receiver's CPU per packet under a live flood (threaded NAPI, /proc/PID/schedstat):"
+	printf '  %-52s %10s %10s %8s\n' "filter, flood" "absorbed/s" "ns/pkt" "+ bare"
+	cost_row() { # KEY LABEL
+		local d
+		d=$(calc "$FL_NS - $BARE_NS")
+		printf '  %-52s %10s %10s %8s\n' "$2" "$(fmt %.0f "$FL_RX / $FL_SECS")" \
+			"$(fmt %.1f "$FL_NS")" "$(fmt %+.1f "$d")"
+		COST_JSON+="${COST_JSON:+, }\"$1\": {\"label\": \"$2\", \"absorbed_pps\": $(fmt %.0f "$FL_RX / $FL_SECS"), \"ns_per_packet\": $(fmt %.2f "$FL_NS"), \"over_bare_drop_ns\": $(fmt %.2f "$d")}"
+	}
+	filter_off
+	R "$TOOLS/bench_prog" attach "$IFR" drop || die "cannot attach bare XDP_DROP"
+	pin_napi
+	flood_run 1 -s "$ADDR_G"
+	BARE_NS=$FL_NS
+	cost_row bare_drop "bare XDP_DROP, 1 source"
+	flood_run "$N_spoof" $SCEN_spoof
+	cost_row bare_drop_spoofed "bare XDP_DROP, 1M spoofed"
+	attach_policy "v4 echo-request drop"
+	flood_run 1 -s "$ADDR_G"
+	cost_row drop_by_type "icmpgate, drop by type, 1 source"
+	attach_policy "v4 echo-request limit $CLASS_RATE/s"
+	flood_run 1 -s "$ADDR_G"
+	cost_row class "icmpgate, class limit, 1 source"
+	flood_run "$N_spoof" $SCEN_spoof
+	cost_row class_spoofed "icmpgate, class limit, 1M spoofed"
+	attach_policy "v4 echo-request limit $CLASS_RATE/s per-source $SRC_RATE/s" \
+		--max-sources 1048576
+	flood_run 1 -s "$ADDR_G"
+	cost_row both "icmpgate, class + per-source, 1 source"
+	flood_run "$N_spoof" $SCEN_spoof
+	cost_row both_spoofed "icmpgate, class + per-source, 1M spoofed"
+	flood_run 1 -s "$ADDR_G"
+	cost_row both_full "icmpgate, class + per-source, 1 source, table full"
+	echo
+fi
+filter_off
+
+printf '{"benchmark": "ratelimit", "kernel": "%s", "cpu": "%s", "seconds": %s, "accuracy": [%s], "table": [%s], "flood_cost": {%s}}\n' \
+	"$(uname -r)" "$(cpu_model)" "$SECS" "$ACC_JSON" "$TABLE_JSON" "$COST_JSON" \
+	>"$OUT/ratelimit.json"
+echo "bench_ratelimit: done in $((SECONDS - START)) s; JSON in $OUT/ratelimit.json${COST_JSON:+ and ratelimit_cost.json}"
