@@ -39,7 +39,9 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
 PROG_SRCS := $(wildcard tests/prog/*.c)
 PROG_OBJS := $(PROG_SRCS:tests/prog/%.c=$(BUILD)/tests/prog/%.o)
 PROG_BIN  := $(BUILD)/tests/prog/test_prog
-TOOL_SRCS := $(wildcard tools/*.c)
+# tools/benchutil.c is the tools' shared code, linked into each, not a tool.
+TOOL_UTIL := $(BUILD)/tools/benchutil.o
+TOOL_SRCS := $(filter-out tools/benchutil.c,$(wildcard tools/*.c))
 TOOL_BINS := $(TOOL_SRCS:tools/%.c=$(BUILD)/tools/%)
 
 .PHONY: all deps check check-unit check-prog check-e2e check-format \
@@ -89,10 +91,15 @@ $(PROG_BIN): $(PROG_OBJS) $(LIB)
 	$(call msg,LD,$@)
 	$(Q)$(CC) -o $@ $^ -lcmocka $(LIBS)
 
-$(BUILD)/tools/%: tools/%.c $(LIB) | $(SKELS)
+$(TOOL_UTIL): tools/benchutil.c | $(SKELS)
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $< $(LIB) $(LIBS) -lpthread
+	$(Q)$(CC) $(HOST_CFLAGS) -c $< -o $@
+
+$(BUILD)/tools/%: tools/%.c $(TOOL_UTIL) $(LIB) | $(SKELS)
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $< $(TOOL_UTIL) $(LIB) $(LIBS) -lpthread
 
 deps:
 	$(Q)tools/deps.sh

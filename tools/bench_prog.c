@@ -46,40 +46,11 @@
 #include "names.h"
 #include "policy.h"
 #include "store.h"
-#include "frame.h"
+#include "benchutil.h"
 
 #define N_PREFIXES 1000
 #define FRAME_MAX_LEN 256 /* every class's frame is smaller */
 #define MAX_RUNS 101
-
-static bool verbose;
-
-static void pr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void pr_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("bench_prog: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-static int libbpf_print(enum libbpf_print_level level, const char *fmt,
-			va_list ap)
-{
-	(void)level;
-	return verbose ? vfprintf(stderr, fmt, ap) : 0;
-}
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
 
 /* ---- packet classes --------------------------------------------------- */
 
@@ -137,22 +108,9 @@ static int class_frame(const struct pkt_class *c, uint8_t *buf, size_t cap)
 		.vlan = c->vlan,
 		.vlan_id = 100,
 		.ext_hdr = c->ext_hdr,
-		.dst_mac = { 2, 0, 0, 0, 0, 2 },
-		.src_mac = { 2, 0, 0, 0, 0, 1 },
 	};
-	const char *src = c->src, *dst;
 
-	if (c->family == AF_INET) {
-		src = src ? src : "192.0.2.1";
-		dst = "198.51.100.1";
-	} else {
-		src = src ? src : "2001:db8::1";
-		dst = "2001:db8:ffff::1";
-	}
-	inet_pton(c->family, src, s.src);
-	inet_pton(c->family, dst, s.dst);
-	s.size = frame_min_size(&s) + 32; /* an echo's usual small payload */
-	return frame_build(&s, buf, cap);
+	return bu_class_frame(&s, c->src, buf, cap);
 }
 
 /* ---- policies --------------------------------------------------------- */
@@ -340,54 +298,7 @@ static int policy_text(const char *key, char **out)
 	return prefix_policy(out, &len, &cap);
 }
 
-static int apply_policy(struct ig_maps *maps, const char *text,
-			const char *source)
-{
-	struct ig_compiled compiled = {};
-	struct ig_policy policy;
-	struct ig_diag diag = {};
-	char msg[512];
-	int err;
-
-	ig_policy_init(&policy);
-	err = ig_policy_parse(&policy, text, strlen(text), source, &diag);
-	if (err) {
-		ig_diag_format(&diag, msg, sizeof(msg));
-		pr_err("policy %s", msg);
-		goto out;
-	}
-	err = ig_policy_compile(&policy, &compiled);
-	if (err) {
-		pr_err("policy %s: cannot compile: %s", source, strerror(-err));
-		goto out;
-	}
-	err = ig_store_apply(maps, &compiled);
-	if (err)
-		pr_err("policy %s: cannot store: %s", source, strerror(-err));
-out:
-	ig_compiled_free(&compiled);
-	ig_policy_free(&policy);
-	return err;
-}
-
 /* ---- programs --------------------------------------------------------- */
-
-/* `return verdict;`: two instructions. */
-static int load_bare(int verdict)
-{
-	struct bpf_insn insns[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K,
-		  .dst_reg = BPF_REG_0,
-		  .imm = verdict },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-	int fd;
-
-	fd = bpf_prog_load(BPF_PROG_TYPE_XDP,
-			   verdict == XDP_DROP ? "bare_drop" : "bare_pass",
-			   "GPL", insns, 2, NULL);
-	return fd < 0 ? -errno : fd;
-}
 
 /*
  * Read what any ICMP filter must read (the EtherType, the IPv4 protocol and
@@ -440,35 +351,6 @@ static int load_touch(void)
 	return fd < 0 ? -errno : fd;
 }
 
-static int attach(const char *ifname, int fd)
-{
-	int ifindex = if_nametoindex(ifname), err;
-
-	if (!ifindex) {
-		pr_err("interface '%s': %s", ifname, strerror(errno));
-		return -ENODEV;
-	}
-	err = bpf_xdp_attach(ifindex, fd,
-			     XDP_FLAGS_DRV_MODE | XDP_FLAGS_UPDATE_IF_NOEXIST,
-			     NULL);
-	if (err) {
-		pr_err("cannot attach to %s (native mode): %s%s", ifname,
-		       strerror(-err),
-		       err == -EBUSY ? "; it already has a program" : "");
-		return err;
-	}
-	return ifindex;
-}
-
-static void detach(int ifindex, int fd)
-{
-	LIBBPF_OPTS(bpf_xdp_attach_opts, opts, .old_prog_fd = fd);
-
-	if (ifindex > 0)
-		bpf_xdp_attach(ifindex, -1,
-			       XDP_FLAGS_DRV_MODE | XDP_FLAGS_REPLACE, &opts);
-}
-
 /* ---- timing ----------------------------------------------------------- */
 
 struct bench {
@@ -482,54 +364,6 @@ struct bench {
 	int ig_fd, drop_fd, pass_fd;
 	int ifindex[3];
 };
-
-/* One timed call: ns per packet; *verdict gets the program's answer. */
-static int time_once(int fd, const uint8_t *frame, int len, __u32 repeat,
-		     double *ns, __u32 *verdict)
-{
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame,
-		    .data_size_in = len, .repeat = repeat);
-	double t0, t1;
-	int err;
-
-	t0 = now_ns();
-	err = bpf_prog_test_run_opts(fd, &opts);
-	t1 = now_ns();
-	if (err)
-		return -errno;
-	*ns = (t1 - t0) / repeat;
-	*verdict = opts.retval;
-	return 0;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-/* A repeat count that makes one call last about run_ms. */
-static int calibrate(const struct bench *b, int fd, const uint8_t *frame,
-		     int len, __u32 *repeat)
-{
-	double ns, r;
-	__u32 v;
-	int err;
-
-	err = time_once(fd, frame, len, 100000, &ns, &v);
-	if (err)
-		return err;
-	r = b->run_ms * 1e6 / (ns > 0.1 ? ns : 0.1);
-	*repeat = r > 1e9 ? 1000000000u : r < 1000 ? 1000 : (__u32)r;
-	return 0;
-}
 
 /* ---- results ---------------------------------------------------------- */
 
@@ -568,16 +402,16 @@ static int measure_policy(struct bench *b, const char *key,
 				   !strcmp(key, "prefixes");
 		if (!pr->cls[i].valid)
 			continue;
-		err = calibrate(b, b->ig_fd, frames[i], lens[i],
-				&pr->cls[i].repeat);
+		err = bu_calibrate(b->ig_fd, frames[i], lens[i], b->run_ms,
+				   &pr->cls[i].repeat);
 		if (err)
 			return err;
 	}
-	err = calibrate(b, b->drop_fd, frames[0], lens[0],
-			&pr->bare_drop.repeat);
+	err = bu_calibrate(b->drop_fd, frames[0], lens[0], b->run_ms,
+			   &pr->bare_drop.repeat);
 	if (!err)
-		err = calibrate(b, b->pass_fd, frames[0], lens[0],
-				&pr->bare_pass.repeat);
+		err = bu_calibrate(b->pass_fd, frames[0], lens[0], b->run_ms,
+				   &pr->bare_pass.repeat);
 	if (err)
 		return err;
 	pr->bare_drop.valid = pr->bare_pass.valid = true;
@@ -588,29 +422,29 @@ static int measure_policy(struct bench *b, const char *key,
 		struct result *r;
 
 		r = &pr->bare_drop;
-		err = time_once(b->drop_fd, frames[0], lens[0], r->repeat,
-				&r->ns[run], &r->verdict);
+		err = bu_time_once(b->drop_fd, frames[0], lens[0], r->repeat,
+				   &r->ns[run], &r->verdict);
 		r = &pr->bare_pass;
 		if (!err)
-			err = time_once(b->pass_fd, frames[0], lens[0],
-					r->repeat, &r->ns[run], &r->verdict);
+			err = bu_time_once(b->pass_fd, frames[0], lens[0],
+					   r->repeat, &r->ns[run], &r->verdict);
 		for (i = 0; i < N_CLASSES && !err; i++) {
 			r = &pr->cls[i];
 			if (r->valid)
-				err = time_once(b->ig_fd, frames[i], lens[i],
-						r->repeat, &r->ns[run],
-						&r->verdict);
+				err = bu_time_once(b->ig_fd, frames[i], lens[i],
+						   r->repeat, &r->ns[run],
+						   &r->verdict);
 		}
 		if (err) {
 			pr_err("BPF_PROG_TEST_RUN: %s", strerror(-err));
 			return err;
 		}
 	}
-	pr->bare_drop.med = median(pr->bare_drop.ns, b->runs);
-	pr->bare_pass.med = median(pr->bare_pass.ns, b->runs);
+	pr->bare_drop.med = bu_median(pr->bare_drop.ns, b->runs);
+	pr->bare_pass.med = bu_median(pr->bare_pass.ns, b->runs);
 	for (i = 0; i < N_CLASSES; i++)
 		if (pr->cls[i].valid)
-			pr->cls[i].med = median(pr->cls[i].ns, b->runs);
+			pr->cls[i].med = bu_median(pr->cls[i].ns, b->runs);
 	return 0;
 }
 
@@ -868,20 +702,20 @@ static int bench_setup(struct bench *b)
 		pr_err("cannot open icmpgate's maps: %s", strerror(-err));
 		return err;
 	}
-	b->drop_fd = load_bare(XDP_DROP);
-	b->pass_fd = load_bare(XDP_PASS);
+	b->drop_fd = bu_load_bare(XDP_DROP);
+	b->pass_fd = bu_load_bare(XDP_PASS);
 	if (b->drop_fd < 0 || b->pass_fd < 0) {
 		err = b->drop_fd < 0 ? b->drop_fd : b->pass_fd;
 		pr_err("cannot load the bare programs: %s", strerror(-err));
 		return err;
 	}
-	b->ifindex[0] = attach(b->ifnames[0], b->ig_fd);
+	b->ifindex[0] = bu_attach(b->ifnames[0], b->ig_fd);
 	if (b->ifindex[0] < 0)
 		return b->ifindex[0];
-	b->ifindex[1] = attach(b->ifnames[1], b->drop_fd);
+	b->ifindex[1] = bu_attach(b->ifnames[1], b->drop_fd);
 	if (b->ifindex[1] < 0)
 		return b->ifindex[1];
-	b->ifindex[2] = attach(b->ifnames[2], b->pass_fd);
+	b->ifindex[2] = bu_attach(b->ifnames[2], b->pass_fd);
 	if (b->ifindex[2] < 0)
 		return b->ifindex[2];
 	return 0;
@@ -889,9 +723,9 @@ static int bench_setup(struct bench *b)
 
 static void bench_teardown(struct bench *b)
 {
-	detach(b->ifindex[0], b->ig_fd);
-	detach(b->ifindex[1], b->drop_fd);
-	detach(b->ifindex[2], b->pass_fd);
+	bu_detach(b->ifindex[0], b->ig_fd);
+	bu_detach(b->ifindex[1], b->drop_fd);
+	bu_detach(b->ifindex[2], b->pass_fd);
 	if (b->drop_fd >= 0)
 		close(b->drop_fd);
 	if (b->pass_fd >= 0)
@@ -918,7 +752,7 @@ static int run_cost(struct bench *b)
 			       policies[p].key, strerror(-err));
 			break;
 		}
-		err = apply_policy(&b->maps, text, policies[p].key);
+		err = bu_apply_policy(&b->maps, text, policies[p].key, NULL);
 		free(text);
 		text = NULL;
 		if (!err)
@@ -952,13 +786,13 @@ static int run_attach(int argc, char **argv)
 	if (!strcmp(argv[1], "drop") || !strcmp(argv[1], "pass") ||
 	    !strcmp(argv[1], "touch")) {
 		fd = !strcmp(argv[1], "touch") ? load_touch() :
-		     !strcmp(argv[1], "drop")  ? load_bare(XDP_DROP) :
-						 load_bare(XDP_PASS);
+		     !strcmp(argv[1], "drop")  ? bu_load_bare(XDP_DROP) :
+						 bu_load_bare(XDP_PASS);
 		if (fd < 0) {
 			pr_err("cannot load a bare program: %s", strerror(-fd));
 			return fd;
 		}
-		err = attach(argv[0], fd);
+		err = bu_attach(argv[0], fd);
 		close(fd);
 		return err < 0 ? err : 0;
 	}
@@ -994,10 +828,11 @@ static int run_attach(int argc, char **argv)
 		if (err)
 			goto out;
 	}
-	err = apply_policy(&maps, text ? text : ig_default_policy,
-			   argc == 3 ? argv[2] : "default");
+	err = bu_apply_policy(&maps, text ? text : ig_default_policy,
+			      argc == 3 ? argv[2] : "default", NULL);
 	if (!err) {
-		fd = attach(argv[0], bpf_program__fd(skel->progs.icmpgate_xdp));
+		fd = bu_attach(argv[0],
+			       bpf_program__fd(skel->progs.icmpgate_xdp));
 		err = fd < 0 ? fd : 0;
 	}
 out:
@@ -1038,73 +873,31 @@ static void usage(FILE *f)
 		"(default: the built-in policy).\n");
 }
 
-static int parse_num(const char *what, const char *s, long min, long max,
-		     long *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max) {
-		pr_err("%s: '%s' is not a number from %ld to %ld", what, s, min,
-		       max);
-		return -EINVAL;
-	}
-	*out = v;
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "runs", required_argument, NULL, 'r' },
-		{ "time", required_argument, NULL, 't' },
-		{ "cpu", required_argument, NULL, 'c' },
-		{ "json", required_argument, NULL, 'j' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct bench b = { .runs = 5, .run_ms = 200, .cpu = -1 };
+	unsigned long long runs = 5, cpu = ULLONG_MAX;
+	bool verbose = false;
+	const struct bu_opt opts[] = {
+		{ "runs", 'r', BU_ULL, &runs, 1, MAX_RUNS },
+		{ "time", 't', BU_DOUBLE, &b.run_ms, 1, 60000 },
+		{ "cpu", 'c', BU_ULL, &cpu, 0, CPU_SETSIZE - 1 },
+		{ "json", 'j', BU_STRING, &b.json_path, 0, 0 },
+		{ "verbose", 'v', BU_FLAG, &verbose, 0, 0 },
+		{ NULL },
+	};
 	cpu_set_t set;
-	long v;
-	int c, err;
+	int err;
 
-	libbpf_set_print(libbpf_print);
+	bu_init("bench_prog", false);
 	if (argc > 1 && !strcmp(argv[1], "attach"))
 		return run_attach(argc - 2, argv + 2) ? 1 : 0;
-	while ((c = getopt_long(argc, argv, "r:t:c:j:vh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			if (parse_num("--runs", optarg, 1, MAX_RUNS, &v))
-				return 2;
-			b.runs = v;
-			break;
-		case 't':
-			if (parse_num("--time", optarg, 1, 60000, &v))
-				return 2;
-			b.run_ms = v;
-			break;
-		case 'c':
-			if (parse_num("--cpu", optarg, 0, CPU_SETSIZE - 1, &v))
-				return 2;
-			b.cpu = v;
-			break;
-		case 'j':
-			b.json_path = optarg;
-			break;
-		case 'v':
-			verbose = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
+	err = bu_parse_opts(argc, argv, opts, usage);
+	if (err)
+		return err > 0 ? 0 : 2;
+	bu_init("bench_prog", verbose);
+	b.runs = (int)runs;
+	b.cpu = cpu == ULLONG_MAX ? -1 : (int)cpu;
 	if (argc - optind != 3) {
 		pr_err("need three interfaces: icmpgate's, bare drop's, bare pass's (see --help)");
 		return 2;

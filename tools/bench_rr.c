@@ -26,36 +26,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "benchutil.h"
+
 #define REQ_LEN 64
 #define MAX_CONNS 1024
-
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
-static void pr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void pr_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("bench_rr: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
 
 struct opts {
 	bool server;
@@ -87,23 +61,6 @@ static void usage(FILE *f)
 		"  -j, --json           client: report as one JSON object\n"
 		"  -h, --help\n",
 		REQ_LEN);
-}
-
-static int parse_double(const char *what, const char *s, double min, double max,
-			double *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !(v >= min && v <= max)) {
-		pr_err("%s: '%s' is not a number from %g to %g", what, s, min,
-		       max);
-		return -EINVAL;
-	}
-	*out = v;
-	return 0;
 }
 
 static int resolve(const char *addr, const char *port, bool passive,
@@ -151,8 +108,8 @@ static int run_server(const struct opts *o)
 	}
 	freeaddrinfo(ai);
 	fds[0] = (struct pollfd){ .fd = lfd, .events = POLLIN };
-	deadline = now_ns() + (uint64_t)(o->duration * 1e9);
-	while (!stop && now_ns() < deadline) {
+	deadline = bu_now_ns() + (uint64_t)(o->duration * 1e9);
+	while (!bu_stop && bu_now_ns() < deadline) {
 		if (poll(fds, n, 100) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -220,7 +177,7 @@ static int txn_start(struct txn *t, const struct addrinfo *ai, uint64_t seq)
 	if (t->fd < 0)
 		return -errno;
 	setsockopt(t->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	t->start = now_ns();
+	t->start = bu_now_ns();
 	t->seq = seq;
 	t->connected = false;
 	t->got = 0;
@@ -309,10 +266,10 @@ static int run_client(const struct opts *o)
 	}
 	for (i = 0; i < n_slots; i++)
 		txns[i].fd = -1;
-	next = now_ns();
+	next = bu_now_ns();
 	end = next + (uint64_t)(o->duration * 1e9);
-	while (!stop && (active || next < end)) {
-		now = now_ns();
+	while (!bu_stop && (active || next < end)) {
+		now = bu_now_ns();
 		/* Start what is due; a slot is always free (timeout). */
 		while (next <= now && next < end && attempts < cap) {
 			for (i = 0; i < n_slots && txns[i].fd >= 0; i++)
@@ -328,7 +285,7 @@ static int run_client(const struct opts *o)
 			pfd[i].revents = 0;
 		}
 		poll(pfd, n_slots, 1);
-		now = now_ns();
+		now = bu_now_ns();
 		for (i = 0; i < n_slots; i++) {
 			struct txn *t = &txns[i];
 
@@ -338,7 +295,7 @@ static int run_client(const struct opts *o)
 			if (!r && now - t->start < timeout)
 				continue;
 			if (r == 1)
-				lat[ok++] = now_ns() - t->start;
+				lat[ok++] = bu_now_ns() - t->start;
 			txn_end(t); /* done, failed or too late */
 			active--;
 		}
@@ -371,22 +328,21 @@ out:
 
 int main(int argc, char **argv)
 {
-	static const struct option lopts[] = {
-		{ "addr", required_argument, NULL, 'a' },
-		{ "port", required_argument, NULL, 'p' },
-		{ "duration", required_argument, NULL, 'T' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct opts o = { .duration = 10,
 			  .interval_ms = 10,
 			  .timeout_ms = 1000 };
-	struct sigaction sa = { .sa_handler = on_signal };
-	int c, err;
+	const struct bu_opt opts[] = {
+		{ "addr", 'a', BU_STRING, &o.addr, 0, 0 },
+		{ "port", 'p', BU_STRING, &o.port, 0, 0 },
+		{ "duration", 'T', BU_DOUBLE, &o.duration, 0.001, 86400 },
+		{ "interval", 'i', BU_DOUBLE, &o.interval_ms, 0.01, 60000 },
+		{ "timeout", 't', BU_DOUBLE, &o.timeout_ms, 1, 600000 },
+		{ "json", 'j', BU_FLAG, &o.json, 0, 0 },
+		{ NULL },
+	};
+	int err;
 
+	bu_init("bench_rr", false);
 	if (argc < 2 ||
 	    (strcmp(argv[1], "server") && strcmp(argv[1], "client"))) {
 		if (argc >= 2 &&
@@ -399,48 +355,15 @@ int main(int argc, char **argv)
 	}
 	o.server = !strcmp(argv[1], "server");
 	optind = 2;
-	while ((c = getopt_long(argc, argv, "a:p:T:i:t:jh", lopts, NULL)) !=
-	       -1) {
-		err = 0;
-		switch (c) {
-		case 'a':
-			o.addr = optarg;
-			break;
-		case 'p':
-			o.port = optarg;
-			break;
-		case 'T':
-			err = parse_double("--duration", optarg, 0.001, 86400,
-					   &o.duration);
-			break;
-		case 'i':
-			err = parse_double("--interval", optarg, 0.01, 60000,
-					   &o.interval_ms);
-			break;
-		case 't':
-			err = parse_double("--timeout", optarg, 1, 600000,
-					   &o.timeout_ms);
-			break;
-		case 'j':
-			o.json = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-		if (err)
-			return 2;
-	}
+	err = bu_parse_opts(argc, argv, opts, usage);
+	if (err)
+		return err > 0 ? 0 : 2;
 	if (!o.port || (!o.server && !o.addr)) {
 		pr_err("need --port%s (see --help)",
 		       o.server ? "" : " and --addr");
 		return 2;
 	}
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	bu_catch_signals();
 	signal(SIGPIPE, SIG_IGN);
 	err = o.server ? run_server(&o) : run_client(&o);
 	return err ? 1 : 0;

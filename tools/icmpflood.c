@@ -63,7 +63,7 @@
 
 #include "icmpgate.h"
 #include "names.h"
-#include "frame.h"
+#include "benchutil.h"
 
 #ifndef BPF_F_TEST_XDP_LIVE_FRAMES
 #define BPF_F_TEST_XDP_LIVE_FRAMES (1U << 1)
@@ -139,42 +139,6 @@ struct flood {
 	double seconds;
 	bool interrupted;
 };
-
-static volatile sig_atomic_t stop;
-static bool verbose;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
-static void pr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void pr_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("icmpflood: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-static int libbpf_print(enum libbpf_print_level level, const char *fmt,
-			va_list ap)
-{
-	(void)level;
-	return verbose ? vfprintf(stderr, fmt, ap) : 0;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
 
 /* ---- options ---------------------------------------------------------- */
 
@@ -257,23 +221,6 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static int parse_ulong(const char *what, const char *s, unsigned long long min,
-		       unsigned long long max, unsigned long long *out)
-{
-	unsigned long long v;
-	char *end;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s || *end || *s == '-' || v < min || v > max) {
-		pr_err("%s: '%s' is not a number from %llu to %llu", what, s,
-		       min, max);
-		return -EINVAL;
-	}
-	*out = v;
-	return 0;
-}
-
 static int parse_opts(int argc, char **argv, struct options *o)
 {
 	unsigned long long v;
@@ -297,8 +244,8 @@ static int parse_opts(int argc, char **argv, struct options *o)
 			o->src = optarg;
 			break;
 		case 'N':
-			err = parse_ulong("--sources", optarg, 1, MAX_SOURCES,
-					  &v);
+			err = bu_parse_ull("--sources", optarg, 1, MAX_SOURCES,
+					   &v);
 			o->sources = v;
 			break;
 		case OPT_RANDOM:
@@ -311,12 +258,12 @@ static int parse_opts(int argc, char **argv, struct options *o)
 			o->code = optarg;
 			break;
 		case 'l':
-			err = parse_ulong("--size", optarg, 1, XSK_FRAME_SIZE,
-					  &v);
+			err = bu_parse_ull("--size", optarg, 1, XSK_FRAME_SIZE,
+					   &v);
 			o->size = v;
 			break;
 		case OPT_VLAN:
-			err = parse_ulong("--vlan", optarg, 0, 4095, &v);
+			err = bu_parse_ull("--vlan", optarg, 0, 4095, &v);
 			o->vlan = (long)v;
 			break;
 		case OPT_DST_MAC:
@@ -326,12 +273,12 @@ static int parse_opts(int argc, char **argv, struct options *o)
 			o->src_mac = optarg;
 			break;
 		case 'n':
-			err = parse_ulong("--count", optarg, 1, ULLONG_MAX / 2,
-					  &v);
+			err = bu_parse_ull("--count", optarg, 1, ULLONG_MAX / 2,
+					   &v);
 			o->count = v;
 			break;
 		case 'r':
-			err = parse_ulong("--rate", optarg, 1, 1000000000, &v);
+			err = bu_parse_ull("--rate", optarg, 1, 1000000000, &v);
 			o->rate = v;
 			break;
 		case 'T':
@@ -356,11 +303,11 @@ static int parse_opts(int argc, char **argv, struct options *o)
 			}
 			break;
 		case 'b':
-			err = parse_ulong("--batch", optarg, 1, XSK_RING, &v);
+			err = bu_parse_ull("--batch", optarg, 1, XSK_RING, &v);
 			o->batch = v;
 			break;
 		case 'q':
-			err = parse_ulong("--queue", optarg, 0, 65535, &v);
+			err = bu_parse_ull("--queue", optarg, 0, 65535, &v);
 			o->queue = v;
 			break;
 		case 'j':
@@ -685,7 +632,7 @@ static int parse_src(const char *s, int af, uint8_t *addr, unsigned *plen,
 	*prefix = slash != NULL;
 	if (slash) {
 		*slash = 0;
-		if (parse_ulong("--src prefix length", slash + 1, 0, max, &v))
+		if (bu_parse_ull("--src prefix length", slash + 1, 0, max, &v))
 			return -EINVAL;
 		*plen = v;
 	}
@@ -1013,7 +960,7 @@ static int run_live(struct flood *f)
 
 	if (f->o.rate && f->o.rate / 10 < chunk) /* the first call: ~100 ms */
 		chunk = f->o.rate / 10 + 1;
-	t0 = now_ns();
+	t0 = bu_now_ns();
 	if (f->o.rate) { /* the first frame is due now */
 		struct live_state st = { .due = t0 };
 
@@ -1025,8 +972,8 @@ static int run_live(struct flood *f)
 	}
 	if (!f->o.count)
 		deadline = t0 + (uint64_t)(f->o.duration * 1e9);
-	while (!stop) {
-		uint64_t c0 = now_ns(), spent;
+	while (!bu_stop) {
+		uint64_t c0 = bu_now_ns(), spent;
 
 		if (f->o.count) {
 			left = f->o.count - f->sent;
@@ -1056,7 +1003,7 @@ static int run_live(struct flood *f)
 		}
 		f->sent += opts.repeat;
 		/* Size the next call to ~LIVE_CHUNK_NS and to the deadline. */
-		t1 = now_ns();
+		t1 = bu_now_ns();
 		spent = t1 - c0 ? t1 - c0 : 1;
 		chunk = (unsigned long long)((double)opts.repeat *
 					     LIVE_CHUNK_NS / spent) +
@@ -1072,8 +1019,8 @@ static int run_live(struct flood *f)
 		if (chunk > INT_MAX)
 			chunk = INT_MAX;
 	}
-	f->seconds = (now_ns() - t0) / 1e9;
-	if (stop)
+	f->seconds = (bu_now_ns() - t0) / 1e9;
+	if (bu_stop)
 		f->interrupted = true;
 out:
 	if (prog_fd >= 0)
@@ -1147,10 +1094,10 @@ static int run_xsk(struct flood *f)
 		       sizeof(budget)))
 		budget = 32;
 
-	t0 = now_ns();
+	t0 = bu_now_ns();
 	if (!f->o.count)
 		deadline = t0 + (uint64_t)(f->o.duration * 1e9);
-	for (now = t0; !stop; now = now_ns()) {
+	for (now = t0; !bu_stop; now = bu_now_ns()) {
 		unsigned long long want = f->o.batch;
 
 		if (f->o.count) {
@@ -1218,8 +1165,8 @@ static int run_xsk(struct flood *f)
 			f->sent += n;
 		}
 	}
-	f->seconds = (now_ns() - t0) / 1e9;
-	if (stop)
+	f->seconds = (bu_now_ns() - t0) / 1e9;
+	if (bu_stop)
 		f->interrupted = true;
 out:
 	if (xsk)
@@ -1273,10 +1220,10 @@ static void report(const struct flood *f)
 
 int main(int argc, char **argv)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct flood *f;
 	int err;
 
+	bu_init("icmpflood", false);
 	f = calloc(1, sizeof(*f));
 	if (!f) {
 		pr_err("out of memory");
@@ -1287,11 +1234,9 @@ int main(int argc, char **argv)
 		free(f);
 		return err > 0 ? 0 : 2;
 	}
-	verbose = f->o.verbose;
-	libbpf_set_print(libbpf_print);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	srandom((unsigned)now_ns());
+	bu_init("icmpflood", f->o.verbose);
+	bu_catch_signals();
+	srandom((unsigned)bu_now_ns());
 
 	err = flood_setup(f);
 	if (!err)

@@ -34,11 +34,10 @@
 
 #include "icmpgate.h"
 #include "icmpgate.skel.h"
-#include "../bpf/ratelimit.h"
 #include "compile.h"
 #include "policy.h"
 #include "store.h"
-#include "frame.h"
+#include "benchutil.h"
 
 #define MAX_RUNS 51
 #define FRAME_LEN 74 /* an echo with a small payload, as bench_prog's */
@@ -79,75 +78,6 @@ static const struct rl_case cases[] = {
 
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))
 
-static void pr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void pr_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("rlcost: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-static int quiet(enum libbpf_print_level l, const char *f, va_list ap)
-{
-	(void)l;
-	(void)f;
-	(void)ap;
-	return 0;
-}
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int build_frame(const struct rl_case *c, uint8_t *buf)
-{
-	struct frame_spec s = {
-		.family = c->family,
-		.proto = c->family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6,
-		.type = c->type,
-		.dst_mac = { 2, 0, 0, 0, 0, 2 },
-		.src_mac = { 2, 0, 0, 0, 0, 1 },
-	};
-
-	if (c->family == AF_INET) {
-		inet_pton(AF_INET, "192.0.2.1", s.src);
-		inet_pton(AF_INET, "198.51.100.1", s.dst);
-	} else {
-		inet_pton(AF_INET6, "2001:db8::1", s.src);
-		inet_pton(AF_INET6, "2001:db8:ffff::1", s.dst);
-	}
-	s.size = frame_min_size(&s) + 32;
-	return frame_build(&s, buf, FRAME_LEN + 64);
-}
-
-static int apply(struct ig_maps *m, const char *text)
-{
-	struct ig_compiled c = {};
-	struct ig_policy p;
-	struct ig_diag d = {};
-	int err;
-
-	ig_policy_init(&p);
-	err = ig_policy_parse(&p, text, strlen(text), "case", &d);
-	if (!err)
-		err = ig_policy_compile(&p, &c);
-	if (!err)
-		err = ig_store_apply(m, &c);
-	if (err)
-		pr_err("policy '%s': %s %s", text, strerror(-err), d.msg);
-	ig_compiled_free(&c);
-	ig_policy_free(&p);
-	return err;
-}
-
 /* n sources of family with tag: 10.0.0.0/8, or 2001:db8:1::/48 by /64. */
 static int fill_sources(int fd, __u32 tag, int family, __u32 n)
 {
@@ -186,160 +116,178 @@ static int fill_sources(int fd, __u32 tag, int family, __u32 n)
 	return 0;
 }
 
-static int time_once(int fd, const uint8_t *frame, int len, __u32 repeat,
-		     double *ns, __u32 *verdict)
-{
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame,
-		    .data_size_in = len, .repeat = repeat);
-	double t0, t1;
-
-	t0 = now_ns();
-	if (bpf_prog_test_run_opts(fd, &opts))
-		return -errno;
-	t1 = now_ns();
-	*ns = (t1 - t0) / repeat;
-	*verdict = opts.retval;
-	return 0;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* Median of runs of about ms each; *verdict of the last. */
 static int measure(int fd, const uint8_t *frame, int len, int runs, double ms,
 		   double *med, __u32 *verdict)
 {
-	double ns[MAX_RUNS], x;
+	double ns[MAX_RUNS];
 	__u32 repeat;
 	int i, err;
 
-	err = time_once(fd, frame, len, 100000, &x, verdict);
-	if (err)
-		return err;
-	x = ms * 1e6 / (x > 0.1 ? x : 0.1);
-	repeat = x > 1e9 ? 1000000000u : x < 1000 ? 1000 : (__u32)x;
-	for (i = 0; i < runs; i++) {
-		err = time_once(fd, frame, len, repeat, &ns[i], verdict);
-		if (err)
-			return err;
-	}
-	qsort(ns, runs, sizeof(ns[0]), cmp_double);
-	*med = runs % 2 ? ns[runs / 2] : (ns[runs / 2 - 1] + ns[runs / 2]) / 2;
-	return 0;
+	err = bu_calibrate(fd, frame, len, ms, &repeat);
+	for (i = 0; i < runs && !err; i++)
+		err = bu_time_once(fd, frame, len, repeat, &ns[i], verdict);
+	if (!err)
+		*med = bu_median(ns, runs);
+	return err;
 }
 
-static int load_bare_drop(void)
+static int build_frame(const struct rl_case *c, uint8_t *buf, size_t cap)
 {
-	struct bpf_insn insns[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K,
-		  .dst_reg = BPF_REG_0,
-		  .imm = XDP_DROP },
-		{ .code = BPF_JMP | BPF_EXIT },
+	struct frame_spec s = {
+		.family = c->family,
+		.proto = c->family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6,
+		.type = c->type,
 	};
-	int fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "bare_drop", "GPL", insns, 2,
-			       NULL);
 
-	return fd < 0 ? -errno : fd;
+	return bu_class_frame(&s, NULL, buf, cap);
 }
 
-static int attach(const char *ifname, int fd)
+/*
+ * The tag the program keys this case's per-source buckets with: the
+ * compiled rule's own, so that the filled sources are the class's, whichever
+ * clock (a bit of the tag) the compiler chose for it.
+ */
+static int case_tag(const struct rl_case *c, const struct ig_compiled *comp,
+		    __u32 *tag)
 {
-	int ifindex = if_nametoindex(ifname), err;
+	int fam = c->family == AF_INET ? IG_FAM_V4 : IG_FAM_V6;
+	const struct ig_rule *r = &comp->slot->rules[fam][c->type][0];
 
-	if (!ifindex) {
-		pr_err("no interface '%s'", ifname);
-		return -ENODEV;
-	}
-	err = bpf_xdp_attach(ifindex, fd,
-			     XDP_FLAGS_DRV_MODE | XDP_FLAGS_UPDATE_IF_NOEXIST,
-			     NULL);
-	if (err) {
-		pr_err("cannot attach to %s: %s", ifname, strerror(-err));
-		return err;
-	}
-	return ifindex;
-}
-
-static void detach(int ifindex)
-{
-	if (ifindex > 0)
-		bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL);
+	if (r->action != IG_ACT_LIMIT)
+		return -EINVAL;
+	*tag = comp->slot->limits[r->class_id & (IG_MAX_CLASSES - 1)].tag;
+	return 0;
 }
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: rlcost [--runs N] [--ms MS] [--sources N] "
-		   "[--json FILE] IFACE_PROG IFACE_DROP\n");
+	fprintf(f,
+		"Usage: rlcost [--runs N] [--ms MS] [--sources N] [--json FILE]\n"
+		"              [--fake-clock] IFACE_PROG IFACE_DROP\n"
+		"\n"
+		"Time icmpgate's XDP program on rate-limited classes (BPF_PROG_TEST_RUN,\n"
+		"one crafted frame a case) next to a bare XDP_DROP, with N other sources\n"
+		"tracked in the per-source table. Both interfaces get a program attached\n"
+		"in native mode while they are timed; tools/bench_ratelimit.sh makes\n"
+		"veths for them.\n"
+		"\n"
+		"  -r, --runs N      timed runs per case, median reported (default 5)\n"
+		"  -t, --ms MS       length of one timed run (default 200)\n"
+		"  -s, --sources N   sources in the table (default 1000000)\n"
+		"  -j, --json FILE   also write the results as JSON to FILE\n"
+		"  -f, --fake-clock  the program's test clock instead of the kernel's\n"
+		"  -h, --help\n");
 }
 
-int main(int argc, char **argv)
+struct rl_opts {
+	unsigned long long runs;
+	double ms;
+	unsigned long long sources;
+	const char *json;
+	bool fake;
+	const char *if_prog, *if_drop;
+};
+
+struct rl_result {
+	double ns;
+	__u32 verdict;
+	const char *clock; /* "coarse", "fine" or "-" (no limit) */
+};
+
+static const char *clock_of(const struct rl_case *c,
+			    const struct ig_compiled *comp)
 {
-	static const struct option longopts[] = {
-		{ "runs", required_argument, NULL, 'r' },
-		{ "ms", required_argument, NULL, 't' },
-		{ "sources", required_argument, NULL, 's' },
-		{ "json", required_argument, NULL, 'j' },
-		{ "fake-clock", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	double ms = 200, med[N_CASES], bare = 0;
-	unsigned long sources = 1000000;
-	int runs = 5, opt, err = 0, ig_fd, drop_fd = -1, len;
-	int if_prog = -1, if_drop = -1;
-	const char *json = NULL;
-	struct icmpgate_bpf *skel = NULL;
-	struct ig_maps maps;
+	int fam = c->family == AF_INET ? IG_FAM_V4 : IG_FAM_V6;
+	const struct ig_rule *r = &comp->slot->rules[fam][c->type][0];
+	__u8 flags =
+		comp->slot->limits[r->class_id & (IG_MAX_CLASSES - 1)].flags;
+
+	if (r->action != IG_ACT_LIMIT)
+		return "-";
+	return flags & IG_LIMIT_FINE_CLOCK ? "fine" : "coarse";
+}
+
+/* Apply case c, fill the table if it says so, and time it. */
+static int run_case(const struct rl_opts *o, struct ig_maps *maps, int ig_fd,
+		    const struct rl_case *c, struct rl_result *res)
+{
+	struct ig_compiled comp = {};
 	uint8_t frame[FRAME_LEN + 64];
-	__u32 verdict[N_CASES], v;
-	FILE *jf = NULL;
+	__u32 tag;
+	int err, len;
+
+	err = bu_apply_policy(maps, c->policy, c->key, &comp);
+	if (err)
+		return err;
+	res->clock = clock_of(c, &comp);
+	if (c->fill) {
+		err = case_tag(c, &comp, &tag);
+		if (!err)
+			err = fill_sources(maps->sources_fd, tag, c->family,
+					   o->sources);
+		if (err)
+			pr_err("%s: cannot fill the table: %s", c->name,
+			       strerror(-err));
+	}
+	ig_compiled_free(&comp);
+	len = build_frame(c, frame, sizeof(frame));
+	if (!err && len < 0)
+		err = len;
+	if (!err)
+		err = measure(ig_fd, frame, len, o->runs, o->ms, &res->ns,
+			      &res->verdict);
+	return err;
+}
+
+static int write_json(const struct rl_opts *o, double bare,
+		      const struct rl_result *res)
+{
+	FILE *jf = fopen(o->json, "w");
 	size_t i;
 
-	bool fake = false;
+	if (!jf) {
+		pr_err("%s: %s", o->json, strerror(errno));
+		return -EIO;
+	}
+	fprintf(jf,
+		"{\"benchmark\": \"ratelimit_cost\", \"runs\": %llu, "
+		"\"run_ms\": %.0f, \"sources\": %llu, "
+		"\"bare_drop_ns\": %.2f, \"cases\": {",
+		o->runs, o->ms, o->sources, bare);
+	for (i = 0; i < N_CASES; i++)
+		fprintf(jf,
+			"%s\"%s\": {\"label\": \"%s\", \"verdict\": "
+			"\"%s\", \"clock\": \"%s\", \"ns_per_packet\": %.2f, "
+			"\"over_bare_drop_ns\": %.2f}",
+			i ? ", " : "", cases[i].key, cases[i].name,
+			res[i].verdict == XDP_DROP ? "drop" : "pass",
+			res[i].clock, res[i].ns, res[i].ns - bare);
+	fprintf(jf, "}}\n");
+	return fclose(jf) ? -EIO : 0;
+}
 
-	while ((opt = getopt_long(argc, argv, "r:t:s:j:fh", longopts, NULL)) !=
-	       -1) {
-		switch (opt) {
-		case 'f':
-			fake = true;
-			break;
-		case 'r':
-			runs = atoi(optarg);
-			break;
-		case 't':
-			ms = atof(optarg);
-			break;
-		case 's':
-			sources = strtoul(optarg, NULL, 10);
-			break;
-		case 'j':
-			json = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (argc - optind != 2 || runs < 1 || runs > MAX_RUNS || ms <= 0 ||
-	    sources > IG_MAX_SOURCES_MAX - 1024) {
-		usage(stderr);
-		return 2;
-	}
-	libbpf_set_print(quiet);
+static int run(const struct rl_opts *o)
+{
+	struct rl_result res[N_CASES] = {};
+	struct icmpgate_bpf *skel;
+	int err, ig_fd = -1, drop_fd = -1, len, if_prog = -1, if_drop = -1;
+	uint8_t frame[FRAME_LEN + 64];
+	struct ig_maps maps;
+	double bare = 0;
+	size_t i;
+	__u32 v;
+
 	ig_maps_init(&maps);
-
 	skel = icmpgate_bpf__open();
-	if (!skel)
-		return pr_err("cannot open the program"), 1;
-	skel->rodata->ig_fake_clock = fake;
-	err = bpf_map__set_max_entries(skel->maps.ig_sources, sources + 1024);
+	if (!skel) {
+		err = -errno;
+		pr_err("cannot open the program: %s", strerror(-err));
+		return err;
+	}
+	skel->rodata->ig_fake_clock = o->fake;
+	err = bpf_map__set_max_entries(skel->maps.ig_sources,
+				       o->sources + 1024);
 	if (!err)
 		err = icmpgate_bpf__load(skel);
 	if (!err)
@@ -349,86 +297,75 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	ig_fd = bpf_program__fd(skel->progs.icmpgate_xdp);
-	if (fake) {
-		struct timespec ts;
-
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		skel->bss->ig_fake_now = ts.tv_sec * 1000000000ull + ts.tv_nsec;
-	}
-	drop_fd = load_bare_drop();
+	if (o->fake)
+		skel->bss->ig_fake_now = bu_now_ns();
+	drop_fd = bu_load_bare(XDP_DROP);
 	if (drop_fd < 0) {
 		err = drop_fd;
+		pr_err("cannot load a bare XDP_DROP: %s", strerror(-err));
 		goto out;
 	}
-	if_prog = attach(argv[optind], ig_fd);
-	if_drop = attach(argv[optind + 1], drop_fd);
+	if_prog = bu_attach(o->if_prog, ig_fd);
+	if_drop = bu_attach(o->if_drop, drop_fd);
 	if (if_prog < 0 || if_drop < 0) {
 		err = -ENODEV;
 		goto out;
 	}
 
-	len = build_frame(&cases[0], frame);
-	err = measure(drop_fd, frame, len, runs, ms, &bare, &v);
-	for (i = 0; i < N_CASES && !err; i++) {
-		const struct rl_case *c = &cases[i];
-		int fam = c->family == AF_INET ? IG_FAM_V4 : IG_FAM_V6;
-		unsigned plen = fam == IG_FAM_V4 ? 32 : 64;
-
-		err = apply(&maps, c->policy);
-		if (!err && c->fill)
-			err = fill_sources(maps.sources_fd,
-					   ig_rl_tag(fam, c->type, IG_CODE_ANY,
-						     0, plen),
-					   c->family, sources);
-		if (err) {
-			pr_err("%s: %s", c->name, strerror(-err));
-			break;
-		}
-		len = build_frame(c, frame);
-		err = measure(ig_fd, frame, len, runs, ms, &med[i],
-			      &verdict[i]);
-	}
+	len = build_frame(&cases[0], frame, sizeof(frame));
+	err = len < 0 ? len :
+			measure(drop_fd, frame, len, o->runs, o->ms, &bare, &v);
+	for (i = 0; i < N_CASES && !err; i++)
+		err = run_case(o, &maps, ig_fd, &cases[i], &res[i]);
 	if (err) {
-		pr_err("BPF_PROG_TEST_RUN: %s", strerror(-err));
+		pr_err("%s: %s", i ? cases[i - 1].name : "bare XDP_DROP",
+		       strerror(-err));
 		goto out;
 	}
 
-	printf("  %-48s %8s %8s %8s\n", "class (icmpgate, one source)",
-	       "verdict", "ns/pkt", "+ bare");
-	printf("  %-48s %8s %8.1f %8s\n", "bare XDP_DROP", "drop", bare, "");
+	printf("  %-48s %8s %7s %8s %8s\n", "class (icmpgate, one source)",
+	       "verdict", "clock", "ns/pkt", "+ bare");
+	printf("  %-48s %8s %7s %8.1f %8s\n", "bare XDP_DROP", "drop", "-",
+	       bare, "");
 	for (i = 0; i < N_CASES; i++)
-		printf("  %-48s %8s %8.1f %+8.1f\n", cases[i].name,
-		       verdict[i] == XDP_DROP ? "drop" : "pass", med[i],
-		       med[i] - bare);
-	if (json) {
-		jf = fopen(json, "w");
-		if (!jf) {
-			err = -errno;
-			pr_err("%s: %s", json, strerror(errno));
-			goto out;
-		}
-		fprintf(jf,
-			"{\"benchmark\": \"ratelimit_cost\", \"runs\": %d, "
-			"\"run_ms\": %.0f, \"sources\": %lu, "
-			"\"bare_drop_ns\": %.2f, \"cases\": {",
-			runs, ms, sources, bare);
-		for (i = 0; i < N_CASES; i++)
-			fprintf(jf,
-				"%s\"%s\": {\"label\": \"%s\", \"verdict\": "
-				"\"%s\", \"ns_per_packet\": %.2f, "
-				"\"over_bare_drop_ns\": %.2f}",
-				i ? ", " : "", cases[i].key, cases[i].name,
-				verdict[i] == XDP_DROP ? "drop" : "pass",
-				med[i], med[i] - bare);
-		fprintf(jf, "}}\n");
-		fclose(jf);
-	}
+		printf("  %-48s %8s %7s %8.1f %+8.1f\n", cases[i].name,
+		       res[i].verdict == XDP_DROP ? "drop" : "pass",
+		       res[i].clock, res[i].ns, res[i].ns - bare);
+	if (o->json)
+		err = write_json(o, bare, res);
 out:
-	detach(if_prog);
-	detach(if_drop);
+	bu_detach(if_prog, ig_fd);
+	bu_detach(if_drop, drop_fd);
 	if (drop_fd >= 0)
 		close(drop_fd);
 	ig_maps_close(&maps);
 	icmpgate_bpf__destroy(skel);
-	return err ? 1 : 0;
+	return err;
+}
+
+int main(int argc, char **argv)
+{
+	struct rl_opts o = { .runs = 5, .ms = 200, .sources = 1000000 };
+	const struct bu_opt opts[] = {
+		{ "runs", 'r', BU_ULL, &o.runs, 1, MAX_RUNS },
+		{ "ms", 't', BU_DOUBLE, &o.ms, 0.001, 60000 },
+		{ "sources", 's', BU_ULL, &o.sources, 0,
+		  IG_MAX_SOURCES_MAX - 1024 },
+		{ "json", 'j', BU_STRING, &o.json, 0, 0 },
+		{ "fake-clock", 'f', BU_FLAG, &o.fake, 0, 0 },
+		{ NULL },
+	};
+	int err;
+
+	bu_init("rlcost", false);
+	err = bu_parse_opts(argc, argv, opts, usage);
+	if (err)
+		return err > 0 ? 0 : 2;
+	if (argc - optind != 2) {
+		pr_err("need two interfaces: the program's and bare XDP_DROP's (see --help)");
+		return 2;
+	}
+	o.if_prog = argv[optind];
+	o.if_drop = argv[optind + 1];
+	return run(&o) ? 1 : 0;
 }
