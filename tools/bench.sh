@@ -13,22 +13,25 @@
 #                     XDP_DROP (the limit), nftables at netdev ingress
 #   4. legitimate     TCP request/response during the flood: success rate
 #                     and latency with icmpgate, nftables and no filter
+#   5.-7.             the rate-limit benchmarks, tools/bench_ratelimit.sh:
+#                     accuracy, table and rlcost (see there)
 #
 # Usage: tools/bench.sh BUILD
-# Knobs (environment): BENCH_ONLY="cost generator flood legit" (a subset),
+# Knobs (environment): BENCH_ONLY="cost generator flood legit accuracy
+# table rlcost" (a subset),
 # BENCH_SECONDS (one flood measurement, default 2), BENCH_ROUNDS (rounds of
 # the flood, interleaved; default 7), BENCH_LEGIT_SECONDS
 # (one legitimate-traffic measurement, default 5), BENCH_RUNS (runs per
 # program-cost measurement, default 5), BENCH_SOURCES (flood sources, 256),
-# BENCH_LEGIT_RATE (the paced flood of benchmark 4, packets/s, 3000000).
+# BENCH_LEGIT_RATE (the paced flood of benchmark 4, packets/s, 3000000);
+# those of tools/bench_ratelimit.sh pass through to it.
 set -u
 
 BUILD=${1:?usage: tools/bench.sh BUILD}
 HERE=$(cd "$(dirname "$0")" && pwd)
-ICMPGATE=$(readlink -f "$BUILD/icmpgate")
-TOOLS=$(readlink -f "$BUILD/tools")
-OUT=$BUILD/bench
-ONLY=${BENCH_ONLY:-cost generator flood legit}
+# shellcheck source=tools/bench_lib.sh
+. "$HERE/bench_lib.sh"
+ONLY=${BENCH_ONLY:-cost generator flood legit accuracy table rlcost}
 SECS=${BENCH_SECONDS:-2}
 ROUNDS=${BENCH_ROUNDS:-7}
 LEGIT_SECS=${BENCH_LEGIT_SECONDS:-5}
@@ -39,33 +42,12 @@ CPU_GEN=0
 CPU_RX=1
 RR_PORT=7777
 
-# shellcheck source=tools/bench_lib.sh
-. "$HERE/bench_lib.sh"
-
-want() { case " $ONLY " in *" $1 "*) return 0 ;; esac; return 1; }
-
-bench_init
-mkdir -p "$OUT"
-[ "$(nproc)" -ge 2 ] || {
-	note "one CPU: generator and receiver share it; the flood numbers say little"
-	CPU_RX=0
-}
-START=$SECONDS
-
-echo "icmpgate benchmarks ($(date -u '+%Y-%m-%d %H:%M UTC'))"
-machine_line
-echo
+bench_start "icmpgate benchmarks"
 
 # ---- 1. program cost ----------------------------------------------------
 
 if want cost; then
-	ip netns add "$NS_P" || die "cannot create namespace $NS_P"
-	for i in 0 1 2; do
-		ip -n "$NS_P" link add "igp$i" type veth peer name "igq$i" ||
-			die "cannot create veth igp$i"
-		ip -n "$NS_P" link set "igp$i" up
-		ip -n "$NS_P" link set "igq$i" up
-	done
+	cost_ns_up 3
 	ip netns exec "$NS_P" "$TOOLS/bench_prog" --cpu "$CPU_RX" --runs "$RUNS" \
 		--json "$OUT/program_cost.json" igp0 igp1 igp2 ||
 		die "program cost benchmark failed"
@@ -137,11 +119,7 @@ filter_set() {
 }
 
 filter_clear() {
-	if [ -n "$IG_ATTACHED" ]; then
-		ig_r detach "$IFR" >/dev/null 2>&1
-		IG_ATTACHED=
-	fi
-	ip -n "$NS_R" link set dev "$IFR" xdp off 2>/dev/null
+	filter_off
 	R nft delete table netdev igbench 2>/dev/null
 	return 0
 }
@@ -152,21 +130,12 @@ filter_clear() {
 # packet (ns), F_BUSY, its share of a CPU (%), and F_LOST, the packets R
 # had no room for.
 flood_once() {
-	local mode=$1 rx0 rx1 t0 t1 out pk s
-	rx0=$(rx_frames)
-	t0=$(napi_runtime)
-	out=$(taskset -c "$CPU_GEN" ip netns exec "$NS_G" "$TOOLS/icmpflood" \
-		-i "$IFG" -d "$ADDR_R" -s "$FLOOD_SRC" -N "$SOURCES" -T "$SECS" \
-		-m "$mode" --json) || die "icmpflood failed"
-	rx1=$(rx_frames)
-	t1=$(napi_runtime)
-	pk=$(json_get "$out" packets)
-	s=$(json_get "$out" seconds)
-	F_OFFERED=$(calc "$pk / $s")
-	F_ABSORBED=$(calc "($rx1 - $rx0) / $s")
-	F_LOST=$((pk - (rx1 - rx0)))
-	F_NS=$(calc "($t1 - $t0) / ($rx1 - $rx0 + 1)")
-	F_BUSY=$(calc "($t1 - $t0) / 1e7 / $s")
+	flood_measure -s "$FLOOD_SRC" -N "$SOURCES" -T "$SECS" -m "$1"
+	F_OFFERED=$(calc "$FL_PKTS / $FL_SECS")
+	F_ABSORBED=$(calc "$FL_RX / $FL_SECS")
+	F_LOST=$((FL_PKTS - FL_RX))
+	F_NS=$FL_NS
+	F_BUSY=$(calc "$FL_T / 1e7 / $FL_SECS")
 }
 
 if want generator || want flood || want legit; then
@@ -176,13 +145,7 @@ if want generator || want flood || want legit; then
 	else
 		note "receiver: $IFR without threaded NAPI: it runs in softirq on the generator's CPU"
 	fi
-	# Keep the receiver's CPU out of idle with a spinner at SCHED_IDLE,
-	# which yields to anything else: a halted vCPU takes tens of
-	# microseconds to wake for the NAPI thread, long enough for veth's
-	# 256-entry queue to overflow at a few Mpps while the receiver is
-	# mostly idle (1-9 % loss here without it, at 0.5-3 Mpps).
-	bench_bg taskset -c "$CPU_RX" chrt -i 0 sh -c 'while :; do :; done'
-	note "a SCHED_IDLE spinner keeps CPU $CPU_RX from halting (pid ${BENCH_PIDS[-1]})"
+	spinner_up
 fi
 
 # ---- 2. generator -------------------------------------------------------
@@ -285,16 +248,16 @@ fi
 # legit_once FILTER RATE: bench_rr from G to R for SECS seconds, during a
 # flood of RATE packets/s (full: as fast as icmpflood goes; 0: no flood);
 # the client's JSON goes to $BENCH_TMP/rr. (Not in a subshell: filter_set
-# and bench_bg keep state for the cleanup.)
+# and bg_start keep state for the cleanup.)
 legit_once() {
 	local fpid='' rc rate=()
 	filter_set "$1"
 	if [ "$2" != 0 ]; then
 		[ "$2" = full ] || rate=(--rate "$2")
-		bench_bg taskset -c "$CPU_GEN" ip netns exec "$NS_G" "$TOOLS/icmpflood" \
+		bg_start taskset -c "$CPU_GEN" ip netns exec "$NS_G" "$TOOLS/icmpflood" \
 			-i "$IFG" -d "$ADDR_R" -s "$FLOOD_SRC" -N "$SOURCES" \
 			-T "$((LEGIT_SECS + 2))" "${rate[@]}" --quiet
-		fpid=${BENCH_PIDS[-1]}
+		fpid=${BG_PIDS[-1]}
 		sleep 1
 	fi
 	G "$TOOLS/bench_rr" client -a "$ADDR_R" -p "$RR_PORT" -T "$LEGIT_SECS" -i 10 \
@@ -309,8 +272,8 @@ if want legit; then
 	echo "bench_rr: every 10 ms a new connection $ADDR_G -> $ADDR_R:$RR_PORT, a 64-byte request and its echo,"
 	echo "1 s deadline each (handshake included), for ${LEGIT_SECS} s; through the same receive queue as the flood"
 	echo "(v4 echo-request, $SOURCES sources) at full rate and paced to $(fmt %.1f "$LEGIT_RATE / 1e6") Mpps"
-	bench_bg ip netns exec "$NS_R" "$TOOLS/bench_rr" server -p "$RR_PORT" -T 3600
-	RR_SERVER=${BENCH_PIDS[-1]}
+	bg_start ip netns exec "$NS_R" "$TOOLS/bench_rr" server -p "$RR_PORT" -T 3600
+	RR_SERVER=${BG_PIDS[-1]}
 	sleep 0.5
 	printf '  %-28s %10s %8s %10s %10s %10s\n' "filter" "flood Mpps" "success" "p50 us" "p99 us" "max us"
 	legit_json=
@@ -332,12 +295,26 @@ if want legit; then
 			"$(json_get "$out" p50_us)" "$(json_get "$out" p99_us)" "$(json_get "$out" max_us)"
 		legit_json+="${legit_json:+, }{\"filter\": \"$1\", \"label\": \"$(label "$1")\", \"flood_pps\": \"$2\", \"result\": $out}"
 	done
-	stop_bg "$RR_SERVER"
+	bg_stop "$RR_SERVER"
 	filter_clear
 	printf '{"benchmark": "legitimate_traffic", "kernel": "%s", "cpu": "%s", "seconds": %s, "interval_ms": 10, "timeout_ms": 1000, "paced_flood_pps": %s, "cases": [%s]}\n' \
 		"$(uname -r)" "$(cpu_model)" "$LEGIT_SECS" "$LEGIT_RATE" "$legit_json" >"$OUT/legit.json"
 	echo "  (latency: of the transactions that succeeded; TCP retransmits after 200 ms (data) or 1 s (SYN))"
 	echo
+fi
+
+# ---- 5.-7. rate limiting -------------------------------------------------
+
+# In a process of its own, with namespaces of its own; this one's lab is
+# taken down first so that nothing of it competes for the CPUs.
+RL_ONLY=
+for b in accuracy table rlcost; do
+	want "$b" && RL_ONLY+="${RL_ONLY:+ }$b"
+done
+if [ -n "$RL_ONLY" ]; then
+	lab_down
+	BENCH_ONLY=$RL_ONLY BENCH_MACHINE_SHOWN=1 "$HERE/bench_ratelimit.sh" "$BUILD" ||
+		die "the rate-limit benchmarks failed"
 fi
 
 echo "bench: done in $((SECONDS - START)) s; JSON in $OUT/"

@@ -11,6 +11,10 @@
 # between the two namespaces over their own veth pair, on 10.198.0.0/16
 # and fd00:198::/64, which exist nowhere else.
 
+# The caller sets BUILD, the build directory, before sourcing this.
+ICMPGATE=$(readlink -f "$BUILD/icmpgate")
+TOOLS=$(readlink -f "$BUILD/tools")
+OUT=$BUILD/bench
 BENCH_ID=$$
 NS_P=igb-p-$BENCH_ID # program cost: three veth pairs, no traffic
 NS_G=igb-g-$BENCH_ID # generator side of the flood
@@ -23,10 +27,12 @@ ADDR6_G=fd00:198::1
 ADDR6_R=fd00:198::2
 FLOOD_SRC=10.198.128.0/17 # spoofed sources, routed back to G
 PIN_ROOT=/sys/fs/bpf/icmpgate
-BENCH_PIDS=()
 BENCH_UP=0
 BENCH_TMP=
 IG_ATTACHED= # the controller attached icmpgate to IFR
+
+# shellcheck source=tools/netlab.sh
+. "$(dirname "${BASH_SOURCE[0]}")/netlab.sh"
 
 G() { ip netns exec "$NS_G" "$@"; }
 R() { ip netns exec "$NS_R" "$@"; }
@@ -41,15 +47,10 @@ die() {
 note() { echo "# $*"; }
 
 bench_cleanup() {
-	local rc=$? pid
+	local rc=$?
 	trap - EXIT INT TERM HUP
 	[ "$BENCH_UP" = 1 ] || exit $rc
-	for pid in "${BENCH_PIDS[@]}"; do
-		kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
-	done
-	for pid in "${BENCH_PIDS[@]}"; do
-		wait "$pid" 2>/dev/null
-	done
+	bg_stop_all
 	if [ -n "$IG_ATTACHED" ] || [ -d "$PIN_ROOT/$IFR" ]; then
 		ig_r detach "$IFR" >/dev/null 2>&1
 	fi
@@ -69,31 +70,33 @@ bench_init() {
 	for t in ip nft ethtool taskset chrt nsenter awk; do
 		command -v "$t" >/dev/null || die "$t not found (make deps)"
 	done
-	for t in "$ICMPGATE" "$TOOLS/icmpflood" "$TOOLS/bench_prog" "$TOOLS/bench_rr"; do
+	for t in "$ICMPGATE" "$TOOLS/icmpflood" "$TOOLS/bench_prog" "$TOOLS/bench_rr" \
+		"$TOOLS/rlcost"; do
 		[ -x "$t" ] || die "$t not built (make all)"
 	done
-	if ! mount | grep -q ' /sys/fs/bpf type bpf'; then
-		mount -t bpf bpf /sys/fs/bpf || die "cannot mount bpffs"
-	fi
-	trap bench_cleanup EXIT
-	trap 'exit 130' INT TERM HUP
 	BENCH_UP=1
-	BENCH_TMP=$(mktemp -d "/tmp/igb-$BENCH_ID.XXXXXX")
-	chmod 755 "$BENCH_TMP"
+	netlab_init bench_cleanup "igb-$BENCH_ID" ||
+		die "cannot mount bpffs on /sys/fs/bpf or make a temporary directory"
+	BENCH_TMP=$NETLAB_TMP
 }
 
-# bench_bg CMD...: run CMD in the background as the leader of its own
-# process group; the cleanup ends the group. The pid is BENCH_PIDS[-1].
-bench_bg() {
-	setsid "$@" </dev/null &
-	BENCH_PIDS+=($!)
-}
+# want NAME: NAME is one of the benchmarks BENCH_ONLY asks for ($ONLY).
+want() { case " $ONLY " in *" $1 "*) return 0 ;; esac; return 1; }
 
-# stop_bg PID: end one background job (and its group) and reap it.
-stop_bg() {
-	kill -TERM -- "-$1" 2>/dev/null || kill -TERM "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-	return 0
+# bench_start TITLE: root, tools, traps; OUT made; the title and, unless
+# BENCH_MACHINE_SHOWN=1 (tools/bench.sh has printed it), the machine.
+# shellcheck disable=SC2034 # START is the caller's
+bench_start() {
+	bench_init
+	mkdir -p "$OUT"
+	[ "$(nproc)" -ge 2 ] || {
+		note "one CPU: generator and receiver share it; the flood numbers say little"
+		CPU_RX=0
+	}
+	START=$SECONDS
+	echo "$1 ($(date -u '+%Y-%m-%d %H:%M UTC'))"
+	[ "${BENCH_MACHINE_SHOWN:-0}" = 1 ] || machine_line
+	echo
 }
 
 # ---- numbers ------------------------------------------------------------
@@ -141,14 +144,8 @@ lab_up() {
 	ip netns add "$NS_R" || die "cannot create namespace $NS_R"
 	ip -n "$NS_G" link set lo up
 	ip -n "$NS_R" link set lo up
-	ip -n "$NS_G" link add "$IFG" type veth peer name "$IFR" netns "$NS_R" ||
-		die "cannot create veth pair $IFG/$IFR"
-	ip -n "$NS_G" addr add "$ADDR_G/24" dev "$IFG"
-	ip -n "$NS_R" addr add "$ADDR_R/24" dev "$IFR"
-	ip -n "$NS_G" addr add "$ADDR6_G/64" dev "$IFG" nodad
-	ip -n "$NS_R" addr add "$ADDR6_R/64" dev "$IFR" nodad
-	ip -n "$NS_G" link set "$IFG" up
-	ip -n "$NS_R" link set "$IFR" up
+	veth_pair "$NS_G" "$IFG" "$NS_R" "$IFR" "$ADDR_G/24" "$ADDR_R/24" \
+		"$ADDR6_G/64" "$ADDR6_R/64" || die "cannot create veth pair $IFG/$IFR"
 	# The replies to spoofed sources go back to G, which drops them.
 	ip -n "$NS_R" route add "$FLOOD_SRC" via "$ADDR_G"
 	# Fixed neighbours: no ARP or ND to lose in the flood.
@@ -168,6 +165,73 @@ lab_up() {
 		R sh -c "echo 1 > /sys/class/net/$IFR/threaded" && NAPI_THREADED=1
 	fi
 	pin_napi
+}
+
+# spinner_up: keep CPU_RX out of idle with a spinner at SCHED_IDLE, which
+# yields to anything else: a halted vCPU takes tens of microseconds to
+# wake for the NAPI thread, long enough for veth's 256-entry queue to
+# overflow at a few Mpps while the receiver is mostly idle (1-9 % loss
+# here without it, at 0.5-3 Mpps).
+spinner_up() {
+	bg_start taskset -c "$CPU_RX" chrt -i 0 sh -c 'while :; do :; done'
+	note "a SCHED_IDLE spinner keeps CPU $CPU_RX from halting (pid ${BG_PIDS[-1]})"
+}
+
+# filter_off: no XDP program on IFR (icmpgate detached by its controller).
+filter_off() {
+	if [ -n "$IG_ATTACHED" ]; then
+		ig_r detach "$IFR" >/dev/null 2>&1
+		IG_ATTACHED=
+	fi
+	ip -n "$NS_R" link set dev "$IFR" xdp off 2>/dev/null
+	return 0
+}
+
+# flood_measure ICMPFLOOD_ARGS...: one flood from G to R with icmpflood
+# (on CPU_GEN, live frames unless the arguments say otherwise). Sets
+# FL_PKTS and FL_SECS (what icmpflood sent and for how long), FL_RX (the
+# frames R's NAPI took off its queue) and FL_NS (R's NAPI CPU time per
+# frame taken, ns).
+# shellcheck disable=SC2034 # the FL_ variables are the caller's
+flood_measure() {
+	local out rx0 rx1 t0 t1
+	rx0=$(rx_frames)
+	t0=$(napi_runtime)
+	out=$(taskset -c "$CPU_GEN" ip netns exec "$NS_G" "$TOOLS/icmpflood" \
+		-i "$IFG" -d "$ADDR_R" --json "$@") || die "icmpflood failed"
+	rx1=$(rx_frames)
+	t1=$(napi_runtime)
+	FL_PKTS=$(json_get "$out" packets)
+	FL_SECS=$(json_get "$out" seconds)
+	FL_RX=$((rx1 - rx0))
+	FL_NS=$(calc "($t1 - $t0) / ($FL_RX + 1)")
+	FL_T=$((t1 - t0))
+}
+
+# ---- program cost ------------------------------------------------------
+
+# cost_ns_up N: namespace NS_P with N veth pairs igp0/igq0..., up, no
+# traffic: the timed programs are attached to igpI.
+cost_ns_up() {
+	local i
+	ip netns add "$NS_P" || die "cannot create namespace $NS_P"
+	for i in $(seq 0 $(($1 - 1))); do
+		ip -n "$NS_P" link add "igp$i" type veth peer name "igq$i" ||
+			die "cannot create veth igp$i"
+		ip -n "$NS_P" link set "igp$i" up
+		ip -n "$NS_P" link set "igq$i" up
+	done
+}
+
+# lab_down: the flood lab and the background jobs gone (the cleanup does
+# the same at exit).
+lab_down() {
+	filter_off
+	bg_stop_all
+	BG_PIDS=()
+	ip netns del "$NS_G" 2>/dev/null
+	ip netns del "$NS_R" 2>/dev/null
+	return 0
 }
 
 # The pids of R's NAPI threads (threaded NAPI only).

@@ -12,52 +12,43 @@
 #                bucket and for per-source buckets
 #   2. table     the per-source table after the spoofed flood: buckets in
 #                use against --max-sources, and its memory
-#   3. cost      ns per packet: the program on crafted frames with a million
+#   3. rlcost    ns per packet: the program on crafted frames with a million
 #                tracked sources (tools/rlcost.c), and the receiver's CPU
 #                per packet under live floods, one source against a million
 #
-# Usage: tools/bench_ratelimit.sh BUILD
-# Knobs (environment): BENCH_SECONDS (one flood, default 5), BENCH_RUNS
+# Usage: tools/bench_ratelimit.sh BUILD (tools/bench.sh, so `make bench`,
+# runs it after its own benchmarks)
+# Knobs (environment): BENCH_RL_SECONDS (one flood, default 5), BENCH_RUNS
 # (runs per program-cost measurement, default 5), BENCH_ONLY="accuracy
-# table cost" (a subset).
+# table rlcost" (a subset).
 set -u
 
 BUILD=${1:?usage: tools/bench_ratelimit.sh BUILD}
 HERE=$(cd "$(dirname "$0")" && pwd)
-ICMPGATE=$(readlink -f "$BUILD/icmpgate")
-TOOLS=$(readlink -f "$BUILD/tools")
-OUT=$BUILD/bench
-SECS=${BENCH_SECONDS:-5}
+# shellcheck source=tools/bench_lib.sh
+. "$HERE/bench_lib.sh"
+SECS=${BENCH_RL_SECONDS:-5}
 RUNS=${BENCH_RUNS:-5}
-ONLY=${BENCH_ONLY:-accuracy table cost}
+ONLY=${BENCH_ONLY:-accuracy table rlcost}
 CPU_GEN=0
 CPU_RX=1
 CLASS_RATE=10000 # class bucket: packets/s, default burst (1000)
 SRC_RATE=1000    # per-source buckets: packets/s, default burst (100)
+# The clock rows: bursts around the longest that still reads the fine clock
+# at these rates (two 10 ms ticks and a packet: 200 at 10000/s, 20 at
+# 1000/s), from one source; each pair just below and above the line holds
+# nearly the same bucket on the two clocks.
+CLASS_CLOCK_BURSTS="20 200 202"
+SRC_CLOCK_BURSTS="10 20 22"
 SPOOF_NET=10.64.0.0/10 # a million spoofed sources, routed back to G
 SPOOF_N=1000000
 
-# shellcheck source=tools/bench_lib.sh
-. "$HERE/bench_lib.sh"
-
-want() { case " $ONLY " in *" $1 "*) return 0 ;; esac; return 1; }
-[ -x "$TOOLS/rlcost" ] || die "$TOOLS/rlcost not built (make all)"
-
-bench_init
-mkdir -p "$OUT"
-[ "$(nproc)" -ge 2 ] || {
-	note "one CPU: generator and receiver share it"
-	CPU_RX=0
-}
-START=$SECONDS
-echo "icmpgate rate-limit benchmarks ($(date -u '+%Y-%m-%d %H:%M UTC'))"
-machine_line
-echo
+bench_start "icmpgate rate-limit benchmarks"
 
 lab_up
 ip -n "$NS_R" route add "$SPOOF_NET" via "$ADDR_G"
-bench_bg taskset -c "$CPU_RX" chrt -i 0 sh -c 'while :; do :; done'
-note "receiver $IFR (NAPI on CPU $CPU_RX), generator on CPU $CPU_GEN; a SCHED_IDLE spinner keeps CPU $CPU_RX awake"
+note "receiver $IFR (NAPI on CPU $CPU_RX), generator on CPU $CPU_GEN"
+spinner_up
 
 # attach_policy TEXT [ATTACH OPTIONS...]: icmpgate on IFR with this policy.
 attach_policy() {
@@ -71,15 +62,6 @@ attach_policy() {
 	pin_napi
 }
 
-filter_off() {
-	if [ -n "$IG_ATTACHED" ]; then
-		ig_r detach "$IFR" >/dev/null 2>&1
-		IG_ATTACHED=
-	fi
-	ip -n "$NS_R" link set dev "$IFR" xdp off 2>/dev/null
-	return 0
-}
-
 # reason NAME: packets under one reason since the last reset.
 reason() {
 	ig_r stats "$IFR" --json | python3 -c '
@@ -90,20 +72,10 @@ print(json.load(sys.stdin)["reasons"][sys.argv[1]]["packets"])' "$1"
 # flood_run SOURCES EXTRA...: one flood of SECS s from SOURCES sources;
 # sets FL_PKTS, FL_SECS (icmpflood's) and FL_RX (frames R's NAPI took).
 flood_run() {
-	local n=$1 out rx0 rx1 t0 t1
+	local n=$1
 	shift
 	sleep 0.5 # every bucket full again
-	rx0=$(rx_frames)
-	t0=$(napi_runtime)
-	out=$(taskset -c "$CPU_GEN" ip netns exec "$NS_G" "$TOOLS/icmpflood" \
-		-i "$IFG" -d "$ADDR_R" -N "$n" -T "$SECS" --json "$@") ||
-		die "icmpflood failed"
-	rx1=$(rx_frames)
-	t1=$(napi_runtime)
-	FL_PKTS=$(json_get "$out" packets)
-	FL_SECS=$(json_get "$out" seconds)
-	FL_RX=$((rx1 - rx0))
-	FL_NS=$(calc "($t1 - $t0) / ($FL_RX + 1)")
+	flood_measure -N "$n" -T "$SECS" "$@"
 }
 
 # The three floods: one source, 64 in turn, a million at random.
@@ -119,22 +91,33 @@ LABEL_spoof="(c) 1M spoofed sources"
 
 # ---- 1. accuracy ---------------------------------------------------------
 
+# clock_of RATE BURST: the clock a packet bucket of RATE/s reads, as
+# user/compile.c (needs_fine_clock) picks it: the fine one when the burst
+# holds less than two coarse ticks (10 ms at the coarsest, HZ=100) plus
+# one packet, unless a packet costs 100 ticks or more.
+clock_of() {
+	awk -v r="$1" -v b="$2" 'BEGIN {
+		print (1 / r < 1 && b / r < 0.02 + 1 / r) ? "fine" : "coarse" }'
+}
+
 ACC_JSON=
 acc_row() { # SCENARIO BUCKET RATE BURST PASSED_PER_S SOURCES_COUNTED
-	local exp err
+	local exp err clk
 	exp=$(calc "$3 + $4 / $FL_SECS")
 	err=$(calc "100 * ($5 - $exp) / $exp")
-	printf '  %-24s %-11s %9s %9s %10s %10s %8s%%  %s\n' "$(eval echo "\$LABEL_$1")" \
-		"$2" "$(fmt %.0f "$FL_PKTS / $FL_SECS")" "$3" "$(fmt %.1f "$exp")" \
+	clk=$(clock_of "$3" "$4")
+	printf '  %-24s %-11s %6s %6s %-6s %9s %10s %10s %8s%%  %s\n' "$(eval echo "\$LABEL_$1")" \
+		"$2" "$3" "$4" "$clk" "$(fmt %.0f "$FL_PKTS / $FL_SECS")" "$(fmt %.1f "$exp")" \
 		"$(fmt %.1f "$5")" "$(fmt %+.2f "$err")" "$6"
-	ACC_JSON+="${ACC_JSON:+, }{\"scenario\": \"$1\", \"bucket\": \"$2\", \"offered_pps\": $(fmt %.0f "$FL_PKTS / $FL_SECS"), \"absorbed_pps\": $(fmt %.0f "$FL_RX / $FL_SECS"), \"rate\": $3, \"burst\": $4, \"seconds\": $FL_SECS, \"expected_pps\": $(fmt %.2f "$exp"), \"passed_pps\": $(fmt %.2f "$5"), \"error_percent\": $(fmt %.3f "$err"), \"note\": \"$6\"}"
+	ACC_JSON+="${ACC_JSON:+, }{\"scenario\": \"$1\", \"bucket\": \"$2\", \"clock\": \"$clk\", \"offered_pps\": $(fmt %.0f "$FL_PKTS / $FL_SECS"), \"absorbed_pps\": $(fmt %.0f "$FL_RX / $FL_SECS"), \"rate\": $3, \"burst\": $4, \"seconds\": $FL_SECS, \"expected_pps\": $(fmt %.2f "$exp"), \"passed_pps\": $(fmt %.2f "$5"), \"error_percent\": $(fmt %.3f "$err"), \"note\": \"$6\"}"
 }
 
 if want accuracy; then
 	echo "== Accuracy: packets passed per second under a flood, against rate + burst / duration =="
 	echo "icmpflood (live) v4 echo-request, as fast as it goes, ${SECS} s a flood; target within +-5%"
-	printf '  %-24s %-11s %9s %9s %10s %10s %9s  %s\n' "flood" "bucket" "offered/s" "rate/s" \
-		"expected/s" "passed/s" "error" ""
+	echo "(clock: what the class's buckets read: coarse = jiffies, fine = bpf_ktime_get_ns)"
+	printf '  %-24s %-11s %6s %6s %-6s %9s %10s %10s %9s  %s\n' "flood" "bucket" "rate/s" \
+		"burst" "clock" "offered/s" "expected/s" "passed/s" "error" ""
 	# The class bucket: 10000/s for everyone (burst 1000).
 	attach_policy "v4 echo-request limit $CLASS_RATE/s"
 	for s in one 64 spoof; do
@@ -143,6 +126,15 @@ if want accuracy; then
 		flood_run "$(eval echo "\$N_$s")" $(eval echo "\$SCEN_$s")
 		acc_row "$s" class "$CLASS_RATE" $((CLASS_RATE / 10)) \
 			"$(calc "$(reason pass-limit) / $FL_SECS")" ""
+	done
+	# The same class with bursts around the fine clock's line.
+	for b in $CLASS_CLOCK_BURSTS; do
+		attach_policy "v4 echo-request limit $CLASS_RATE/s burst $b"
+		ig_r stats "$IFR" --reset >/dev/null
+		# shellcheck disable=SC2086
+		flood_run "$N_one" $SCEN_one
+		acc_row one class "$CLASS_RATE" "$b" \
+			"$(calc "$(reason pass-limit) / $FL_SECS")" "clock row"
 	done
 	# Per-source buckets: 1000/s each (burst 100).
 	attach_policy "v4 echo-request limit per-source $SRC_RATE/s"
@@ -171,13 +163,24 @@ print(len(p), min(p), max(p), sum(p))')
 				"$(calc "$max / $FL_SECS")" "one source"
 			;;
 		spoof)
-			# About 2 packets a second each: no source reaches its rate.
-			printf '  %-24s %-11s %9s %9s %10s %10s %9s  %s\n' "$LABEL_spoof" \
-				per-source "$(fmt %.0f "$FL_PKTS / $FL_SECS")" "$SRC_RATE" "-" \
+			# A few packets a second each: no source reaches its rate,
+			# so every packet the receiver takes passes.
+			printf '  %-24s %-11s %6s %6s %-6s %9s %10s %10s %9s  %s\n' "$LABEL_spoof" \
+				per-source "$SRC_RATE" $((SRC_RATE / 10)) \
+				"$(clock_of "$SRC_RATE" $((SRC_RATE / 10)))" \
+				"$(fmt %.0f "$FL_PKTS / $FL_SECS")" "-" \
 				"$(fmt %.1f "$passed / $FL_SECS")" "-" \
-				"every source far below its rate: all pass ($(reason rate-limited-source) limited)"
+				"~$(fmt %.1f "$FL_PKTS / $FL_SECS / $SPOOF_N")/s a source: all pass ($(reason rate-limited-source) limited)"
 			;;
 		esac
+	done
+	for b in $SRC_CLOCK_BURSTS; do
+		attach_policy "v4 echo-request limit per-source $SRC_RATE/s burst $b"
+		ig_r stats "$IFR" --reset >/dev/null
+		# shellcheck disable=SC2086
+		flood_run "$N_one" $SCEN_one
+		acc_row one per-source "$SRC_RATE" "$b" \
+			"$(calc "$(reason pass-limit) / $FL_SECS")" "clock row"
 	done
 	# Both: the class must hold under the spoofed flood, per source first.
 	attach_policy "v4 echo-request limit $CLASS_RATE/s per-source $SRC_RATE/s"
@@ -194,7 +197,7 @@ fi
 TABLE_JSON=
 if want table; then
 	echo "== The per-source table after ${SECS} s of a million spoofed sources =="
-	printf '  %-14s %10s %10s %14s %12s\n' "--max-sources" "in use" "tracked/s" "map memory" "per bucket"
+	printf '  %-14s %10s %10s %14s %12s\n' "--max-sources" "in use" "offered/s" "map memory" "per bucket"
 	for max in 65536 1048576; do
 		attach_policy "v4 echo-request limit $CLASS_RATE/s per-source $SRC_RATE/s" \
 			--max-sources "$max"
@@ -213,56 +216,56 @@ print(json.load(sys.stdin)["tracked"])')
 	echo
 fi
 
-# ---- 3. cost ------------------------------------------------------------
+# ---- 3. rlcost -----------------------------------------------------------
 
 COST_JSON=
-if want cost; then
+if want rlcost; then
 	echo "== Cost of a limited class =="
 	echo "the program on one crafted frame, BPF_PROG_TEST_RUN, median of $RUNS runs, 1M other sources tracked:"
-	ip netns add "$NS_P" || die "cannot create namespace $NS_P"
-	for i in 0 1; do
-		ip -n "$NS_P" link add "igp$i" type veth peer name "igq$i" ||
-			die "cannot create veth igp$i"
-		ip -n "$NS_P" link set "igp$i" up
-		ip -n "$NS_P" link set "igq$i" up
-	done
+	cost_ns_up 2
 	ip netns exec "$NS_P" taskset -c "$CPU_RX" "$TOOLS/rlcost" --runs "$RUNS" \
 		--json "$OUT/ratelimit_cost.json" igp0 igp1 || die "rlcost failed"
 	ip netns del "$NS_P"
 	echo
-	echo "the receiver's CPU per packet under a live flood (threaded NAPI, /proc/PID/schedstat):"
-	printf '  %-52s %10s %10s %8s\n' "filter, flood" "absorbed/s" "ns/pkt" "+ bare"
-	cost_row() { # KEY LABEL
-		local d
-		d=$(calc "$FL_NS - $BARE_NS")
-		printf '  %-52s %10s %10s %8s\n' "$2" "$(fmt %.0f "$FL_RX / $FL_SECS")" \
-			"$(fmt %.1f "$FL_NS")" "$(fmt %+.1f "$d")"
-		COST_JSON+="${COST_JSON:+, }\"$1\": {\"label\": \"$2\", \"absorbed_pps\": $(fmt %.0f "$FL_RX / $FL_SECS"), \"ns_per_packet\": $(fmt %.2f "$FL_NS"), \"over_bare_drop_ns\": $(fmt %.2f "$d")}"
+	echo "the receiver's CPU per packet under a live flood (threaded NAPI, /proc/PID/schedstat),"
+	echo "next to bare XDP_DROP under the same flood (meaningful while the receiver is busy):"
+	printf '  %-52s %10s %8s %8s %8s\n' "filter, flood" "absorbed/s" "rx busy" "ns/pkt" "+ bare"
+	cost_row() { # KEY LABEL BARE_NS
+		local d busy
+		d=$(calc "$FL_NS - $3")
+		busy=$(calc "$FL_T / 1e7 / $FL_SECS")
+		printf '  %-52s %10s %7s%% %8s %8s\n' "$2" "$(fmt %.0f "$FL_RX / $FL_SECS")" \
+			"$(fmt %.0f "$busy")" "$(fmt %.1f "$FL_NS")" "$(fmt %+.1f "$d")"
+		COST_JSON+="${COST_JSON:+, }\"$1\": {\"label\": \"$2\", \"absorbed_pps\": $(fmt %.0f "$FL_RX / $FL_SECS"), \"receiver_busy_percent\": $(fmt %.1f "$busy"), \"ns_per_packet\": $(fmt %.2f "$FL_NS"), \"over_bare_drop_ns\": $(fmt %.2f "$d")}"
 	}
 	filter_off
 	R "$TOOLS/bench_prog" attach "$IFR" drop || die "cannot attach bare XDP_DROP"
 	pin_napi
 	flood_run 1 -s "$ADDR_G"
 	BARE_NS=$FL_NS
-	cost_row bare_drop "bare XDP_DROP, 1 source"
+	cost_row bare_drop "bare XDP_DROP, 1 source" "$BARE_NS"
+	# shellcheck disable=SC2086
 	flood_run "$N_spoof" $SCEN_spoof
-	cost_row bare_drop_spoofed "bare XDP_DROP, 1M spoofed"
+	BARE_SPOOF_NS=$FL_NS
+	cost_row bare_drop_spoofed "bare XDP_DROP, 1M spoofed" "$BARE_SPOOF_NS"
 	attach_policy "v4 echo-request drop"
 	flood_run 1 -s "$ADDR_G"
-	cost_row drop_by_type "icmpgate, drop by type, 1 source"
+	cost_row drop_by_type "icmpgate, drop by type, 1 source" "$BARE_NS"
 	attach_policy "v4 echo-request limit $CLASS_RATE/s"
 	flood_run 1 -s "$ADDR_G"
-	cost_row class "icmpgate, class limit, 1 source"
+	cost_row class "icmpgate, class limit, 1 source" "$BARE_NS"
+	# shellcheck disable=SC2086
 	flood_run "$N_spoof" $SCEN_spoof
-	cost_row class_spoofed "icmpgate, class limit, 1M spoofed"
+	cost_row class_spoofed "icmpgate, class limit, 1M spoofed" "$BARE_SPOOF_NS"
 	attach_policy "v4 echo-request limit $CLASS_RATE/s per-source $SRC_RATE/s" \
 		--max-sources 1048576
 	flood_run 1 -s "$ADDR_G"
-	cost_row both "icmpgate, class + per-source, 1 source"
+	cost_row both "icmpgate, class + per-source, 1 source" "$BARE_NS"
+	# shellcheck disable=SC2086
 	flood_run "$N_spoof" $SCEN_spoof
-	cost_row both_spoofed "icmpgate, class + per-source, 1M spoofed"
+	cost_row both_spoofed "icmpgate, class + per-source, 1M spoofed" "$BARE_SPOOF_NS"
 	flood_run 1 -s "$ADDR_G"
-	cost_row both_full "icmpgate, class + per-source, 1 source, table full"
+	cost_row both_full "icmpgate, class + per-source, 1 source, table full" "$BARE_NS"
 	echo
 fi
 filter_off

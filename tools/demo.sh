@@ -20,6 +20,9 @@ B4=10.199.0.2
 A6=fd00:199::1
 B6=fd00:199::2
 
+# shellcheck source=tools/netlab.sh
+. "$(dirname "$0")/netlab.sh"
+
 if [ "$(id -u)" != 0 ]; then
 	echo "demo: needs root (network namespaces, XDP): sudo make demo" >&2
 	exit 1
@@ -75,13 +78,10 @@ for ns in "$NS_A" "$NS_B"; do
 	ip -n "$ns" link set lo up
 	ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.accept_dad=0
 done
-ip -n "$NS_A" link add "$IF_A" type veth peer name "$IF_B" netns "$NS_B"
-ip -n "$NS_A" addr add "$A4/24" dev "$IF_A"
-ip -n "$NS_B" addr add "$B4/24" dev "$IF_B"
-ip -n "$NS_A" addr add "$A6/64" dev "$IF_A" nodad
-ip -n "$NS_B" addr add "$B6/64" dev "$IF_B" nodad
-ip -n "$NS_A" link set "$IF_A" up
-ip -n "$NS_B" link set "$IF_B" up
+veth_pair "$NS_A" "$IF_A" "$NS_B" "$IF_B" "$A4/24" "$B4/24" "$A6/64" "$B6/64" || {
+	echo "demo: cannot create veth pair $IF_A/$IF_B" >&2
+	exit 1
+}
 sleep 0.2
 echo "icmpgate is attached to $IF_B: it judges what $NS_A sends to $NS_B."
 

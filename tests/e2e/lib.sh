@@ -30,6 +30,11 @@
 
 set -u
 
+# veth_pair, bg_start/bg_stop, netlab_init: shared with the demo and the
+# benchmarks.
+# shellcheck source=tools/netlab.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../tools/netlab.sh"
+
 # 10.199.N.0/24 and fd00:199:N::/64 exist only on the veths a test makes.
 LAB_ID=$$
 NS_A=igt-a-$LAB_ID
@@ -39,7 +44,7 @@ TEST_NAME=$(basename "${0%.sh}")
 CHECKS_OK=0
 CHECKS_FAILED=0
 LAB_IFACES=() # B-side interfaces the controller may have pinned state for
-LAB_PIDS=() # background jobs to kill on exit
+LAB_PIDS=() # background jobs to kill on exit (BG_PIDS, for the tests)
 LAB_TMP=
 LAB_UP=0
 
@@ -260,15 +265,10 @@ neigh_state() {
 # ---- lab ----------------------------------------------------------------
 
 lab_cleanup() {
-	local rc=$? pid ifname
+	local rc=$? ifname
 	trap - EXIT INT TERM HUP
 	[ "$LAB_UP" = 1 ] || exit $rc
-	for pid in "${LAB_PIDS[@]}"; do
-		kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
-	done
-	for pid in "${LAB_PIDS[@]}"; do
-		wait "$pid" 2>/dev/null
-	done
+	bg_stop_all
 	# Detach while the interfaces still exist, so the controller and libxdp
 	# remove their own pins; then remove whatever is left under our names.
 	for ifname in "${LAB_IFACES[@]}"; do
@@ -308,14 +308,10 @@ lab_init() {
 	for t in ip ping nsenter python3; do
 		command -v "$t" >/dev/null || die "$t not found"
 	done
-	if ! mount | grep -q ' /sys/fs/bpf type bpf'; then
-		mount -t bpf bpf /sys/fs/bpf || die "cannot mount bpffs on /sys/fs/bpf"
-	fi
-	trap lab_cleanup EXIT
-	trap 'exit 130' INT TERM HUP
 	LAB_UP=1
-	LAB_TMP=$(mktemp -d "/tmp/igt-$LAB_ID.XXXXXX")
-	chmod 755 "$LAB_TMP"
+	netlab_init lab_cleanup "igt-$LAB_ID" ||
+		die "cannot mount bpffs on /sys/fs/bpf or make a temporary directory"
+	LAB_TMP=$NETLAB_TMP
 	ip netns add "$NS_A" || die "cannot create namespace $NS_A"
 	ip netns add "$NS_B" || die "cannot create namespace $NS_B"
 	for t in "$NS_A" "$NS_B"; do
@@ -333,15 +329,10 @@ lab_pair() {
 	local n=$1 a b
 	a=$(ifa "$n")
 	b=$(ifb "$n")
-	ip -n "$NS_A" link add "$a" type veth peer name "$b" netns "$NS_B" ||
+	veth_pair "$NS_A" "$a" "$NS_B" "$b" "$(addr4_a "$n")/24" "$(addr4_b "$n")/24" \
+		"$(addr6_a "$n")/64" "$(addr6_b "$n")/64" ||
 		die "cannot create veth pair $a/$b"
 	LAB_IFACES+=("$b")
-	ip -n "$NS_A" addr add "$(addr4_a "$n")/24" dev "$a"
-	ip -n "$NS_B" addr add "$(addr4_b "$n")/24" dev "$b"
-	ip -n "$NS_A" addr add "$(addr6_a "$n")/64" dev "$a" nodad
-	ip -n "$NS_B" addr add "$(addr6_b "$n")/64" dev "$b" nodad
-	ip -n "$NS_A" link set "$a" up
-	ip -n "$NS_B" link set "$b" up
 	for _ in $(seq 50); do
 		if ! ip -n "$NS_A" -6 addr show dev "$a" | grep -q tentative &&
 			! ip -n "$NS_B" -6 addr show dev "$b" | grep -q tentative &&
@@ -361,16 +352,13 @@ lab_pair() {
 lab_bg() {
 	local ns=$1
 	shift
-	setsid ip netns exec "$ns" "$@" </dev/null &
-	LAB_PIDS+=($!)
+	bg_start ip netns exec "$ns" "$@"
+	# shellcheck disable=SC2034 # for the tests
+	LAB_PIDS=("${BG_PIDS[@]}")
 }
 
 # lab_stop PID: end one background job (and its group) and reap it.
-lab_stop() {
-	kill -TERM -- "-$1" 2>/dev/null || kill -TERM "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-	return 0
-}
+lab_stop() { bg_stop "$1"; }
 
 # lab_file NAME TEXT: a file in the lab's temporary directory; prints path.
 lab_file() {
