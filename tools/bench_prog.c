@@ -494,15 +494,6 @@ static const char *cpu_model(void)
 	return model;
 }
 
-static void print_machine(FILE *f)
-{
-	struct utsname u;
-
-	uname(&u);
-	fprintf(f, "machine: %s, %ld CPUs; kernel %s %s\n", cpu_model(),
-		sysconf(_SC_NPROCESSORS_ONLN), u.release, u.machine);
-}
-
 /* The targets, worst case over the classes each one covers. */
 static void print_targets(const struct policy_results *res)
 {
@@ -554,7 +545,6 @@ static void print_tables(const struct bench *b,
 	size_t p, i;
 
 	printf("== Program cost: ns per packet through BPF_PROG_TEST_RUN ==\n");
-	print_machine(stdout);
 	printf("median of %d runs of ~%.0f ms each, interleaved; every program "
 	       "attached (native) while timed\n",
 	       b->runs, b->run_ms);

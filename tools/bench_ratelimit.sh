@@ -223,9 +223,11 @@ if want rlcost; then
 	echo "== Cost of a limited class =="
 	echo "the program on one crafted frame, BPF_PROG_TEST_RUN, median of $RUNS runs, 1M other sources tracked:"
 	cost_ns_up 2
+	bg_stop "$SPINNER_PID"
 	ip netns exec "$NS_P" taskset -c "$CPU_RX" "$TOOLS/rlcost" --runs "$RUNS" \
 		--json "$OUT/ratelimit_cost.json" igp0 igp1 || die "rlcost failed"
 	ip netns del "$NS_P"
+	spinner_up >/dev/null
 	echo
 	echo "the receiver's CPU per packet under a live flood (threaded NAPI, /proc/PID/schedstat),"
 	echo "next to bare XDP_DROP under the same flood (meaningful while the receiver is busy):"
