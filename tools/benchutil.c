@@ -144,6 +144,8 @@ int bu_parse_opts(int argc, char **argv, const struct bu_opt *opts,
 						 no_argument :
 						 required_argument,
 					 NULL, opts[n].key };
+		if (opts[n].key > 255)
+			continue; /* a long option only */
 		*p++ = (char)opts[n].key;
 		if (opts[n].kind != BU_FLAG)
 			*p++ = ':';

@@ -58,7 +58,7 @@ enum bu_opt_kind {
 
 struct bu_opt {
 	const char *name; /* NULL ends a table */
-	int key;
+	int key; /* its letter; above 255, it has none */
 	enum bu_opt_kind kind;
 	void *dst;
 	double min, max;

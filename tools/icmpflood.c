@@ -96,16 +96,16 @@ struct options {
 	const char *src_mac;
 	const char *type; /* name or number; NULL: echo-request */
 	const char *code;
-	unsigned long sources;
+	unsigned long long sources;
 	bool random;
-	unsigned long size;
+	unsigned long long size;
 	long vlan; /* -1: untagged */
 	unsigned long long count; /* 0: by duration */
 	unsigned long long rate; /* packets/s; 0: as fast as possible */
 	double duration;
 	enum engine engine;
-	unsigned long batch;
-	unsigned long queue;
+	unsigned long long batch;
+	unsigned long long queue;
 	bool json;
 	bool quiet;
 	bool verbose;
@@ -189,145 +189,55 @@ static void usage(FILE *f)
 }
 
 enum {
-	OPT_RANDOM = 256,
+	OPT_RANDOM = 256, /* long options without a letter */
 	OPT_VLAN,
 	OPT_DST_MAC,
 	OPT_SRC_MAC,
 	OPT_QUIET,
 };
 
-static const struct option long_opts[] = {
-	{ "interface", required_argument, NULL, 'i' },
-	{ "dst", required_argument, NULL, 'd' },
-	{ "src", required_argument, NULL, 's' },
-	{ "sources", required_argument, NULL, 'N' },
-	{ "random", no_argument, NULL, OPT_RANDOM },
-	{ "type", required_argument, NULL, 't' },
-	{ "code", required_argument, NULL, 'c' },
-	{ "size", required_argument, NULL, 'l' },
-	{ "vlan", required_argument, NULL, OPT_VLAN },
-	{ "dst-mac", required_argument, NULL, OPT_DST_MAC },
-	{ "src-mac", required_argument, NULL, OPT_SRC_MAC },
-	{ "count", required_argument, NULL, 'n' },
-	{ "rate", required_argument, NULL, 'r' },
-	{ "duration", required_argument, NULL, 'T' },
-	{ "mode", required_argument, NULL, 'm' },
-	{ "batch", required_argument, NULL, 'b' },
-	{ "queue", required_argument, NULL, 'q' },
-	{ "json", no_argument, NULL, 'j' },
-	{ "quiet", no_argument, NULL, OPT_QUIET },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
-
 static int parse_opts(int argc, char **argv, struct options *o)
 {
-	unsigned long long v;
-	char *end;
-	int c, err;
+	unsigned long long vlan = ULLONG_MAX;
+	const char *mode = NULL;
+	const struct bu_opt opts[] = {
+		{ "interface", 'i', BU_STRING, &o->ifname, 0, 0 },
+		{ "dst", 'd', BU_STRING, &o->dst, 0, 0 },
+		{ "src", 's', BU_STRING, &o->src, 0, 0 },
+		{ "sources", 'N', BU_ULL, &o->sources, 1, MAX_SOURCES },
+		{ "random", OPT_RANDOM, BU_FLAG, &o->random, 0, 0 },
+		{ "type", 't', BU_STRING, &o->type, 0, 0 },
+		{ "code", 'c', BU_STRING, &o->code, 0, 0 },
+		{ "size", 'l', BU_ULL, &o->size, 1, XSK_FRAME_SIZE },
+		{ "vlan", OPT_VLAN, BU_ULL, &vlan, 0, 4095 },
+		{ "dst-mac", OPT_DST_MAC, BU_STRING, &o->dst_mac, 0, 0 },
+		{ "src-mac", OPT_SRC_MAC, BU_STRING, &o->src_mac, 0, 0 },
+		{ "count", 'n', BU_ULL, &o->count, 1, ULLONG_MAX / 2 },
+		{ "rate", 'r', BU_ULL, &o->rate, 1, 1000000000 },
+		{ "duration", 'T', BU_DOUBLE, &o->duration, 1e-6, 86400 },
+		{ "mode", 'm', BU_STRING, &mode, 0, 0 },
+		{ "batch", 'b', BU_ULL, &o->batch, 1, XSK_RING },
+		{ "queue", 'q', BU_ULL, &o->queue, 0, 65535 },
+		{ "json", 'j', BU_FLAG, &o->json, 0, 0 },
+		{ "quiet", OPT_QUIET, BU_FLAG, &o->quiet, 0, 0 },
+		{ "verbose", 'v', BU_FLAG, &o->verbose, 0, 0 },
+		{ NULL },
+	};
+	int err;
 
 	memset(o, 0, sizeof(*o));
 	o->sources = 1;
-	o->vlan = -1;
-	while ((c = getopt_long(argc, argv, "i:d:s:N:t:c:l:n:r:T:m:b:q:jvh",
-				long_opts, NULL)) != -1) {
-		err = 0;
-		switch (c) {
-		case 'i':
-			o->ifname = optarg;
-			break;
-		case 'd':
-			o->dst = optarg;
-			break;
-		case 's':
-			o->src = optarg;
-			break;
-		case 'N':
-			err = bu_parse_ull("--sources", optarg, 1, MAX_SOURCES,
-					   &v);
-			o->sources = v;
-			break;
-		case OPT_RANDOM:
-			o->random = true;
-			break;
-		case 't':
-			o->type = optarg;
-			break;
-		case 'c':
-			o->code = optarg;
-			break;
-		case 'l':
-			err = bu_parse_ull("--size", optarg, 1, XSK_FRAME_SIZE,
-					   &v);
-			o->size = v;
-			break;
-		case OPT_VLAN:
-			err = bu_parse_ull("--vlan", optarg, 0, 4095, &v);
-			o->vlan = (long)v;
-			break;
-		case OPT_DST_MAC:
-			o->dst_mac = optarg;
-			break;
-		case OPT_SRC_MAC:
-			o->src_mac = optarg;
-			break;
-		case 'n':
-			err = bu_parse_ull("--count", optarg, 1, ULLONG_MAX / 2,
-					   &v);
-			o->count = v;
-			break;
-		case 'r':
-			err = bu_parse_ull("--rate", optarg, 1, 1000000000, &v);
-			o->rate = v;
-			break;
-		case 'T':
-			errno = 0;
-			o->duration = strtod(optarg, &end);
-			if (errno || end == optarg || *end ||
-			    !(o->duration > 0 && o->duration <= 86400)) {
-				pr_err("--duration: '%s' is not a number of seconds in (0, 86400]",
-				       optarg);
-				err = -EINVAL;
-			}
-			break;
-		case 'm':
-			if (!strcmp(optarg, "live")) {
-				o->engine = ENGINE_LIVE;
-			} else if (!strcmp(optarg, "xsk")) {
-				o->engine = ENGINE_XSK;
-			} else {
-				pr_err("--mode: '%s' is neither 'live' nor 'xsk'",
-				       optarg);
-				err = -EINVAL;
-			}
-			break;
-		case 'b':
-			err = bu_parse_ull("--batch", optarg, 1, XSK_RING, &v);
-			o->batch = v;
-			break;
-		case 'q':
-			err = bu_parse_ull("--queue", optarg, 0, 65535, &v);
-			o->queue = v;
-			break;
-		case 'j':
-			o->json = true;
-			break;
-		case OPT_QUIET:
-			o->quiet = true;
-			break;
-		case 'v':
-			o->verbose = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 1;
-		default:
-			usage(stderr);
-			return -EINVAL;
-		}
-		if (err)
-			return err;
+	err = bu_parse_opts(argc, argv, opts, usage);
+	if (err)
+		return err;
+	o->vlan = vlan == ULLONG_MAX ? -1 : (long)vlan;
+	if (!mode || !strcmp(mode, "live")) {
+		o->engine = ENGINE_LIVE;
+	} else if (!strcmp(mode, "xsk")) {
+		o->engine = ENGINE_XSK;
+	} else {
+		pr_err("--mode: '%s' is neither 'live' nor 'xsk'", mode);
+		return -EINVAL;
 	}
 	if (optind < argc) {
 		pr_err("unexpected argument '%s' (see --help)", argv[optind]);
@@ -588,7 +498,7 @@ static int make_sources(struct flood *f, const uint8_t *base, unsigned plen,
 	if ((prefix && !same_prefix(base, last, plen)) ||
 	    (f->o.sources > 1 && memcmp(base, last, alen) >= 0)) {
 		inet_ntop(f->spec.family, base, buf, sizeof(buf));
-		pr_err("--sources: %lu sources from %s%s do not fit in %s/%u",
+		pr_err("--sources: %llu sources from %s%s do not fit in %s/%u",
 		       f->o.sources, buf, shift ? ", one per /64," : "", buf,
 		       prefix ? plen : (unsigned)alen * 8);
 		return -EINVAL;
@@ -1084,7 +994,7 @@ static int run_xsk(struct flood *f)
 	err = xsk_socket__create(&xsk, f->o.ifname, f->o.queue, umem, NULL, &tx,
 				 &scfg);
 	if (err) {
-		pr_err("cannot create an AF_XDP socket on %s queue %lu: %s",
+		pr_err("cannot create an AF_XDP socket on %s queue %llu: %s",
 		       f->o.ifname, f->o.queue, strerror(-err));
 		goto out;
 	}
