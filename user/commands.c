@@ -649,8 +649,11 @@ static void status_print(const struct iface *i, const struct live *lv)
 {
 	const struct ig_state *st = &i->state;
 	uint32_t max_sources = 0;
-	char since[64], policy_since[64];
+	char since[64], policy_since[64], synced[64];
+	struct ig_ifinfo ifi = {};
 
+	ig_ifinfo_read(&i->maps, &ifi);
+	format_time(ifi.synced_at, synced, sizeof(synced));
 	format_time(st->attached_at, since, sizeof(since));
 	format_time(st->policy_at, policy_since, sizeof(policy_since));
 	ig_sources_capacity(&i->maps, &max_sources);
@@ -670,6 +673,8 @@ static void status_print(const struct iface *i, const struct live *lv)
 	printf("  %-15s %" PRIu64 "\n", "generation", (uint64_t)st->generation);
 	if (max_sources)
 		printf("  %-15s %" PRIu32 "\n", "max sources", max_sources);
+	printf("  %-15s %" PRIu32 " (mtu %" PRIu32 ", synced %s)\n",
+	       "addresses", ifi.n_local, ifi.mtu, synced);
 }
 
 static struct json_object *status_json(const struct iface *i,
@@ -678,6 +683,7 @@ static struct json_object *status_json(const struct iface *i,
 	const struct ig_state *st = &i->state;
 	struct json_object *obj = json_object_new_object();
 	uint32_t max_sources = 0;
+	struct ig_ifinfo ifi;
 	char buf[64];
 	int err;
 
@@ -721,6 +727,17 @@ static struct json_object *status_json(const struct iface *i,
 	if (!err && !ig_sources_capacity(&i->maps, &max_sources))
 		err = ig_json_add(obj, "max_sources",
 				  json_object_new_uint64(max_sources));
+	if (!err && !ig_ifinfo_read(&i->maps, &ifi)) {
+		err = ig_json_add(obj, "addresses",
+				  json_object_new_uint64(ifi.n_local));
+		err = err   ?:
+			      ig_json_add(obj, "mtu",
+					  json_object_new_uint64(ifi.mtu));
+		format_time(ifi.synced_at, buf, sizeof(buf));
+		err = err   ?:
+			      ig_json_add(obj, "synced_at",
+					  json_object_new_string(buf));
+	}
 	if (err) {
 		json_object_put(obj);
 		return NULL;

@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <ifaddrs.h>
+#include <arpa/inet.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stdbool.h>
@@ -69,7 +70,32 @@ static int read_mtu(const char *ifname, uint32_t *mtu)
 	return err;
 }
 
-/* One address of getifaddrs(), and its broadcast address if it has one. */
+/*
+ * The directed broadcast of an IPv4 address: the one the interface was
+ * given (`brd`), else the subnet's all-ones host address, which is what
+ * a smurf aims at whether or not the interface was told (RFC 919); none
+ * for /31 and /32, which have no broadcast (RFC 3021).
+ */
+static int add_broadcast(struct ig_local_set *s, const struct ifaddrs *ifa)
+{
+	const struct sockaddr_in *in4 = (const void *)ifa->ifa_addr, *b;
+	const struct sockaddr_in *mask = (const void *)ifa->ifa_netmask;
+	struct in_addr bcast;
+	int err = 0;
+
+	b = (const void *)ifa->ifa_broadaddr;
+	if ((ifa->ifa_flags & IFF_BROADCAST) && b && b->sin_family == AF_INET &&
+	    b->sin_addr.s_addr)
+		err = ig_local_add(s, IG_FAM_V4, &b->sin_addr,
+				   IG_LOCAL_BROADCAST);
+	if (err || !mask || mask->sin_family != AF_INET ||
+	    ntohl(mask->sin_addr.s_addr) >= 0xfffffffe)
+		return err;
+	bcast.s_addr = in4->sin_addr.s_addr | ~mask->sin_addr.s_addr;
+	return ig_local_add(s, IG_FAM_V4, &bcast, IG_LOCAL_BROADCAST);
+}
+
+/* One address of getifaddrs(), and for IPv4 its broadcast addresses. */
 static int add_ifaddr(struct ig_local_set *s, const struct ifaddrs *ifa)
 {
 	const struct sockaddr_in *in4;
@@ -85,12 +111,7 @@ static int add_ifaddr(struct ig_local_set *s, const struct ifaddrs *ifa)
 		return 0;
 	in4 = (const struct sockaddr_in *)ifa->ifa_addr;
 	err = ig_local_add(s, IG_FAM_V4, &in4->sin_addr, IG_LOCAL_ADDR);
-	if (err || !(ifa->ifa_flags & IFF_BROADCAST) || !ifa->ifa_broadaddr)
-		return err;
-	in4 = (const struct sockaddr_in *)ifa->ifa_broadaddr;
-	if (in4->sin_family != AF_INET || !in4->sin_addr.s_addr)
-		return 0;
-	return ig_local_add(s, IG_FAM_V4, &in4->sin_addr, IG_LOCAL_BROADCAST);
+	return err ? err : add_broadcast(s, ifa);
 }
 
 int ig_local_read(const char *ifname, struct ig_local_set *s)
@@ -169,5 +190,14 @@ int ig_local_sync(const struct ig_maps *m, const struct ig_local_set *s,
 		*added = n_added;
 	if (removed)
 		*removed = n_removed;
+	return 0;
+}
+
+int ig_ifinfo_read(const struct ig_maps *m, struct ig_ifinfo *info)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(m->ifinfo_fd, &zero, info))
+		return -errno;
 	return 0;
 }

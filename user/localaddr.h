@@ -51,4 +51,7 @@ int ig_local_read(const char *ifname, struct ig_local_set *s);
 int ig_local_sync(const struct ig_maps *m, const struct ig_local_set *s,
 		  size_t *added, size_t *removed);
 
+/* What the last sync recorded: MTU, number of addresses, time. */
+int ig_ifinfo_read(const struct ig_maps *m, struct ig_ifinfo *info);
+
 #endif /* IG_LOCALADDR_H */

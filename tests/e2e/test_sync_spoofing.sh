@@ -45,6 +45,9 @@ expect_eq "added but not synced: still invalid-source" \
 	"$(moved invalid-source ptb_from "$NEW4" 1280)" 1
 out=$(ig sync "$IF" 2>&1)
 expect_match "sync says what it added" "$out" "1 added, 0 removed"
+expect_eq "status --json counts the addresses" \
+	"$(status_field "$IF" addresses)" \
+	"$(($(ip -n "$NS_B" -o addr show dev "$IF" | wc -l) + 1))"
 expect_eq "synced: the same frag-needed passes" \
 	"$(moved pass-limit ptb_from "$NEW4" 1280)" 1
 
