@@ -61,14 +61,69 @@ static __always_inline __u32 iface_mtu(void)
  * reports an MTU a path can have: at least 68 (IPv4) or 1280 (IPv6), and
  * below the interface's own, which every packet we sent fitted.
  */
-static __always_inline __u32 validate_error(__u32 family, void *icmp, void *end,
-					    __u32 l4len)
+/* An MTU no path has: below the family's minimum, or not below ours. */
+static __always_inline int bad_mtu(__u32 mtu, __u32 min)
+{
+	__u32 ifmtu = iface_mtu();
+
+	return mtu < min || (ifmtu && mtu >= ifmtu);
+}
+
+/*
+ * `validate socket`: did a socket of this host send the quoted TCP or UDP
+ * packet? The lookup takes the quote's addresses and ports the other way
+ * round, as for a packet coming back. A TCP listener does not count: it
+ * sends no data, and a forger who knows our open ports would match it.
+ * A quote of another protocol (or, in IPv6, behind an extension header)
+ * has no socket to find and is not held against the message.
+ */
+static __always_inline __u32 quote_socket(struct xdp_md *ctx, __u32 family,
+					  __u8 proto, const void *saddr,
+					  const void *daddr, void *l4,
+					  void *end)
+{
+	struct bpf_sock_tuple t = {};
+	struct bpf_sock *sk;
+	__be16 *ports = l4;
+	__u32 size;
+
+	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
+		return 0;
+	if ((void *)(ports + 2) > end)
+		return IG_R_INVALID_QUOTE;
+	if (family == IG_FAM_V4) {
+		__builtin_memcpy(&t.ipv4.saddr, daddr, 4);
+		__builtin_memcpy(&t.ipv4.daddr, saddr, 4);
+		t.ipv4.sport = ports[1];
+		t.ipv4.dport = ports[0];
+		size = sizeof(t.ipv4);
+	} else {
+		__builtin_memcpy(t.ipv6.saddr, daddr, 16);
+		__builtin_memcpy(t.ipv6.daddr, saddr, 16);
+		t.ipv6.sport = ports[1];
+		t.ipv6.dport = ports[0];
+		size = sizeof(t.ipv6);
+	}
+	if (proto == IPPROTO_TCP)
+		sk = bpf_sk_lookup_tcp(ctx, &t, size, BPF_F_CURRENT_NETNS, 0);
+	else
+		sk = bpf_sk_lookup_udp(ctx, &t, size, BPF_F_CURRENT_NETNS, 0);
+	if (!sk)
+		return IG_R_INVALID_SOCKET;
+	size = proto == IPPROTO_TCP && sk->state == BPF_TCP_LISTEN;
+	bpf_sk_release(sk);
+	return size ? IG_R_INVALID_SOCKET : 0;
+}
+
+static __always_inline __u32 validate_error(struct xdp_md *ctx, __u32 family,
+					    void *icmp, void *end, __u32 l4len,
+					    int socket)
 {
 	void *inner = icmp + IG_ICMP_HDR_LEN;
 	struct icmphdr *ih = icmp;
 	struct ipv6hdr *in6;
 	struct iphdr *in4;
-	__u32 hdr, mtu, ifmtu;
+	__u32 hdr;
 
 	if (family == IG_FAM_V4) {
 		in4 = inner;
@@ -83,30 +138,31 @@ static __always_inline __u32 validate_error(__u32 family, void *icmp, void *end,
 			return IG_R_INVALID_SOURCE;
 		if (local_kind(family, &in4->daddr) == IG_LOCAL_ADDR)
 			return IG_R_INVALID_DEST;
-		if (ih->type != ICMP_DEST_UNREACH ||
-		    ih->code != ICMP_FRAG_NEEDED)
-			return 0;
-		mtu = bpf_ntohs(ih->un.frag.mtu);
-		if (mtu < IG_MIN_MTU_V4)
+		if (ih->type == ICMP_DEST_UNREACH &&
+		    ih->code == ICMP_FRAG_NEEDED &&
+		    bad_mtu(bpf_ntohs(ih->un.frag.mtu), IG_MIN_MTU_V4))
 			return IG_R_INVALID_MTU;
-	} else {
-		in6 = inner;
-		if ((void *)(in6 + 1) + IG_QUOTE_L4 > end ||
-		    l4len < IG_ICMP_HDR_LEN + sizeof(*in6) + IG_QUOTE_L4 ||
-		    in6->version != 6)
-			return IG_R_INVALID_QUOTE;
-		if (local_kind(family, &in6->saddr) != IG_LOCAL_ADDR)
-			return IG_R_INVALID_SOURCE;
-		if (local_kind(family, &in6->daddr) == IG_LOCAL_ADDR)
-			return IG_R_INVALID_DEST;
-		if (ih->type != ICMPV6_PKT_TOOBIG)
-			return 0;
-		mtu = bpf_ntohl(((struct icmp6hdr *)icmp)->icmp6_mtu);
-		if (mtu < IG_MIN_MTU_V6)
-			return IG_R_INVALID_MTU;
+		return socket ? quote_socket(ctx, family, in4->protocol,
+					     &in4->saddr, &in4->daddr,
+					     inner + hdr, end) :
+				0;
 	}
-	ifmtu = iface_mtu();
-	return ifmtu && mtu >= ifmtu ? IG_R_INVALID_MTU : 0;
+	in6 = inner;
+	if ((void *)(in6 + 1) + IG_QUOTE_L4 > end ||
+	    l4len < IG_ICMP_HDR_LEN + sizeof(*in6) + IG_QUOTE_L4 ||
+	    in6->version != 6)
+		return IG_R_INVALID_QUOTE;
+	if (local_kind(family, &in6->saddr) != IG_LOCAL_ADDR)
+		return IG_R_INVALID_SOURCE;
+	if (local_kind(family, &in6->daddr) == IG_LOCAL_ADDR)
+		return IG_R_INVALID_DEST;
+	if (ih->type == ICMPV6_PKT_TOOBIG &&
+	    bad_mtu(bpf_ntohl(((struct icmp6hdr *)icmp)->icmp6_mtu),
+		    IG_MIN_MTU_V6))
+		return IG_R_INVALID_MTU;
+	return socket ? quote_socket(ctx, family, in6->nexthdr, &in6->saddr,
+				     &in6->daddr, in6 + 1, end) :
+			0;
 }
 
 /* Is the RA's source on the RA guard's list of routers? (RFC 6105) */
@@ -149,6 +205,7 @@ enum {
 	IG_CHK_RA_GUARD = 1 << 2,
 	IG_CHK_BCAST_DROP = 1 << 3,
 	IG_CHK_VALIDATE = 1 << 4,
+	IG_CHK_SOCKET = 1 << 5, /* validate socket */
 	IG_CHK_SIZE_SHIFT = 16, /* the rule's max_size */
 };
 
@@ -165,12 +222,14 @@ static __always_inline __u32 check_cfg(const struct ig_policy_slot *slot,
 				       const struct ig_rule *rule, __u32 family)
 {
 	_Static_assert(IG_FAM_V6 == 1 && IG_ACT_DROP == 1 &&
-			       IG_RULE_VALIDATE == IG_CHK_VALIDATE >> 2,
+			       IG_RULE_VALIDATE == IG_CHK_VALIDATE >> 2 &&
+			       IG_RULE_VALIDATE_SOCKET == IG_CHK_SOCKET >> 2,
 		       "check_cfg() packs these as they are");
 	return (family & 1) | (slot_nr & 1) << 1 |
 	       (slot->meta.ra_guard & 1) << 2 |
 	       (slot->meta.broadcast_echo & 1) << 3 |
-	       (rule->flags & IG_RULE_VALIDATE) << 2 |
+	       (rule->flags & (IG_RULE_VALIDATE | IG_RULE_VALIDATE_SOCKET))
+		       << 2 |
 	       (__u32)rule->max_size << IG_CHK_SIZE_SHIFT;
 }
 
@@ -233,7 +292,8 @@ __noinline int check_packet(struct xdp_md *ctx, __u32 l3_off, __u32 icmp_off,
 	if (max_size && l4len > max_size)
 		return IG_R_DROP_MAX_SIZE;
 	if (cfg & IG_CHK_VALIDATE)
-		return validate_error(family, ih, end, l4len);
+		return validate_error(ctx, family, ih, end, l4len,
+				      !!(cfg & IG_CHK_SOCKET));
 	return 0;
 }
 

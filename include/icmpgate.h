@@ -33,8 +33,8 @@ enum ig_action {
 enum ig_rule_flag {
 	IG_RULE_EXPLICIT = 1 << 0, /* from a rule, not from `default` */
 	IG_RULE_ESSENTIAL = 1 << 1, /* NDP/MLD/PMTUD kept by `default drop` */
-	IG_RULE_VALIDATE = 1
-			   << 2, /* check the quoted packet (bpf/validate.h) */
+	IG_RULE_VALIDATE = 1 << 2, /* check the quote (validate.h) */
+	IG_RULE_VALIDATE_SOCKET = 1 << 3, /* and that a socket sent it */
 };
 
 /* One (family, type, code) entry of the dense policy table. */
@@ -221,6 +221,7 @@ enum ig_reason {
 	IG_R_INVALID_SOURCE, /* validate: quoted source is not ours */
 	IG_R_INVALID_DEST, /* validate: quoted destination is ours */
 	IG_R_INVALID_MTU, /* validate: reported MTU out of range */
+	IG_R_INVALID_SOCKET, /* validate socket: no socket sent the quote */
 	IG_R_MALFORMED_L3, /* bad IP header (ihl < 5, truncated, ext chain) */
 	IG_R_MALFORMED_ICMP, /* ICMP header truncated */
 	IG_REASON_COUNT,

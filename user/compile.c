@@ -55,6 +55,8 @@ static struct ig_rule entry_of(const struct ig_rule_spec *r, uint16_t class_id)
 
 	if (r->flags & IG_SPEC_VALIDATE)
 		e.flags |= IG_RULE_VALIDATE;
+	if (r->flags & IG_SPEC_VALIDATE_SOCKET)
+		e.flags |= IG_RULE_VALIDATE_SOCKET;
 	return e;
 }
 

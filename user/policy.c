@@ -33,11 +33,11 @@
 #include "policy.h"
 
 /*
- * The longest statement has 16 words: v4 TYPE limit RATE burst N
- * per-source RATE burst N prefix /LEN validate max-size N force. A 17th
- * is an error.
+ * The longest statement has 17 words: v4 TYPE limit RATE burst N
+ * per-source RATE burst N prefix /LEN validate socket max-size N force.
+ * An 18th is an error.
  */
-#define MAX_WORDS 17
+#define MAX_WORDS 18
 #define WORD_MAX 64 /* longer than any name, TYPE/CODE or CIDR */
 #define NAME_MAX_LEN (2 * WORD_MAX) /* "TYPE/CODE" built from names */
 #define NONE ((size_t)-1)
@@ -731,10 +731,12 @@ static void limit_str(char *buf, size_t n, const struct ig_rule_spec *r)
 	}
 }
 
-/* `validate`, word i, for rule r. */
-static int parse_validate(const struct words *ws, int i, struct ig_rule_spec *r,
-			  struct ig_diag *d)
+/* `validate [socket]`, word *i, for rule r; *i ends past it. */
+static int parse_validate(const struct words *ws, int *ip,
+			  struct ig_rule_spec *r, struct ig_diag *d)
 {
+	int i = (*ip)++;
+
 	char target[NAME_MAX_LEN];
 
 	if (r->flags & IG_SPEC_VALIDATE)
@@ -756,6 +758,10 @@ static int parse_validate(const struct words *ws, int i, struct ig_rule_spec *r,
 							  "");
 	}
 	r->flags |= IG_SPEC_VALIDATE;
+	if (*ip < ws->n && !strcmp(ws->w[*ip].s, "socket")) {
+		r->flags |= IG_SPEC_VALIDATE_SOCKET;
+		(*ip)++;
+	}
 	return 0;
 }
 
@@ -793,8 +799,7 @@ static int parse_rule_opts(const struct words *ws, int *i,
 
 	while (!err && *i < ws->n) {
 		if (!strcmp(ws->w[*i].s, "validate")) {
-			err = parse_validate(ws, *i, r, d);
-			*i += 1;
+			err = parse_validate(ws, i, r, d);
 		} else if (!strcmp(ws->w[*i].s, "max-size")) {
 			err = parse_max_size(ws, *i + 1, r, d);
 			*i += 2;
@@ -1676,6 +1681,9 @@ static bool limit_ok(const struct ig_rule_spec *r)
 /* `validate` and `max-size` as the parser allows them. */
 static bool opts_ok(const struct ig_rule_spec *r)
 {
+	if ((r->flags & IG_SPEC_VALIDATE_SOCKET) &&
+	    !(r->flags & IG_SPEC_VALIDATE))
+		return false;
 	if (r->action == IG_ACT_DROP)
 		return !(r->flags & IG_SPEC_VALIDATE) && !r->max_size;
 	if ((r->flags & IG_SPEC_VALIDATE) &&
@@ -1688,7 +1696,8 @@ static bool rule_ok(const struct ig_rule_spec *r)
 {
 	return r->family < IG_POLICY_FAMILIES && r->action <= IG_ACT_LIMIT &&
 	       r->code >= IG_CODE_ANY && r->code < IG_CODES &&
-	       !(r->flags & ~(IG_SPEC_FORCE | IG_SPEC_VALIDATE)) &&
+	       !(r->flags & ~(IG_SPEC_FORCE | IG_SPEC_VALIDATE |
+			      IG_SPEC_VALIDATE_SOCKET)) &&
 	       limit_ok(r) && opts_ok(r);
 }
 
@@ -1871,7 +1880,10 @@ int ig_policy_format(const struct ig_policy *p, char **out)
 			  ig_family_name(rules[i].family), target,
 			  action_names[rules[i].action],
 			  rules[i].action == IG_ACT_LIMIT ? limit : "",
-			  rules[i].flags & IG_SPEC_VALIDATE ? " validate" : "",
+			  rules[i].flags & IG_SPEC_VALIDATE_SOCKET ?
+				  " validate socket" :
+			  rules[i].flags & IG_SPEC_VALIDATE ? " validate" :
+							      "",
 			  size, rules[i].flags & IG_SPEC_FORCE ? " force" : "");
 	}
 	for (i = 0; i < p->n_prefixes; i++) {

@@ -16,6 +16,8 @@
 enum ig_spec_flag {
 	IG_SPEC_FORCE = 1 << 0, /* statement ended in `force` */
 	IG_SPEC_VALIDATE = 1 << 1, /* `validate`: check what an error quotes */
+	IG_SPEC_VALIDATE_SOCKET = 1
+				  << 2, /* `validate socket`: and its socket */
 };
 
 #define IG_MAX_SIZE_MIN 8 /* `max-size`: an ICMP header is 8 bytes */

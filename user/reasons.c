@@ -29,6 +29,7 @@ const struct ig_reason_info ig_reasons[] = {
 	[IG_R_INVALID_SOURCE] = { "invalid-source", IG_TOTAL_DROPPED, true },
 	[IG_R_INVALID_DEST] = { "invalid-dest", IG_TOTAL_DROPPED, true },
 	[IG_R_INVALID_MTU] = { "invalid-mtu", IG_TOTAL_DROPPED, true },
+	[IG_R_INVALID_SOCKET] = { "invalid-socket", IG_TOTAL_DROPPED, true },
 	[IG_R_MALFORMED_L3] = { "malformed-l3", IG_TOTAL_MALFORMED, false },
 	[IG_R_MALFORMED_ICMP] = { "malformed-icmp", IG_TOTAL_MALFORMED, false },
 };

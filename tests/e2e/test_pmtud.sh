@@ -14,7 +14,10 @@
 #    the same upload stalls, so the test can tell a black hole;
 #  - forged ones, quoting a packet the client never sent, are dropped
 #    and counted invalid-source, in the dropped total and under their
-#    type. (Linux would ignore these forgeries too, as no socket matches
+#    type;
+#  - with `validate socket`, the upload completes too, and forgeries that
+#    name the client's own address but no connection of it are dropped as
+#    invalid-socket. (Linux would ignore these forgeries too, as no socket matches
 #    what they quote; the filter drops them before the kernel spends
 #    anything on them, and counts them.)
 # Usage: test_pmtud.sh ICMPGATE
@@ -79,6 +82,8 @@ flush_pmtu() {
 BLACKHOLE=$(lab_file blackhole.policy "v4 dest-unreachable/frag-needed drop force
 v6 packet-too-big drop force")
 DEFAULT=$(lab_file default.policy "$("$ICMPGATE" policy default)")
+SOCKET=$(lab_file socket.policy "$("$ICMPGATE" policy default |
+	sed 's/ validate$/ validate socket/')")
 
 expect_ok "attach $IF with the default policy" ig attach "$IF"
 expect_ok "policy show validates frag-needed" \
@@ -129,6 +134,29 @@ check() {
 		"$(minus "$(stat_total "$IF" dropped)" "$d0")" 3
 	expect_eq "v$fam: and as dropped $type" \
 		"$(minus "$(stat_type "$IF" "v$fam" "$type" dropped)" "$d1")" 3
+
+	log "IPv$fam: validate socket"
+	expect_ok "v$fam: policy apply: PMTUD with validate socket" \
+		ig policy apply "$IF" "$SOCKET"
+	expect_ok "v$fam: policy show has it" \
+		policy_has "$IF" " validate socket\$"
+	flush_pmtu
+	p0=$(stat_type "$IF" "v$fam" "$type" passed)
+	expect_eq "v$fam: 1 MB upload completes" "$(upload "$target")" "$SIZE"
+	expect_eq "v$fam: the client learned MTU 1280" \
+		"$(route_mtu "$fam" "$server")" 1280
+	expect_ge "v$fam: the router's PMTUD messages found their socket" \
+		"$(minus "$(stat_type "$IF" "v$fam" "$type" passed)" "$p0")" 1
+	flush_pmtu
+	i0=$(stat_reason "$IF" invalid-socket)
+	if [ "$fam" = 4 ]; then
+		A python3 "$FORGE" ptb 4 "$C4" "$C4" "$server" 1280 3
+	else
+		A python3 "$FORGE" ptb 6 "$C6" "$C6" "$server" 1280 3
+	fi
+	sleep 0.3
+	expect_eq "v$fam: 3 forged from our own address, 3 invalid-socket" \
+		"$(minus "$(stat_reason "$IF" invalid-socket)" "$i0")" 3
 
 	log "IPv$fam: the same upload into a black hole"
 	expect_ok "v$fam: policy apply: drop PMTUD (force)" \

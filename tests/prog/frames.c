@@ -111,14 +111,20 @@ static void put_quote(const struct pkt_desc *d, uint8_t *p)
 	};
 	uint8_t version = d->q_version;
 
+	size_t hlen;
+
 	if (d->ethertype == ETH_P_IPV6) {
-		put_ipv6(&inner, p, 1400);
+		hlen = put_ipv6(&inner, p, 1400);
 		version = version ? version : 6;
 	} else {
-		put_ipv4(&inner, p, 1400);
+		hlen = put_ipv4(&inner, p, 1400);
 		version = version ? version : 4;
 	}
 	p[0] = (uint8_t)(version << 4 | (p[0] & 0xf));
+	if (d->q_sport || d->q_dport) {
+		put16(p + hlen, d->q_sport);
+		put16(p + hlen + 2, d->q_dport);
+	}
 }
 
 size_t frame_build(const struct pkt_desc *d, uint8_t *buf)

@@ -40,6 +40,7 @@ struct pkt_desc {
 	const char *q_src;
 	const char *q_dst;
 	uint8_t q_version; /* 0: the family's own */
+	uint16_t q_sport, q_dport; /* the quoted TCP ports; 0: a pattern */
 };
 
 /* Writes the frame into buf (FRAME_MAX bytes); returns its length. */

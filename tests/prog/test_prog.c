@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
 #include <cmocka.h>
 
 #include <bpf/bpf.h>
@@ -922,6 +924,7 @@ static int set_local_addresses(void)
 		{ V4, OUR4_BCAST, IG_LOCAL_BROADCAST },
 		{ V6, OUR6, IG_LOCAL_ADDR },
 		{ V6, OUR6_LL, IG_LOCAL_ADDR },
+		{ V4, "127.0.0.1", IG_LOCAL_ADDR }, /* validate socket */
 	};
 	struct ig_local_set *s = calloc(1, sizeof(*s));
 	uint8_t addr[16];
@@ -1313,6 +1316,93 @@ static void test_limit_bytes(void **state)
 	expect_tally(&t, 1, 1, 0);
 }
 
+/* The reason counted for one packet of pkt's family and type. */
+static int reason_of(const struct pkt_desc *pkt)
+{
+	__u32 fam = pkt_family(pkt), r;
+	int found = -1;
+
+	assert_int_equal(ig_counters_read(&maps, before), 0);
+	one_from(*pkt, pkt->src);
+	assert_int_equal(ig_counters_read(&maps, after), 0);
+	for (r = 0; r < IG_REASON_COUNT; r++)
+		if (after[ig_counter_index(fam, pkt->type, r)].packets !=
+		    before[ig_counter_index(fam, pkt->type, r)].packets)
+			found = (int)r;
+	return found;
+}
+
+/* A loopback TCP socket bound to addr, port 0; its port in *port. */
+static int tcp_socket(const char *addr, uint16_t *port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	assert_true(fd >= 0);
+	inet_pton(AF_INET, addr, &sa.sin_addr);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+	*port = ntohs(sa.sin_port);
+	return fd;
+}
+
+/*
+ * validate socket, on real sockets of this (the test's) network
+ * namespace over loopback: 127.0.0.1 is "ours" in the local-address map.
+ * A frag-needed quoting the segment of an established connection passes;
+ * one port off, or quoting what only a listener could match, is
+ * invalid-socket; without `socket`, the same forgery passes.
+ */
+static void test_validate_socket(void **state)
+{
+	struct pkt_desc ptb = { PTB4Q(1400, "127.0.0.1", "127.0.0.2") };
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	uint16_t lport, cport, l2port;
+	int lfd, cfd, afd, l2fd;
+
+	(void)state;
+	lfd = tcp_socket("127.0.0.2", &lport);
+	assert_int_equal(listen(lfd, 1), 0);
+	cfd = tcp_socket("127.0.0.1", &cport);
+	sa.sin_port = htons(lport);
+	inet_pton(AF_INET, "127.0.0.2", &sa.sin_addr);
+	assert_int_equal(connect(cfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	afd = accept(lfd, NULL, NULL);
+	assert_true(afd >= 0);
+	l2fd = tcp_socket("127.0.0.1", &l2port);
+	assert_int_equal(listen(l2fd, 1), 0);
+
+	assert_int_equal(apply_policy("v4 dest-unreachable/frag-needed pass "
+				      "validate socket\n"),
+			 0);
+	ptb.q_sport = cport;
+	ptb.q_dport = lport;
+	assert_int_equal(reason_of(&ptb), IG_R_PASS_RULE);
+	ptb.q_dport = lport + 1;
+	assert_int_equal(reason_of(&ptb), IG_R_INVALID_SOCKET);
+	ptb.q_dport = lport;
+	ptb.q_dst = "127.0.0.3";
+	assert_int_equal(reason_of(&ptb), IG_R_INVALID_SOCKET);
+	/* Our listener matches any remote end, and does not count. */
+	ptb.q_sport = l2port;
+	assert_int_equal(reason_of(&ptb), IG_R_INVALID_SOCKET);
+	/* The MTU is still checked first. */
+	ptb.mtu = 67;
+	assert_int_equal(reason_of(&ptb), IG_R_INVALID_MTU);
+	/* Without `socket`, the forgery that names our address passes. */
+	ptb.mtu = 1400;
+	ptb.q_sport = cport + 1;
+	assert_int_equal(apply_policy("v4 dest-unreachable/frag-needed pass "
+				      "validate\n"),
+			 0);
+	assert_int_equal(reason_of(&ptb), IG_R_PASS_RULE);
+	close(afd);
+	close(cfd);
+	close(lfd);
+	close(l2fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest seqs[] = {
@@ -1322,6 +1412,7 @@ int main(void)
 		cmocka_unit_test(test_limit_policy_change),
 		cmocka_unit_test(test_limit_v6_prefix),
 		cmocka_unit_test(test_limit_bytes),
+		cmocka_unit_test(test_validate_socket),
 	};
 #define N_SEQS (sizeof(seqs) / sizeof(seqs[0]))
 	struct CMUnitTest tests[N_CASES + N_SEQS];

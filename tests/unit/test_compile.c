@@ -213,6 +213,7 @@ static void test_validate_size_ra_guard(void **state)
 		     "validate\n"
 		     "v4 dest-unreachable/port-unreachable pass\n"
 		     "v6 echo-request pass max-size 100\n"
+		     "v6 time-exceeded pass validate socket\n"
 		     "ra-guard allow fe80::1\n",
 		     &c);
 	e = entry(&c, IG_FAM_V4, 3, 1);
@@ -227,6 +228,9 @@ static void test_validate_size_ra_guard(void **state)
 	assert_int_equal(e->max_size, 100);
 	assert_int_equal(e->flags, IG_RULE_EXPLICIT);
 	assert_int_equal(entry(&c, IG_FAM_V6, 129, 0)->max_size, 0);
+	assert_entry(&c, IG_FAM_V6, 3, 1, IG_ACT_PASS,
+		     IG_RULE_EXPLICIT | IG_RULE_VALIDATE |
+			     IG_RULE_VALIDATE_SOCKET);
 	assert_int_equal(c.slot->meta.broadcast_echo, IG_ACT_DROP);
 	assert_int_equal(c.slot->meta.ra_guard, 1);
 	assert_int_equal(c.slot->meta.has_prefixes[IG_FAM_V4], 0);

@@ -363,6 +363,10 @@ static void test_rule_option_errors(void **state)
 		  "duplicate 'max-size'" },
 		{ "v4 8 pass max-size 100 bogus\n", 1, 24, "bogus",
 		  "expected validate, max-size, 'force'" },
+		{ "v4 3 pass socket\n", 1, 11, "socket",
+		  "expected validate, max-size, 'force'" },
+		{ "v4 3 pass validate socket socket\n", 1, 27, "socket",
+		  "expected validate, max-size, 'force'" },
 		{ "v4 3/4 pass force validate\n", 1, 19, "validate",
 		  "'force' must be the last word" },
 		{ "v6 echo-request per-source 5/s\n", 1, 17, "per-source",
@@ -417,6 +421,7 @@ static void test_rule_options(void **state)
 		"v4 time-exceeded pass validate max-size 576 force\n"
 		"v6 packet-too-big limit per-source 100/s burst 200 "
 		"validate\n"
+		"v6 time-exceeded pass validate socket max-size 100\n"
 		"allow fe80::1/128\n"
 		"ra-guard allow fe80::/64\n"
 		"ra-guard allow fe80::1/128\n";
@@ -434,6 +439,7 @@ static void test_rule_options(void **state)
 		     "v4 time-exceeded pass max-size 576 validate force\n"
 		     "v6 packet-too-big limit per-source 100/s burst 200 "
 		     "validate\n"
+		     "v6 time-exceeded pass max-size 100 validate socket\n"
 		     "ra-guard allow fe80::1\n"
 		     "ra-guard allow fe80::/64\n"
 		     "allow fe80::1\n");
@@ -447,6 +453,8 @@ static void test_rule_options(void **state)
 	r = rule_at(&p, IG_FAM_V6, 2, IG_CODE_ANY);
 	assert_int_equal(r->action, IG_ACT_LIMIT);
 	assert_int_equal(r->flags, IG_SPEC_VALIDATE);
+	r = rule_at(&p, IG_FAM_V6, 3, IG_CODE_ANY);
+	assert_int_equal(r->flags, IG_SPEC_VALIDATE | IG_SPEC_VALIDATE_SOCKET);
 	/* The same address as router and as trusted source: two lists. */
 	assert_int_equal(p.n_prefixes, 3);
 	out = format(&p);
@@ -475,6 +483,8 @@ static void test_rule_options(void **state)
 			    "force\n"
 			    "v6 packet-too-big limit per-source 100/s burst "
 			    "200 validate\n"
+			    "v6 time-exceeded pass validate socket max-size "
+			    "100\n"
 			    "ra-guard allow fe80::/64\n");
 	free(out);
 	ig_policy_free(&p);
