@@ -15,6 +15,7 @@
 #include "parse.h"
 #include "policy.h"
 #include "ratelimit.h"
+#include "validate.h"
 #include "counters.h"
 
 #define ICMP_HDR_LEN 8 /* type, code, checksum, 4 bytes of rest (RFC 792) */
@@ -35,9 +36,11 @@ int icmpgate_xdp(struct xdp_md *ctx)
 	struct icmphdr *icmp;
 	struct iphdr *iph;
 	const void *saddr;
+	void *l3;
 	__u32 slot_nr, l4len = 0, list;
 
 	proto = parse_ethhdr(&c, end);
+	l3 = c.pos;
 	if (proto == bpf_htons(ETH_P_IP)) {
 		family = IG_FAM_V4;
 		proto = parse_iphdr(&c, end, &iph, &nonfirst, &l4len);
@@ -59,6 +62,11 @@ int icmpgate_xdp(struct xdp_md *ctx)
 		goto out; /* cannot happen: index is masked to the array */
 
 	if (nonfirst) {
+		if (nonfirst == IG_FRAG_PAST_MAX) {
+			verdict = XDP_DROP;
+			reason = IG_R_DROP_PING_OF_DEATH;
+			goto out;
+		}
 		if (slot->meta.fragments == IG_ACT_DROP) {
 			verdict = XDP_DROP;
 			reason = IG_R_DROP_FRAGMENT;
@@ -93,6 +101,12 @@ int icmpgate_xdp(struct xdp_md *ctx)
 	}
 
 	rule = &slot->rules[family & 1][type][icmp->code];
+	reason = check_packet(ctx, l3 - data, (void *)icmp - data, l4len,
+			      check_cfg(slot, slot_nr, rule, family));
+	if (reason) {
+		verdict = XDP_DROP;
+		goto out;
+	}
 	if (rule->action == IG_ACT_LIMIT) {
 		/* The only path that reads the clock or the bucket maps. */
 		reason = rate_limit(slot, slot_nr, rule->class_id, family,

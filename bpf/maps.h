@@ -73,6 +73,22 @@ struct {
 	__type(value, struct ig_source_bucket);
 } ig_sources SEC(".maps");
 
+/* This host's addresses and broadcast addresses on the interface. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, IG_MAX_LOCAL);
+	__type(key, struct ig_local_key);
+	__type(value, struct ig_local_value);
+} ig_local SEC(".maps");
+
+/* The interface's MTU as of the last sync, for PMTUD validation. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ig_ifinfo);
+} ig_ifinfo SEC(".maps");
+
 /* Bookkeeping of the attachment (mode, prog id, times); userspace only. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -48,6 +48,30 @@ struct ip6_ext_hdr {
 
 #define IP_OFFSET_MASK 0x1fff
 #define IP6_OFFSET_MASK 0xfff8
+#define IG_IP_MAXPACKET 65535 /* RFC 791 total length, RFC 8200 payload */
+
+/*
+ * *nonfirst of the IP parsers. Constants, not the offset itself: the
+ * verifier prunes the states of the extension header walk only while what
+ * it carries out of the loop is the same.
+ */
+enum {
+	IG_FRAG_NONFIRST = 1, /* a fragment with offset > 0 */
+	/* ... whose data would end past the largest datagram: the ping of
+	 * death, which no honest sender can make */
+	IG_FRAG_PAST_MAX = 2,
+};
+
+/*
+ * IG_FRAG_PAST_MAX if a datagram would be len bytes long, which is more
+ * than it can be, else IG_FRAG_NONFIRST. Without a branch: the parsers
+ * run on every path, and a branch there doubles the verifier's states.
+ * len < 2^17 here, so the subtraction wraps exactly when len > 65535.
+ */
+static __always_inline int frag_kind(__u32 len)
+{
+	return IG_FRAG_NONFIRST + (((IG_IP_MAXPACKET - len) >> 31) & 1);
+}
 
 static __always_inline int proto_is_vlan(__u16 proto)
 {
@@ -88,6 +112,8 @@ static __always_inline int parse_ethhdr(struct cursor *c, void *end)
  * IPv4 with options. ihl < 5 or a total length shorter than the header is
  * malformed (RFC 791). *nonfirst is set for a fragment with offset > 0: it
  * carries no transport header, so nothing after the IP header is read.
+ * The datagram it belongs to is header + offset + data = offset + total
+ * length long.
  * *l4len is what the IP header says follows it.
  */
 static __always_inline int parse_iphdr(struct cursor *c, void *end,
@@ -95,7 +121,7 @@ static __always_inline int parse_iphdr(struct cursor *c, void *end,
 				       __u32 *l4len)
 {
 	struct iphdr *h = c->pos;
-	__u32 hdrsize, tot_len;
+	__u32 hdrsize, tot_len, off;
 
 	if ((void *)(h + 1) > end)
 		return IG_PARSE_MALFORMED;
@@ -109,7 +135,9 @@ static __always_inline int parse_iphdr(struct cursor *c, void *end,
 		return IG_PARSE_MALFORMED;
 	c->pos += hdrsize;
 	*iph = h;
-	*nonfirst = (h->frag_off & bpf_htons(IP_OFFSET_MASK)) != 0;
+	off = (bpf_ntohs(h->frag_off) & IP_OFFSET_MASK) * 8;
+	if (off)
+		*nonfirst = frag_kind(off + tot_len);
 	*l4len = tot_len - hdrsize;
 	return h->protocol;
 }
@@ -120,6 +148,8 @@ static __always_inline int parse_iphdr(struct cursor *c, void *end,
  * IG_MAX_EXT_HDRS of them; a longer or truncated chain is malformed (fail
  * closed). Returns the upper-layer protocol. For a fragment with offset >
  * 0, *nonfirst is set and the fragment header's next header is returned.
+ * Its datagram's payload is (this payload - the fragment header) + offset
+ * long: the headers before the fragment header are in both.
  */
 static __always_inline int parse_ip6hdr(struct cursor *c, void *end,
 					struct ipv6hdr **ip6h, int *nonfirst,
@@ -173,7 +203,13 @@ static __always_inline int parse_ip6hdr(struct cursor *c, void *end,
 			used += sizeof(*fh);
 			c->pos = fh + 1;
 			if (fh->frag_off & bpf_htons(IP6_OFFSET_MASK)) {
-				*nonfirst = 1;
+				*nonfirst =
+					(bpf_ntohs(fh->frag_off) &
+					 IP6_OFFSET_MASK) + payload >
+							IG_IP_MAXPACKET +
+								sizeof(*fh) ?
+						IG_FRAG_PAST_MAX :
+						IG_FRAG_NONFIRST;
 				return nexthdr;
 			}
 			break;

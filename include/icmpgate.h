@@ -33,7 +33,8 @@ enum ig_action {
 enum ig_rule_flag {
 	IG_RULE_EXPLICIT = 1 << 0, /* from a rule, not from `default` */
 	IG_RULE_ESSENTIAL = 1 << 1, /* NDP/MLD/PMTUD kept by `default drop` */
-	IG_RULE_VALIDATE = 1 << 2, /* reserved for the validation issue */
+	IG_RULE_VALIDATE = 1 << 2, /* check the quote (validate.h) */
+	IG_RULE_VALIDATE_SOCKET = 1 << 3, /* and that a socket sent it */
 };
 
 /* One (family, type, code) entry of the dense policy table. */
@@ -41,7 +42,7 @@ struct ig_rule {
 	__u8 action; /* enum ig_action */
 	__u8 flags; /* enum ig_rule_flag */
 	__u16 class_id; /* IG_ACT_LIMIT: index into the slot's limits[] */
-	__u16 max_size; /* reserved: size cap, 0 = none */
+	__u16 max_size; /* drop if the ICMP message is longer; 0 = no cap */
 	__u16 reserved;
 };
 
@@ -49,7 +50,9 @@ struct ig_rule {
 struct ig_slot_meta {
 	__u8 fragments; /* enum ig_action for non-first fragments */
 	__u8 has_prefixes[IG_POLICY_FAMILIES]; /* look up the prefix trie? */
-	__u8 pad[5];
+	__u8 ra_guard; /* 1: router adverts only from the RA guard's list */
+	__u8 broadcast_echo; /* enum ig_action for v4 echo to a broadcast */
+	__u8 pad[3];
 	__u64 generation; /* bumped by every apply; for debugging */
 };
 
@@ -142,15 +145,47 @@ struct ig_source_bucket {
 struct ig_prefix_key {
 	__u32 prefixlen;
 	__u8 slot;
-	__u8 family; /* IG_FAM_V4 or IG_FAM_V6 */
+	__u8 family; /* IG_FAM_V4, IG_FAM_V6 or IG_PREFIX_RA_ROUTERS */
 	__u8 addr[16];
 	__u8 pad[2]; /* always zero; never reached by prefixlen */
 };
 #define IG_PREFIX_KEY_BITS 16 /* slot + family bytes before the address */
+/* Key family of the RA guard's routers (IPv6 prefixes), apart from v6. */
+#define IG_PREFIX_RA_ROUTERS 2
 
 enum ig_prefix_list {
 	IG_LIST_ALLOW = 1, /* trusted source: policy bypassed */
 	IG_LIST_BLOCK = 2, /* all ICMP from it dropped */
+	IG_LIST_RA = 3, /* a router whose advertisements pass the RA guard */
+};
+
+/*
+ * This host's addresses on the interface, kept by the controller (attach,
+ * every policy change, `sync`): what PMTUD validation and the broadcast
+ * echo check compare quoted and destination addresses with.
+ */
+struct ig_local_key {
+	__u8 family; /* IG_FAM_V4 or IG_FAM_V6 */
+	__u8 pad[3]; /* always zero */
+	__u8 addr[16]; /* v4 in the first 4, the rest zero */
+};
+
+enum ig_local_kind {
+	IG_LOCAL_ADDR = 1, /* an address of the interface */
+	IG_LOCAL_BROADCAST = 2, /* a directed broadcast address of it */
+};
+
+struct ig_local_value {
+	__u32 kind; /* enum ig_local_kind */
+};
+
+#define IG_MAX_LOCAL 1024 /* addresses of one interface */
+
+/* The interface as the controller last saw it; one entry. */
+struct ig_ifinfo {
+	__u32 mtu; /* 0: unknown, the upper MTU bound is not checked */
+	__u32 n_local; /* entries in the local map */
+	__u64 synced_at; /* CLOCK_REALTIME ns of the last sync */
 };
 
 /* Value of the prefix trie. */
@@ -177,6 +212,16 @@ enum ig_reason {
 	IG_R_DROP_FRAGMENT, /* non-first fragment, `fragments drop` */
 	IG_R_RATE_LIMITED_CLASS, /* the class bucket was empty */
 	IG_R_RATE_LIMITED_SOURCE, /* the source's bucket was empty */
+	IG_R_SPOOFED_NDP, /* NDP with hop limit != 255: off-link (RFC 4861) */
+	IG_R_DROP_RA_GUARD, /* router advert from a router not allowed */
+	IG_R_DROP_BROADCAST_ECHO, /* v4 echo-request to a broadcast (smurf) */
+	IG_R_DROP_MAX_SIZE, /* ICMP message longer than the rule's max-size */
+	IG_R_DROP_PING_OF_DEATH, /* fragment past 65535 bytes */
+	IG_R_INVALID_QUOTE, /* validate: no quoted IP header + 8 bytes */
+	IG_R_INVALID_SOURCE, /* validate: quoted source is not ours */
+	IG_R_INVALID_DEST, /* validate: quoted destination is ours */
+	IG_R_INVALID_MTU, /* validate: reported MTU out of range */
+	IG_R_INVALID_SOCKET, /* validate socket: no socket sent the quote */
 	IG_R_MALFORMED_L3, /* bad IP header (ihl < 5, truncated, ext chain) */
 	IG_R_MALFORMED_ICMP, /* ICMP header truncated */
 	IG_REASON_COUNT,
@@ -233,6 +278,8 @@ struct ig_state {
 #define IG_PIN_STATE "state"
 #define IG_PIN_CLASS_BUCKETS "class_buckets"
 #define IG_PIN_SOURCES "sources"
+#define IG_PIN_LOCAL "local"
+#define IG_PIN_IFINFO "ifinfo"
 
 #define IG_PROG_NAME "icmpgate_xdp"
 
@@ -250,6 +297,8 @@ _Static_assert(sizeof(struct ig_source_key) == 20, "ig_source_key layout");
 _Static_assert(sizeof(struct ig_source_bucket) == 24, "source bucket layout");
 _Static_assert(sizeof(struct ig_prefix_key) == 24, "ig_prefix_key layout");
 _Static_assert(sizeof(struct ig_counter) == 16, "ig_counter layout");
+_Static_assert(sizeof(struct ig_local_key) == 20, "ig_local_key layout");
+_Static_assert(sizeof(struct ig_ifinfo) == 16, "ig_ifinfo layout");
 _Static_assert(sizeof(struct ig_state) == 64, "ig_state layout");
 _Static_assert(sizeof(struct ig_policy_text) == 1024 * 1024, "text layout");
 

@@ -52,6 +52,11 @@ static const struct ig_arg detach_args[] = {
 	{ NULL, 0, 0 },
 };
 
+static const struct ig_arg sync_args[] = {
+	{ "IFACE", OPTS_AT(struct ig_sync_opts, iface), IG_ARG_IFACE },
+	{ NULL, 0, 0 },
+};
+
 static const struct ig_arg status_args[] = {
 	{ "IFACE", OPTS_AT(struct ig_status_opts, iface),
 	  IG_ARG_IFACE | IG_ARG_OPTIONAL },
@@ -152,6 +157,13 @@ const struct ig_command ig_commands[] = {
 	  "interface or the program is already gone, the pins are still "
 	  "removed, with a warning.",
 	  detach_args, no_opts, NULL, ig_cmd_detach },
+	{ "sync", "refresh the interface's addresses and MTU in the filter",
+	  "Read the addresses (and directed broadcast addresses) and the MTU "
+	  "of IFACE and give them to the filter, which checks PMTUD messages "
+	  "and broadcast echo against them. attach and every policy change do "
+	  "this too; run it when the addresses of IFACE change (from a "
+	  "networkd or ifupdown hook, or 'ip monitor address').",
+	  sync_args, no_opts, NULL, ig_cmd_sync },
 	{ "status", "show where the filter is attached",
 	  "Show the attachment on IFACE, or on every interface icmpgate is "
 	  "attached to: mode, dispatcher, program id, policy digest and times.",
@@ -178,7 +190,8 @@ const struct ig_command ig_commands[] = {
 	  set_args, no_opts, NULL, ig_cmd_set },
 	{ "unset", "remove one rule or prefix from a live policy",
 	  "Remove the rule for FAMILY TYPE[/CODE] (or the prefix named by "
-	  "'allow CIDR' or 'block CIDR') from the live policy of IFACE, in "
+	  "'allow CIDR', 'block CIDR' or 'ra-guard allow CIDR') from the live "
+	  "policy of IFACE, in "
 	  "one atomic step.",
 	  unset_args, no_opts, NULL, ig_cmd_unset },
 	{ "stats", "show the counters of an interface",

@@ -33,6 +33,10 @@ struct ig_detach_opts {
 	const char *iface;
 };
 
+struct ig_sync_opts {
+	const char *iface;
+};
+
 struct ig_status_opts {
 	const char *iface; /* NULL: every attached interface */
 	bool json;
@@ -81,6 +85,7 @@ struct ig_stats_opts {
 union ig_cmd_opts {
 	struct ig_attach_opts attach;
 	struct ig_detach_opts detach;
+	struct ig_sync_opts sync;
 	struct ig_status_opts status;
 	struct ig_policy_apply_opts policy_apply;
 	struct ig_policy_show_opts policy_show;

@@ -24,6 +24,7 @@
 #include "commands.h"
 #include "compile.h"
 #include "loader.h"
+#include "localaddr.h"
 #include "log.h"
 #include "pindir.h"
 #include "policy.h"
@@ -337,15 +338,51 @@ static int iface_open(const char *cmd, const char *name, unsigned flags,
 }
 
 /*
+ * Give the program the interface's addresses and MTU (localaddr.h). n is
+ * the number of addresses, *added and *removed what changed.
+ */
+static int sync_local(const char *cmd, struct iface *i, size_t *n,
+		      size_t *added, size_t *removed, uint32_t *mtu)
+{
+	struct ig_local_set *s = calloc(1, sizeof(*s));
+	int err;
+
+	if (!s)
+		return -ENOMEM;
+	err = ig_local_read(i->name, s);
+	if (err) {
+		fail(cmd, err, "cannot read the addresses of %s", i->name);
+		goto out;
+	}
+	err = ig_local_sync(&i->maps, s, added, removed);
+	if (err) {
+		fail(cmd, err, "cannot write the addresses of %s", i->name);
+		goto out;
+	}
+	*n = s->n;
+	*mtu = s->mtu;
+out:
+	free(s);
+	return err;
+}
+
+/*
  * Make a compiled policy live and record it in the state, which the store
  * writes before the flip. If either fails, the old policy stays in force
- * and the state still describes it.
+ * and the state still describes it. The interface's addresses are synced
+ * first: a policy that validates must not see a stale list.
  */
 static int apply_compiled(const char *cmd, struct iface *i,
 			  const struct ig_compiled *c)
 {
 	struct ig_state next = i->state;
+	size_t n, added, removed;
+	uint32_t mtu;
 	int err;
+
+	err = sync_local(cmd, i, &n, &added, &removed, &mtu);
+	if (err)
+		return err;
 
 	next.digest = c->digest;
 	next.policy_at = now_ns();
@@ -583,6 +620,26 @@ out:
 	return err;
 }
 
+int ig_cmd_sync(const void *opts)
+{
+	const struct ig_sync_opts *o = opts;
+	const char *cmd = "sync";
+	size_t n = 0, added = 0, removed = 0;
+	uint32_t mtu = 0;
+	struct iface i;
+	int err;
+
+	err = iface_open(cmd, o->iface, OPEN_LOCK | OPEN_LIVE, &i);
+	if (err)
+		return err;
+	err = sync_local(cmd, &i, &n, &added, &removed, &mtu);
+	if (!err)
+		pr_info("%s: %zu addresses (%zu added, %zu removed), mtu %" PRIu32,
+			o->iface, n, added, removed, mtu);
+	iface_close(&i);
+	return err;
+}
+
 static const char *dispatcher_name(bool multiprog)
 {
 	return multiprog ? "libxdp dispatcher" : "legacy (single program)";
@@ -592,8 +649,11 @@ static void status_print(const struct iface *i, const struct live *lv)
 {
 	const struct ig_state *st = &i->state;
 	uint32_t max_sources = 0;
-	char since[64], policy_since[64];
+	char since[64], policy_since[64], synced[64];
+	struct ig_ifinfo ifi = {};
 
+	ig_ifinfo_read(&i->maps, &ifi);
+	format_time(ifi.synced_at, synced, sizeof(synced));
 	format_time(st->attached_at, since, sizeof(since));
 	format_time(st->policy_at, policy_since, sizeof(policy_since));
 	ig_sources_capacity(&i->maps, &max_sources);
@@ -613,6 +673,8 @@ static void status_print(const struct iface *i, const struct live *lv)
 	printf("  %-15s %" PRIu64 "\n", "generation", (uint64_t)st->generation);
 	if (max_sources)
 		printf("  %-15s %" PRIu32 "\n", "max sources", max_sources);
+	printf("  %-15s %" PRIu32 " (mtu %" PRIu32 ", synced %s)\n",
+	       "addresses", ifi.n_local, ifi.mtu, synced);
 }
 
 static struct json_object *status_json(const struct iface *i,
@@ -621,6 +683,7 @@ static struct json_object *status_json(const struct iface *i,
 	const struct ig_state *st = &i->state;
 	struct json_object *obj = json_object_new_object();
 	uint32_t max_sources = 0;
+	struct ig_ifinfo ifi;
 	char buf[64];
 	int err;
 
@@ -664,6 +727,17 @@ static struct json_object *status_json(const struct iface *i,
 	if (!err && !ig_sources_capacity(&i->maps, &max_sources))
 		err = ig_json_add(obj, "max_sources",
 				  json_object_new_uint64(max_sources));
+	if (!err && !ig_ifinfo_read(&i->maps, &ifi)) {
+		err = ig_json_add(obj, "addresses",
+				  json_object_new_uint64(ifi.n_local));
+		err = err   ?:
+			      ig_json_add(obj, "mtu",
+					  json_object_new_uint64(ifi.mtu));
+		format_time(ifi.synced_at, buf, sizeof(buf));
+		err = err   ?:
+			      ig_json_add(obj, "synced_at",
+					  json_object_new_string(buf));
+	}
 	if (err) {
 		json_object_put(obj);
 		return NULL;

@@ -9,6 +9,7 @@
 
 int ig_cmd_attach(const void *opts);
 int ig_cmd_detach(const void *opts);
+int ig_cmd_sync(const void *opts);
 int ig_cmd_status(const void *opts);
 int ig_cmd_policy_apply(const void *opts);
 int ig_cmd_policy_show(const void *opts);

@@ -34,16 +34,30 @@ uint64_t ig_fnv1a64(const void *data, size_t len)
 	return h;
 }
 
-static void set_codes(struct ig_rule *codes, int lo, int hi, uint8_t action,
-		      uint8_t flags, uint16_t class_id)
+static void set_codes(struct ig_rule *codes, int lo, int hi,
+		      const struct ig_rule *rule)
 {
 	int c;
 
-	for (c = lo; c <= hi; c++) {
-		codes[c].action = action;
-		codes[c].flags = flags;
-		codes[c].class_id = class_id;
-	}
+	for (c = lo; c <= hi; c++)
+		codes[c] = *rule;
+}
+
+/* The table entry of rule r, whose class (if it limits) is class_id. */
+static struct ig_rule entry_of(const struct ig_rule_spec *r, uint16_t class_id)
+{
+	struct ig_rule e = {
+		.action = r->action,
+		.flags = IG_RULE_EXPLICIT,
+		.class_id = class_id,
+		.max_size = r->max_size,
+	};
+
+	if (r->flags & IG_SPEC_VALIDATE)
+		e.flags |= IG_RULE_VALIDATE;
+	if (r->flags & IG_SPEC_VALIDATE_SOCKET)
+		e.flags |= IG_RULE_VALIDATE_SOCKET;
+	return e;
 }
 
 /*
@@ -148,23 +162,24 @@ static int number_classes(const struct ig_policy *p, struct ig_policy_slot *s,
 static void fill_rules(const struct ig_policy *p, struct ig_policy_slot *s,
 		       const uint16_t *class)
 {
+	const struct ig_rule deflt = { .action = p->default_action };
+	const struct ig_rule essential = { .action = IG_ACT_PASS,
+					   .flags = IG_RULE_ESSENTIAL };
 	const struct ig_rule_spec *r;
 	int fam, type, code, pass;
-	struct ig_rule *codes;
+	struct ig_rule *codes, e;
 	size_t i;
 
 	for (fam = 0; fam < IG_POLICY_FAMILIES; fam++) {
 		for (type = 0; type < IG_TYPES; type++) {
 			codes = s->rules[fam][type];
-			set_codes(codes, 0, IG_CODES - 1, p->default_action, 0,
-				  0);
+			set_codes(codes, 0, IG_CODES - 1, &deflt);
 			if (!ig_is_essential(fam, type, IG_CODE_ANY))
 				continue;
 			for (code = 0; code < IG_CODES; code++)
 				if (ig_is_essential(fam, type, code))
 					set_codes(codes, code, code,
-						  IG_ACT_PASS,
-						  IG_RULE_ESSENTIAL, 0);
+						  &essential);
 		}
 	}
 	for (pass = 0; pass < 2; pass++) {
@@ -173,12 +188,11 @@ static void fill_rules(const struct ig_policy *p, struct ig_policy_slot *s,
 			if ((r->code == IG_CODE_ANY) != (pass == 0))
 				continue;
 			codes = s->rules[r->family][r->type];
+			e = entry_of(r, class[i]);
 			if (r->code == IG_CODE_ANY)
-				set_codes(codes, 0, IG_CODES - 1, r->action,
-					  IG_RULE_EXPLICIT, class[i]);
+				set_codes(codes, 0, IG_CODES - 1, &e);
 			else
-				set_codes(codes, r->code, r->code, r->action,
-					  IG_RULE_EXPLICIT, class[i]);
+				set_codes(codes, r->code, r->code, &e);
 		}
 	}
 }
@@ -198,6 +212,12 @@ static void fill_prefixes(const struct ig_policy *p, struct ig_compiled *out)
 		e->key.family = ps->family;
 		memcpy(e->key.addr, ps->addr, sizeof(e->key.addr));
 		e->value.list = ps->list;
+		/* The RA guard's routers: a namespace of their own. */
+		if (ps->list == IG_LIST_RA) {
+			e->key.family = IG_PREFIX_RA_ROUTERS;
+			out->slot->meta.ra_guard = 1;
+			continue;
+		}
 		out->slot->meta.has_prefixes[ps->family] = 1;
 	}
 	out->n_prefixes = p->n_prefixes;
@@ -221,6 +241,7 @@ int ig_policy_compile(const struct ig_policy *p, struct ig_compiled *out)
 		goto cleanup;
 	}
 	out->slot->meta.fragments = p->fragments;
+	out->slot->meta.broadcast_echo = p->broadcast_echo;
 	err = number_classes(p, out->slot, class);
 	if (err)
 		goto cleanup;

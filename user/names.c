@@ -347,6 +347,13 @@ const struct ig_essential *ig_essential_find(int family, int type, int code)
 	return NULL;
 }
 
+bool ig_is_quoting_error(int family, int type)
+{
+	if (family == IG_FAM_V4)
+		return type == 3 || type == 11 || type == 12;
+	return family == IG_FAM_V6 && type >= 1 && type <= 4;
+}
+
 bool ig_is_essential(int family, int type, int code)
 {
 	return ig_essential_find(family, type, code) != NULL;

@@ -24,6 +24,13 @@ int ig_code_by_name(int family, int type, const char *name);
 bool ig_is_essential(int family, int type, int code);
 /* "v4" / "v6" ("other" for IG_FAM_OTHER), or NULL. */
 const char *ig_family_name(int family);
+
+/*
+ * Does an ICMP error of this type quote the packet that caused it, so that
+ * `validate` can check it? v4 dest-unreachable, time-exceeded and
+ * parameter-problem (RFC 792); v6 types 1-4 (RFC 4443).
+ */
+bool ig_is_quoting_error(int family, int type);
 /* IG_FAM_V4 for "v4", IG_FAM_V6 for "v6", or -1. */
 int ig_family_by_name(const char *name);
 /*

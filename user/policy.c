@@ -33,10 +33,11 @@
 #include "policy.h"
 
 /*
- * The longest statement has 13 words: v4 TYPE limit RATE burst N
- * per-source RATE burst N prefix /LEN force. A 14th is an error.
+ * The longest statement has 17 words: v4 TYPE limit RATE burst N
+ * per-source RATE burst N prefix /LEN validate socket max-size N force.
+ * An 18th is an error.
  */
-#define MAX_WORDS 14
+#define MAX_WORDS 18
 #define WORD_MAX 64 /* longer than any name, TYPE/CODE or CIDR */
 #define NAME_MAX_LEN (2 * WORD_MAX) /* "TYPE/CODE" built from names */
 #define NONE ((size_t)-1)
@@ -64,6 +65,7 @@ struct words {
 enum stmt_kind {
 	ST_DEFAULT,
 	ST_FRAGMENTS,
+	ST_BROADCAST,
 	ST_RULE,
 	ST_PREFIX,
 };
@@ -85,6 +87,7 @@ struct seen {
 	unsigned n_limits; /* `limit` rules so far */
 	unsigned default_line;
 	unsigned fragments_line;
+	unsigned broadcast_line;
 };
 
 /* A rule that drops or limits an essential message without `force`. */
@@ -102,10 +105,13 @@ static const char *const action_names[] = {
 static const char *const list_names[] = {
 	[IG_LIST_ALLOW] = "allow",
 	[IG_LIST_BLOCK] = "block",
+	[IG_LIST_RA] = "ra-guard allow",
 };
 
-static const char set_expects[] = "default, fragments, v4, v6, allow or block";
-static const char unset_expects[] = "v4|v6 TYPE[/CODE] or allow|block CIDR";
+static const char set_expects[] =
+	"default, fragments, broadcast-echo, v4, v6, allow, block or ra-guard";
+static const char unset_expects[] =
+	"v4|v6 TYPE[/CODE], allow|block CIDR or ra-guard allow CIDR";
 
 /* A cleared diag for source: d, or scratch when the caller passed none. */
 static struct ig_diag *diag_start(struct ig_diag *d, struct ig_diag *scratch,
@@ -309,13 +315,15 @@ static int expect_end(const struct words *ws, int i, const char *expected,
 	return fail_word(d, ws, i, "unexpected '%s': %s", ws->w[i].s, expected);
 }
 
-/* `default ACTION`, `fragments ACTION` */
+/* `default ACTION`, `fragments ACTION`, `broadcast-echo ACTION` */
 static int parse_switch(const struct words *ws, struct stmt *st,
 			struct ig_diag *d)
 {
 	int err;
 
-	st->kind = strcmp(ws->w[0].s, "default") ? ST_FRAGMENTS : ST_DEFAULT;
+	st->kind = !strcmp(ws->w[0].s, "default")   ? ST_DEFAULT :
+		   !strcmp(ws->w[0].s, "fragments") ? ST_FRAGMENTS :
+						      ST_BROADCAST;
 	err = parse_action(ws, 1, IG_ACT_DROP, &st->action, d);
 	if (err)
 		return err;
@@ -723,7 +731,86 @@ static void limit_str(char *buf, size_t n, const struct ig_rule_spec *r)
 	}
 }
 
-/* `v4|v6 TYPE[/CODE] ACTION [force]` */
+/* `validate [socket]`, word *i, for rule r; *i ends past it. */
+static int parse_validate(const struct words *ws, int *ip,
+			  struct ig_rule_spec *r, struct ig_diag *d)
+{
+	int i = (*ip)++;
+
+	char target[NAME_MAX_LEN];
+
+	if (r->flags & IG_SPEC_VALIDATE)
+		return fail_word(d, ws, i, "duplicate 'validate'");
+	if (r->action == IG_ACT_DROP)
+		return fail_word(d, ws, i,
+				 "'validate' with 'drop': a message that is "
+				 "dropped needs no checks");
+	if (!ig_is_quoting_error(r->family, r->type)) {
+		target_str(target, sizeof(target), r->family, r->type,
+			   IG_CODE_ANY);
+		return fail_word(d, ws, i,
+				 "'validate' checks the packet an ICMP error "
+				 "quotes, and %s %s quotes none: expected "
+				 "dest-unreachable, %stime-exceeded or "
+				 "parameter-problem",
+				 ig_family_name(r->family), target,
+				 r->family == IG_FAM_V6 ? "packet-too-big, " :
+							  "");
+	}
+	r->flags |= IG_SPEC_VALIDATE;
+	if (*ip < ws->n && !strcmp(ws->w[*ip].s, "socket")) {
+		r->flags |= IG_SPEC_VALIDATE_SOCKET;
+		(*ip)++;
+	}
+	return 0;
+}
+
+/* `max-size N`, its number at word i, for rule r. */
+static int parse_max_size(const struct words *ws, int i, struct ig_rule_spec *r,
+			  struct ig_diag *d)
+{
+	unsigned long v;
+
+	if (r->max_size)
+		return fail_word(d, ws, i - 1, "duplicate 'max-size'");
+	if (r->action == IG_ACT_DROP)
+		return fail_word(d, ws, i - 1,
+				 "'max-size' with 'drop': a message that is "
+				 "dropped needs no size cap");
+	if (i >= ws->n)
+		return fail_word(d, ws, -1,
+				 "missing number after 'max-size': expected "
+				 "bytes of ICMP message, %d-%d",
+				 IG_MAX_SIZE_MIN, IG_MAX_SIZE_MAX);
+	if (parse_num(ws->w[i].s, IG_MAX_SIZE_MAX, &v) || v < IG_MAX_SIZE_MIN)
+		return fail_word(d, ws, i,
+				 "invalid max-size '%s': expected bytes of "
+				 "ICMP message, %d-%d",
+				 ws->w[i].s, IG_MAX_SIZE_MIN, IG_MAX_SIZE_MAX);
+	r->max_size = (uint16_t)v;
+	return 0;
+}
+
+/* After the action: `validate` and `max-size N`, in either order. */
+static int parse_rule_opts(const struct words *ws, int *i,
+			   struct ig_rule_spec *r, struct ig_diag *d)
+{
+	int err = 0;
+
+	while (!err && *i < ws->n) {
+		if (!strcmp(ws->w[*i].s, "validate")) {
+			err = parse_validate(ws, i, r, d);
+		} else if (!strcmp(ws->w[*i].s, "max-size")) {
+			err = parse_max_size(ws, *i + 1, r, d);
+			*i += 2;
+		} else {
+			break;
+		}
+	}
+	return err;
+}
+
+/* `v4|v6 TYPE[/CODE] ACTION [validate] [max-size N] [force]` */
 static int parse_rule(const struct words *ws, struct stmt *st,
 		      struct ig_diag *d)
 {
@@ -736,13 +823,20 @@ static int parse_rule(const struct words *ws, struct stmt *st,
 		err = parse_action(ws, 2, IG_ACT_LIMIT, &r->action, d);
 	if (!err && r->action == IG_ACT_LIMIT)
 		err = parse_limit(ws, &i, r, d);
+	if (!err)
+		err = parse_rule_opts(ws, &i, r, d);
 	if (err || ws->n <= i)
 		return err;
 	if (strcmp(ws->w[i].s, "force"))
 		return fail_word(d, ws, i,
 				 r->action == IG_ACT_LIMIT ?
 					 "unknown word '%s': expected burst, "
-					 "per-source, prefix, 'force' or end "
+					 "per-source, prefix, validate, "
+					 "max-size, 'force' or end of "
+					 "statement" :
+				 r->action == IG_ACT_PASS ?
+					 "unknown word '%s': expected "
+					 "validate, max-size, 'force' or end "
 					 "of statement" :
 					 "unknown word '%s': expected 'force' "
 					 "or end of statement",
@@ -847,9 +941,46 @@ static int parse_prefix_stmt(const struct words *ws, struct stmt *st,
 	return expect_end(ws, 2, "expected end of statement", d);
 }
 
+/* `ra-guard allow CIDR`: a router whose advertisements pass (RFC 6105). */
+static int parse_ra_guard(const struct words *ws, struct stmt *st,
+			  struct ig_diag *d)
+{
+	int err;
+
+	st->kind = ST_PREFIX;
+	st->prefix.list = IG_LIST_RA;
+	st->prefix.line = ws->line;
+	if (ws->n < 2 || strcmp(ws->w[1].s, "allow"))
+		return fail_word(d, ws, ws->n < 2 ? -1 : 1,
+				 "unexpected '%s': expected 'ra-guard allow "
+				 "CIDR' (the routers whose advertisements "
+				 "pass)",
+				 ws->n < 2 ? "" : ws->w[1].s);
+	if (ws->n < 3)
+		return fail_word(d, ws, -1,
+				 "missing prefix after 'ra-guard allow': "
+				 "expected an IPv6 address, optionally with "
+				 "/LEN");
+	err = parse_cidr(ws, 2, &st->prefix, d);
+	if (!err && st->prefix.family != IG_FAM_V6)
+		return fail_word(d, ws, 2,
+				 "'%s' is not IPv6: router advertisements "
+				 "are ICMPv6",
+				 ws->w[2].s);
+	if (err)
+		return err;
+	return expect_end(ws, 3, "expected end of statement", d);
+}
+
 static bool is_prefix_keyword(const char *s)
 {
 	return !strcmp(s, "allow") || !strcmp(s, "block");
+}
+
+static bool is_switch_keyword(const char *s)
+{
+	return !strcmp(s, "default") || !strcmp(s, "fragments") ||
+	       !strcmp(s, "broadcast-echo");
 }
 
 /* One statement (ws->n > 0). */
@@ -859,12 +990,14 @@ static int parse_stmt(const struct words *ws, struct stmt *st,
 	const char *kw = ws->w[0].s;
 
 	memset(st, 0, sizeof(*st));
-	if (!strcmp(kw, "default") || !strcmp(kw, "fragments"))
+	if (is_switch_keyword(kw))
 		return parse_switch(ws, st, d);
 	if (ig_family_by_name(kw) >= 0)
 		return parse_rule(ws, st, d);
 	if (is_prefix_keyword(kw))
 		return parse_prefix_stmt(ws, st, d);
+	if (!strcmp(kw, "ra-guard"))
+		return parse_ra_guard(ws, st, d);
 	return fail_word(d, ws, 0, "unknown statement '%s': expected %s", kw,
 			 set_expects);
 }
@@ -882,10 +1015,12 @@ static bool same_target(const struct ig_rule_spec *a,
 	       a->code == b->code;
 }
 
+/* The same prefix in the same namespace: allow/block, or the RA guard. */
 static bool same_prefix(const struct ig_prefix_spec *a,
 			const struct ig_prefix_spec *b)
 {
-	return a->family == b->family && a->len == b->len &&
+	return (a->list == IG_LIST_RA) == (b->list == IG_LIST_RA) &&
+	       a->family == b->family && a->len == b->len &&
 	       !memcmp(a->addr, b->addr, sizeof(a->addr));
 }
 
@@ -1041,6 +1176,7 @@ static int put_prefix(struct ig_policy *p, struct seen *seen,
 	size_t i = find_prefix(p, seen, ps);
 	const struct ig_prefix_spec *first;
 	struct ig_prefix_spec *prefixes;
+	int w = ps->list == IG_LIST_RA ? 2 : 1; /* the word of the CIDR */
 
 	if (i != NONE && !seen) {
 		p->prefixes[i] = *ps; /* `set` moves it to the new list */
@@ -1049,21 +1185,21 @@ static int put_prefix(struct ig_policy *p, struct seen *seen,
 	if (i != NONE) {
 		first = &p->prefixes[i];
 		if (first->list == ps->list)
-			return fail_word(d, ws, 1,
+			return fail_word(d, ws, w,
 					 "duplicate prefix '%s' (first at line "
 					 "%u)",
-					 ws->w[1].s, first->line);
-		return fail_word(d, ws, 1,
+					 ws->w[w].s, first->line);
+		return fail_word(d, ws, w,
 				 "prefix '%s' is already in the %s list (line "
 				 "%u); a source is either trusted or blocked",
-				 ws->w[1].s, list_names[first->list],
+				 ws->w[w].s, list_names[first->list],
 				 first->line);
 	}
 	if (p->n_prefixes >= IG_MAX_PREFIXES)
-		return fail_word(d, ws, 1,
+		return fail_word(d, ws, w,
 				 "too many prefixes at '%s': at most %d in a "
 				 "policy",
-				 ws->w[1].s, IG_MAX_PREFIXES);
+				 ws->w[w].s, IG_MAX_PREFIXES);
 	prefixes = room_for(p->prefixes, p->n_prefixes, &p->cap_prefixes,
 			    sizeof(*prefixes));
 	if (!prefixes)
@@ -1095,6 +1231,11 @@ static int put_stmt(struct ig_policy *p, struct seen *seen,
 		if (seen)
 			err = first_time(&seen->fragments_line, ws, d);
 		p->fragments = st->action;
+		return err;
+	case ST_BROADCAST:
+		if (seen)
+			err = first_time(&seen->broadcast_line, ws, d);
+		p->broadcast_echo = st->action;
 		return err;
 	case ST_RULE:
 		return put_rule(p, seen, &st->rule, ws, d);
@@ -1288,6 +1429,7 @@ void ig_policy_init(struct ig_policy *p)
 	memset(p, 0, sizeof(*p));
 	p->default_action = IG_ACT_PASS;
 	p->fragments = IG_ACT_PASS;
+	p->broadcast_echo = IG_ACT_DROP; /* smurf amplifiers (RFC 2644) */
 }
 
 void ig_policy_free(struct ig_policy *p)
@@ -1302,6 +1444,7 @@ static int policy_copy(struct ig_policy *dst, const struct ig_policy *src)
 	ig_policy_init(dst);
 	dst->default_action = src->default_action;
 	dst->fragments = src->fragments;
+	dst->broadcast_echo = src->broadcast_echo;
 	dst->rules = malloc((src->n_rules + 1) * sizeof(*dst->rules));
 	dst->prefixes = malloc((src->n_prefixes + 1) * sizeof(*dst->prefixes));
 	if (!dst->rules || !dst->prefixes) {
@@ -1459,16 +1602,17 @@ static int unset_prefix(struct ig_policy *p, const struct ig_prefix_spec *ps,
 			const struct words *ws, struct ig_diag *d)
 {
 	size_t i = find_prefix(p, NULL, ps);
+	int w = ps->list == IG_LIST_RA ? 2 : 1; /* the word of the CIDR */
 
 	if (i != NONE && p->prefixes[i].list != ps->list) {
-		fail_word(d, ws, 1, "prefix '%s' is in the %s list, not in %s",
-			  ws->w[1].s, list_names[p->prefixes[i].list],
+		fail_word(d, ws, w, "prefix '%s' is in the %s list, not in %s",
+			  ws->w[w].s, list_names[p->prefixes[i].list],
 			  list_names[ps->list]);
 		return -ENOENT;
 	}
 	if (i == NONE) {
-		fail_word(d, ws, 1, "no prefix '%s' in the %s list to unset",
-			  ws->w[1].s, list_names[ps->list]);
+		fail_word(d, ws, w, "no prefix '%s' in the %s list to unset",
+			  ws->w[w].s, list_names[ps->list]);
 		return -ENOENT;
 	}
 	remove_at(p->prefixes, &p->n_prefixes, i, sizeof(*p->prefixes));
@@ -1496,8 +1640,10 @@ int ig_policy_unset(struct ig_policy *p, const char *what, struct ig_diag *diag)
 					 diag);
 		return err ? err : unset_rule(p, &st.rule, &ws, diag);
 	}
-	if (is_prefix_keyword(ws.w[0].s)) {
-		err = parse_prefix_stmt(&ws, &st, diag);
+	if (is_prefix_keyword(ws.w[0].s) || !strcmp(ws.w[0].s, "ra-guard")) {
+		err = is_prefix_keyword(ws.w[0].s) ?
+			      parse_prefix_stmt(&ws, &st, diag) :
+			      parse_ra_guard(&ws, &st, diag);
 		return err ? err : unset_prefix(p, &st.prefix, &ws, diag);
 	}
 	return fail_word(diag, &ws, 0, "cannot unset '%s': expected %s",
@@ -1532,11 +1678,27 @@ static bool limit_ok(const struct ig_rule_spec *r)
 	return rate_ok(&l->cls) && rate_ok(&l->src);
 }
 
+/* `validate` and `max-size` as the parser allows them. */
+static bool opts_ok(const struct ig_rule_spec *r)
+{
+	if ((r->flags & IG_SPEC_VALIDATE_SOCKET) &&
+	    !(r->flags & IG_SPEC_VALIDATE))
+		return false;
+	if (r->action == IG_ACT_DROP)
+		return !(r->flags & IG_SPEC_VALIDATE) && !r->max_size;
+	if ((r->flags & IG_SPEC_VALIDATE) &&
+	    !ig_is_quoting_error(r->family, r->type))
+		return false;
+	return !r->max_size || r->max_size >= IG_MAX_SIZE_MIN;
+}
+
 static bool rule_ok(const struct ig_rule_spec *r)
 {
 	return r->family < IG_POLICY_FAMILIES && r->action <= IG_ACT_LIMIT &&
 	       r->code >= IG_CODE_ANY && r->code < IG_CODES &&
-	       !(r->flags & ~IG_SPEC_FORCE) && limit_ok(r);
+	       !(r->flags & ~(IG_SPEC_FORCE | IG_SPEC_VALIDATE |
+			      IG_SPEC_VALIDATE_SOCKET)) &&
+	       limit_ok(r) && opts_ok(r);
 }
 
 static bool prefix_ok(const struct ig_prefix_spec *ps)
@@ -1544,8 +1706,9 @@ static bool prefix_ok(const struct ig_prefix_spec *ps)
 	uint8_t masked[16];
 
 	if (ps->family >= IG_POLICY_FAMILIES ||
-	    ps->len > addr_bits(ps->family) ||
-	    (ps->list != IG_LIST_ALLOW && ps->list != IG_LIST_BLOCK))
+	    ps->len > addr_bits(ps->family) || ps->list < IG_LIST_ALLOW ||
+	    ps->list > IG_LIST_RA ||
+	    (ps->list == IG_LIST_RA && ps->family != IG_FAM_V6))
 		return false;
 	mask_addr(masked, ps->addr, ps->len);
 	return !memcmp(masked, ps->addr, sizeof(masked));
@@ -1556,10 +1719,11 @@ static int check_shape(const struct ig_policy *p, struct ig_diag *d)
 {
 	size_t i;
 
-	if (p->default_action > IG_ACT_DROP || p->fragments > IG_ACT_DROP)
-		return fail_at(
-			d, 0, 0, "",
-			"'default' and 'fragments' must be pass or drop");
+	if (p->default_action > IG_ACT_DROP || p->fragments > IG_ACT_DROP ||
+	    p->broadcast_echo > IG_ACT_DROP)
+		return fail_at(d, 0, 0, "",
+			       "'default', 'fragments' and 'broadcast-echo' "
+			       "must be pass or drop");
 	for (i = 0; i < p->n_rules; i++)
 		if (!rule_ok(&p->rules[i]))
 			return fail_at(d, p->rules[i].line, 0, "",
@@ -1681,6 +1845,7 @@ int ig_policy_format(const struct ig_policy *p, char **out)
 	struct ig_prefix_spec *prefixes = NULL;
 	struct ig_rule_spec *rules = NULL;
 	char target[NAME_MAX_LEN], addr[INET6_ADDRSTRLEN], limit[160];
+	char size[24];
 	struct strbuf b = { 0 };
 	struct ig_diag scratch;
 	size_t i;
@@ -1699,14 +1864,27 @@ int ig_policy_format(const struct ig_policy *p, char **out)
 	}
 	sb_printf(&b, "default %s\nfragments %s\n",
 		  action_names[p->default_action], action_names[p->fragments]);
+	/* Printed only when it is not the default, drop. */
+	if (p->broadcast_echo != IG_ACT_DROP)
+		sb_printf(&b, "broadcast-echo %s\n",
+			  action_names[p->broadcast_echo]);
 	for (i = 0; i < p->n_rules; i++) {
 		target_str(target, sizeof(target), rules[i].family,
 			   rules[i].type, rules[i].code);
 		limit_str(limit, sizeof(limit), &rules[i]);
-		sb_printf(&b, "%s %s %s%s%s\n", ig_family_name(rules[i].family),
-			  target, action_names[rules[i].action],
+		size[0] = '\0';
+		if (rules[i].max_size)
+			snprintf(size, sizeof(size), " max-size %u",
+				 rules[i].max_size);
+		sb_printf(&b, "%s %s %s%s%s%s%s\n",
+			  ig_family_name(rules[i].family), target,
+			  action_names[rules[i].action],
 			  rules[i].action == IG_ACT_LIMIT ? limit : "",
-			  rules[i].flags & IG_SPEC_FORCE ? " force" : "");
+			  rules[i].flags & IG_SPEC_VALIDATE_SOCKET ?
+				  " validate socket" :
+			  rules[i].flags & IG_SPEC_VALIDATE ? " validate" :
+							      "",
+			  size, rules[i].flags & IG_SPEC_FORCE ? " force" : "");
 	}
 	for (i = 0; i < p->n_prefixes; i++) {
 		inet_ntop(addr_af(prefixes[i].family), prefixes[i].addr, addr,

@@ -15,7 +15,13 @@
 
 enum ig_spec_flag {
 	IG_SPEC_FORCE = 1 << 0, /* statement ended in `force` */
+	IG_SPEC_VALIDATE = 1 << 1, /* `validate`: check what an error quotes */
+	IG_SPEC_VALIDATE_SOCKET = 1
+				  << 2, /* `validate socket`: and its socket */
 };
+
+#define IG_MAX_SIZE_MIN 8 /* `max-size`: an ICMP header is 8 bytes */
+#define IG_MAX_SIZE_MAX 65535
 
 /*
  * One token bucket as written: `RATE [burst N]`. RATE is N/s or N/min
@@ -46,18 +52,23 @@ struct ig_limit_spec {
 #define IG_LIMIT_PREFIX_V4 32 /* per-source default: one address */
 #define IG_LIMIT_PREFIX_V6 64 /* per-source default: one subnet */
 
-/* `v4|v6 TYPE[/CODE] ACTION [force]` */
+/* `v4|v6 TYPE[/CODE] ACTION [validate] [max-size N] [force]` */
 struct ig_rule_spec {
 	uint8_t family; /* IG_FAM_V4 or IG_FAM_V6 */
 	uint8_t type;
 	int16_t code; /* 0-255, or IG_CODE_ANY */
 	uint8_t action; /* enum ig_action */
 	uint8_t flags; /* enum ig_spec_flag */
+	uint16_t max_size; /* `max-size N`: longest ICMP message; 0: none */
 	unsigned line; /* source line, for duplicate errors */
 	struct ig_limit_spec limit; /* IG_ACT_LIMIT only; zero otherwise */
 };
 
-/* `allow CIDR` / `block CIDR`; addr holds the masked network. */
+/*
+ * `allow CIDR` / `block CIDR` / `ra-guard allow CIDR`; addr holds the
+ * masked network. The RA guard's routers (IG_LIST_RA, v6 only) are a list
+ * of their own: a prefix may be there and in allow or block too.
+ */
 struct ig_prefix_spec {
 	uint8_t family; /* IG_FAM_V4 or IG_FAM_V6 */
 	uint8_t len; /* CIDR length */
@@ -69,6 +80,7 @@ struct ig_prefix_spec {
 struct ig_policy {
 	uint8_t default_action; /* IG_ACT_PASS or IG_ACT_DROP */
 	uint8_t fragments; /* IG_ACT_PASS or IG_ACT_DROP */
+	uint8_t broadcast_echo; /* IG_ACT_PASS or IG_ACT_DROP (the default) */
 	struct ig_rule_spec *rules;
 	size_t n_rules;
 	size_t cap_rules;
@@ -86,7 +98,10 @@ struct ig_diag {
 	char msg[256]; /* what is wrong, and how to fix it */
 };
 
-/* An empty policy: `default pass`, `fragments pass`, no rules. */
+/*
+ * An empty policy: `default pass`, `fragments pass`, `broadcast-echo
+ * drop`, no rules.
+ */
 void ig_policy_init(struct ig_policy *p);
 void ig_policy_free(struct ig_policy *p);
 

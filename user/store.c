@@ -60,6 +60,11 @@ static const struct map_spec map_specs[] = {
 	{ IG_PIN_CLASS_BUCKETS, "ig_class_buckets", BPF_MAP_TYPE_ARRAY, 4,
 	  sizeof(struct ig_class_bucket), IG_CLASS_BUCKETS,
 	  MAP_FD(class_buckets_fd) },
+	{ IG_PIN_LOCAL, "ig_local", BPF_MAP_TYPE_HASH,
+	  sizeof(struct ig_local_key), sizeof(struct ig_local_value),
+	  IG_MAX_LOCAL, MAP_FD(local_fd) },
+	{ IG_PIN_IFINFO, "ig_ifinfo", BPF_MAP_TYPE_ARRAY, 4,
+	  sizeof(struct ig_ifinfo), 1, MAP_FD(ifinfo_fd) },
 	/* Any size: `attach --max-sources` chose it. */
 	{ IG_PIN_SOURCES, "ig_sources", BPF_MAP_TYPE_LRU_HASH,
 	  sizeof(struct ig_source_key), sizeof(struct ig_source_bucket), 0,

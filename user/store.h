@@ -24,6 +24,8 @@ struct ig_maps {
 	int state_fd;
 	int class_buckets_fd;
 	int sources_fd;
+	int local_fd; /* this host's addresses on the interface */
+	int ifinfo_fd; /* its MTU */
 	uint32_t *active; /* mmap of `active`: the live slot */
 	struct ig_policy_slot *slots; /* mmap of `policy`: IG_SLOTS slots */
 	struct ig_class_bucket *class_buckets; /* mmap: IG_CLASS_BUCKETS */

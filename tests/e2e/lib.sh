@@ -39,6 +39,7 @@ set -u
 LAB_ID=$$
 NS_A=igt-a-$LAB_ID
 NS_B=igt-b-$LAB_ID
+NS_C=igt-c-$LAB_ID # a third namespace, for tests that need one (lab_ns_c)
 PIN_ROOT=/sys/fs/bpf/icmpgate
 TEST_NAME=$(basename "${0%.sh}")
 CHECKS_OK=0
@@ -57,6 +58,7 @@ addr6_b() { echo "fd00:199:$1::2"; }
 
 A() { ip netns exec "$NS_A" "$@"; }
 B() { ip netns exec "$NS_B" "$@"; }
+C() { ip netns exec "$NS_C" "$@"; }
 # The controller, in B's network namespace but the host's mount namespace.
 ig() { nsenter --net="/run/netns/$NS_B" "$ICMPGATE" "$@"; }
 
@@ -209,6 +211,17 @@ except Exception as e:
 ' "$2"
 }
 
+# stat_reason IFACE REASON: packets counted under one reason.
+stat_reason() {
+	ig stats "$1" --json | python3 -c '
+import json, sys
+try:
+    print(int(json.load(sys.stdin)["reasons"][sys.argv[1]]["packets"]))
+except Exception as e:
+    print("ERR", e)
+' "$2"
+}
+
 # status_field IFACE KEY: a field of this interface's `status --json`,
 # wherever it sits (the object itself, or an element of a list of them).
 status_field() {
@@ -280,6 +293,7 @@ lab_cleanup() {
 	done
 	ip netns del "$NS_A" 2>/dev/null
 	ip netns del "$NS_B" 2>/dev/null
+	ip netns del "$NS_C" 2>/dev/null
 	[ -n "$LAB_TMP" ] && rm -rf -- "$LAB_TMP"
 	exit $rc
 }
@@ -343,6 +357,16 @@ lab_pair() {
 		sleep 0.1
 	done
 	die "pair $n not up after 5 s"
+}
+
+# lab_ns_c: the third namespace, C, set up like A and B; the trap
+# removes it with them.
+lab_ns_c() {
+	ip netns add "$NS_C" || die "cannot create namespace $NS_C"
+	ip -n "$NS_C" link set lo up
+	ip netns exec "$NS_C" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+		net.ipv6.conf.default.accept_dad=0 \
+		net.ipv6.conf.default.router_solicitations=0
 }
 
 # lab_bg NS CMD...: run CMD in namespace NS in the background, as the

@@ -23,17 +23,6 @@ FLOOD_S=4
 
 ip -n "$NS_A" addr add "$A2/24" dev "$(ifa 1)"
 
-# stat_reason IFACE REASON: packets counted under one reason.
-stat_reason() {
-	ig stats "$1" --json | python3 -c '
-import json, sys
-try:
-    print(int(json.load(sys.stdin)["reasons"][sys.argv[1]]["packets"]))
-except Exception as e:
-    print("ERR", e)
-' "$2"
-}
-
 # top_field IFACE SOURCE FIELD: one field of a source in `top --json`.
 top_field() {
 	ig top "$1" --json -n 100 | python3 -c '

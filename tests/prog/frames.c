@@ -21,6 +21,8 @@ static size_t put_l2(const struct pkt_desc *d, uint8_t *p)
 	int i;
 
 	memcpy(p, macs, sizeof(macs));
+	if (d->mac_bcast)
+		memset(p, 0xff, 6);
 	for (i = 0; i < 3 && d->vlan[i]; i++) {
 		put16(p + off, d->vlan[i]);
 		put16(p + off + 2, 100 + i); /* VLAN id */
@@ -44,12 +46,12 @@ static size_t put_ipv4(const struct pkt_desc *d, uint8_t *p, size_t l4_len)
 	put16(p + 2, hlen + l4_len + d->ip_len_delta);
 	put16(p + 4, 0x1234);
 	put16(p + 6, frag);
-	p[8] = 64;
+	p[8] = d->hop_limit ? d->hop_limit : 64;
 	p[9] = d->proto;
 	put16(p + 10, 0);
 	inet_pton(AF_INET, d->src ? d->src : "192.0.2.1", &a);
 	memcpy(p + 12, &a, 4);
-	inet_pton(AF_INET, "198.51.100.1", &a);
+	inet_pton(AF_INET, d->dst ? d->dst : "198.51.100.1", &a);
 	memcpy(p + 16, &a, 4);
 	return hlen;
 }
@@ -87,15 +89,50 @@ static size_t put_ipv6(const struct pkt_desc *d, uint8_t *p, size_t l4_len)
 	}
 	put16(p + 4, off - 40 + l4_len + d->ip_len_delta);
 	p[6] = d->n_ext ? d->ext[0] : d->proto;
-	p[7] = 255;
+	p[7] = d->hop_limit ? d->hop_limit : 255;
 	inet_pton(AF_INET6, d->src ? d->src : "2001:db8::1", p + 8);
-	inet_pton(AF_INET6, "2001:db8::2", p + 24);
+	inet_pton(AF_INET6, d->dst ? d->dst : "2001:db8::2", p + 24);
 	return off;
+}
+
+/* The quoted packet of an ICMP error: IP header and 8 bytes of TCP. */
+static size_t quote_len(const struct pkt_desc *d)
+{
+	return (d->ethertype == ETH_P_IPV6 ? 40 : 20) + 8;
+}
+
+static void put_quote(const struct pkt_desc *d, uint8_t *p)
+{
+	struct pkt_desc inner = {
+		.ethertype = d->ethertype,
+		.proto = IPPROTO_TCP,
+		.src = d->q_src,
+		.dst = d->q_dst,
+	};
+	uint8_t version = d->q_version;
+
+	size_t hlen;
+
+	if (d->ethertype == ETH_P_IPV6) {
+		hlen = put_ipv6(&inner, p, 1400);
+		version = version ? version : 6;
+	} else {
+		hlen = put_ipv4(&inner, p, 1400);
+		version = version ? version : 4;
+	}
+	p[0] = (uint8_t)(version << 4 | (p[0] & 0xf));
+	if (d->q_sport || d->q_dport) {
+		put16(p + hlen, d->q_sport);
+		put16(p + hlen + 2, d->q_dport);
+	}
 }
 
 size_t frame_build(const struct pkt_desc *d, uint8_t *buf)
 {
-	size_t l4_len = d->l4_len ? (size_t)d->l4_len : 40, off, i;
+	size_t l4_len = d->l4_len ? (size_t)d->l4_len :
+			d->q_src  ? 8 + quote_len(d) + 8 :
+				    40,
+	       off, i;
 
 	memset(buf, 0, FRAME_MAX);
 	off = put_l2(d, buf);
@@ -110,6 +147,16 @@ size_t frame_build(const struct pkt_desc *d, uint8_t *buf)
 	buf[off + 1] = d->code;
 	for (i = 4; i < l4_len; i++)
 		buf[off + i] = (uint8_t)i;
+	if (d->mtu && d->ethertype == ETH_P_IPV6) {
+		put16(buf + off + 4, d->mtu >> 16);
+		put16(buf + off + 6, d->mtu & 0xffff);
+	} else if (d->mtu) {
+		put16(buf + off + 4, 0);
+		put16(buf + off + 6, d->mtu);
+	}
+	/* Built whole, then cut to l4_len: a short quote is a cut one. */
+	if (d->q_src && off + 8 + quote_len(d) <= FRAME_MAX)
+		put_quote(d, buf + off + 8);
 	off += l4_len;
 	if (d->cut > 0 && (size_t)d->cut < off)
 		off = d->cut;

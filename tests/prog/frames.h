@@ -26,9 +26,21 @@ struct pkt_desc {
 	bool more_frags;
 	uint8_t type;
 	uint8_t code;
-	int l4_len; /* bytes after the IP headers; 0: 8 + 32 */
+	int l4_len; /* bytes after the IP headers; 0: 8 + 32, or 8 + quote + 8 */
 	int cut; /* > 0: cut the frame to this many bytes */
 	int ip_len_delta; /* added to tot_len / payload_len */
+	const char *dst; /* NULL: 198.51.100.1 / 2001:db8::2 */
+	uint8_t hop_limit; /* TTL / hop limit; 0: 64 / 255 */
+	bool mac_bcast; /* destination MAC ff:ff:ff:ff:ff:ff */
+	uint32_t mtu; /* frag-needed / packet-too-big MTU field */
+	/*
+	 * An ICMP error's quote: the IP header of a TCP packet from q_src to
+	 * q_dst (of the outer family), then 8 bytes of TCP header. NULL: none.
+	 */
+	const char *q_src;
+	const char *q_dst;
+	uint8_t q_version; /* 0: the family's own */
+	uint16_t q_sport, q_dport; /* the quoted TCP ports; 0: a pattern */
 };
 
 /* Writes the frame into buf (FRAME_MAX bytes); returns its length. */

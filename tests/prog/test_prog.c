@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
 #include <cmocka.h>
 
 #include <bpf/bpf.h>
@@ -33,6 +35,7 @@
 #include "icmpgate.h"
 #include "icmpgate.skel.h"
 #include "compile.h"
+#include "localaddr.h"
 #include "policy.h"
 #include "reasons.h"
 #include "store.h"
@@ -61,6 +64,24 @@ struct prog_case {
 #define ECHO4 ICMP4(8, 0)
 #define ECHO6 ICMP6(128, 0)
 
+/*
+ * This host, as the local-address map knows it (load_program()): the
+ * frames' default destinations, a second address each, the directed
+ * broadcast of the v4 one, and an MTU of 1500.
+ */
+#define OUR4 "198.51.100.1"
+#define OUR4_BCAST "198.51.100.255"
+#define OUR6 "2001:db8::2"
+#define OUR6_LL "fe80::2"
+#define IF_MTU 1500
+#define REMOTE4 "203.0.113.5"
+#define REMOTE6 "2001:db8:ffff::5"
+/* A frag-needed / packet-too-big quoting a packet we sent. */
+#define PTB4Q(m, s, d) ICMP4(3, 4), .mtu = m, .q_src = s, .q_dst = d
+#define PTB6Q(m, s, d) ICMP6(2, 0), .mtu = m, .q_src = s, .q_dst = d
+#define PTB4(m) PTB4Q(m, OUR4, REMOTE4)
+#define PTB6(m) PTB6Q(m, OUR6, REMOTE6)
+
 /* Verdicts and counters */
 #define PASS(fam, t, r) XDP_PASS, fam, t, IG_R_##r
 #define DROP(fam, t, r) XDP_DROP, fam, t, IG_R_##r
@@ -88,6 +109,11 @@ static const char NUMBERS[] = "v4 200 drop\n"
 			      "v6 200/7 drop\n";
 static const char FORCED[] = "v6 packet-too-big drop force\n"
 			     "v4 dest-unreachable/frag-needed drop force\n";
+static const char VALIDATE_ERRORS[] = "v4 time-exceeded pass validate\n"
+				      "v6 dest-unreachable pass validate\n";
+static const char RA_GUARD[] = "ra-guard allow fe80::1\n"
+			       "ra-guard allow 2001:db8:1::/48\n";
+static const char BCAST_PASS[] = "broadcast-echo pass\n";
 static const char LIMITS_OK[] = "v4 echo-request limit 10/s\n"
 				"v6 echo-request limit per-source 10/s\n"
 				"v4 dest-unreachable limit per-source 1/s\n"
@@ -105,7 +131,7 @@ static const struct prog_case cases[] = {
 	  DROP(V4, 5, DROP_RULE) },
 	{ "default: v4 frag-needed passes its per-source limit",
 	  NULL,
-	  { ICMP4(3, 4) },
+	  { PTB4(1400) },
 	  PASS(V4, 3, PASS_LIMIT) },
 	{ "default: v4 host-unreachable passes",
 	  NULL,
@@ -125,7 +151,7 @@ static const struct prog_case cases[] = {
 	  PASS(V6, 128, PASS_LIMIT) },
 	{ "default: v6 packet-too-big passes its per-source limit",
 	  NULL,
-	  { ICMP6(2, 0) },
+	  { PTB6(1400) },
 	  PASS(V6, 2, PASS_LIMIT) },
 	{ "default: v6 neighbor-solicit passes",
 	  NULL,
@@ -464,6 +490,286 @@ static const struct prog_case cases[] = {
 	  { ICMP4(3, 4) },
 	  DROP(V4, 3, DROP_RULE) },
 
+	/* PMTUD validation (default policy): what the error quotes. */
+	{ "validate: v4 frag-needed quoting nothing",
+	  NULL,
+	  { ICMP4(3, 4), .mtu = 1400 },
+	  DROP(V4, 3, INVALID_QUOTE) },
+	{ "validate: v4 frag-needed from a packet we did not send",
+	  NULL,
+	  { PTB4Q(1400, "192.0.2.77", REMOTE4) },
+	  DROP(V4, 3, INVALID_SOURCE) },
+	{ "validate: v4 frag-needed from our second address",
+	  NULL,
+	  { PTB4Q(1400, "198.51.100.2", REMOTE4) },
+	  PASS(V4, 3, PASS_LIMIT) },
+	{ "validate: v4 frag-needed from our broadcast address",
+	  NULL,
+	  { PTB4Q(1400, OUR4_BCAST, REMOTE4) },
+	  DROP(V4, 3, INVALID_SOURCE) },
+	{ "validate: v4 frag-needed for a packet to ourselves",
+	  NULL,
+	  { PTB4Q(1400, OUR4, OUR4) },
+	  DROP(V4, 3, INVALID_DEST) },
+	{ "validate: v4 MTU 67", NULL, { PTB4(67) }, DROP(V4, 3, INVALID_MTU) },
+	{ "validate: v4 MTU 68", NULL, { PTB4(68) }, PASS(V4, 3, PASS_LIMIT) },
+	{ "validate: v4 MTU 0 (RFC 1191 plateau)",
+	  NULL,
+	  { PTB4(0) },
+	  DROP(V4, 3, INVALID_MTU) },
+	{ "validate: v4 MTU 1499 below the interface's",
+	  NULL,
+	  { PTB4(IF_MTU - 1) },
+	  PASS(V4, 3, PASS_LIMIT) },
+	{ "validate: v4 MTU 1500, the interface's own",
+	  NULL,
+	  { PTB4(IF_MTU) },
+	  DROP(V4, 3, INVALID_MTU) },
+	{ "validate: v4 quote one byte short of 8 after its header",
+	  NULL,
+	  { PTB4(1400), .l4_len = 8 + 20 + 7 },
+	  DROP(V4, 3, INVALID_QUOTE) },
+	{ "validate: v4 quote of exactly header + 8",
+	  NULL,
+	  { PTB4(1400), .l4_len = 8 + 20 + 8 },
+	  PASS(V4, 3, PASS_LIMIT) },
+	{ "validate: v4 quote cut by the frame",
+	  NULL,
+	  { PTB4(1400), .cut = 14 + 20 + 8 + 20 + 4 },
+	  DROP(V4, 3, INVALID_QUOTE) },
+	{ "validate: v4 quote with IP version 6",
+	  NULL,
+	  { PTB4(1400), .q_version = 6 },
+	  DROP(V4, 3, INVALID_QUOTE) },
+	{ "validate: v6 packet-too-big MTU 1280",
+	  NULL,
+	  { PTB6(1280) },
+	  PASS(V6, 2, PASS_LIMIT) },
+	{ "validate: v6 packet-too-big MTU 1279",
+	  NULL,
+	  { PTB6(1279) },
+	  DROP(V6, 2, INVALID_MTU) },
+	{ "validate: v6 packet-too-big MTU 1500",
+	  NULL,
+	  { PTB6(IF_MTU) },
+	  DROP(V6, 2, INVALID_MTU) },
+	{ "validate: v6 packet-too-big from a packet we did not send",
+	  NULL,
+	  { PTB6Q(1400, "2001:db8::99", REMOTE6) },
+	  DROP(V6, 2, INVALID_SOURCE) },
+	{ "validate: v6 packet-too-big from our link-local address",
+	  NULL,
+	  { PTB6Q(1400, OUR6_LL, REMOTE6) },
+	  PASS(V6, 2, PASS_LIMIT) },
+	{ "validate: v6 packet-too-big for a packet to ourselves",
+	  NULL,
+	  { PTB6Q(1400, OUR6, OUR6_LL) },
+	  DROP(V6, 2, INVALID_DEST) },
+	{ "validate: v6 quote one byte short",
+	  NULL,
+	  { PTB6(1400), .l4_len = 8 + 40 + 7 },
+	  DROP(V6, 2, INVALID_QUOTE) },
+	{ "validate: v6 quote of exactly header + 8",
+	  NULL,
+	  { PTB6(1400), .l4_len = 8 + 40 + 8 },
+	  PASS(V6, 2, PASS_LIMIT) },
+	{ "validate: v6 quote with IP version 4",
+	  NULL,
+	  { PTB6(1400), .q_version = 4 },
+	  DROP(V6, 2, INVALID_QUOTE) },
+	{ "validate: v4 time-exceeded, not validated by default",
+	  NULL,
+	  { ICMP4(11, 0), .q_src = "192.0.2.77", .q_dst = REMOTE4 },
+	  PASS(V4, 11, PASS_DEFAULT) },
+	{ "validate: v4 time-exceeded quoting our packet",
+	  VALIDATE_ERRORS,
+	  { ICMP4(11, 0), .q_src = OUR4, .q_dst = REMOTE4 },
+	  PASS(V4, 11, PASS_RULE) },
+	{ "validate: v4 time-exceeded quoting another's packet",
+	  VALIDATE_ERRORS,
+	  { ICMP4(11, 0), .q_src = "192.0.2.77", .q_dst = REMOTE4 },
+	  DROP(V4, 11, INVALID_SOURCE) },
+	{ "validate: v4 time-exceeded: no MTU to check",
+	  VALIDATE_ERRORS,
+	  { ICMP4(11, 0), .q_src = OUR4, .q_dst = REMOTE4, .mtu = 1 },
+	  PASS(V4, 11, PASS_RULE) },
+	{ "validate: v6 port-unreachable quoting another's packet",
+	  VALIDATE_ERRORS,
+	  { ICMP6(1, 4), .q_src = "2001:db8::99", .q_dst = REMOTE6 },
+	  DROP(V6, 1, INVALID_SOURCE) },
+	{ "validate: v6 port-unreachable quoting our packet",
+	  VALIDATE_ERRORS,
+	  { ICMP6(1, 4), .q_src = OUR6, .q_dst = REMOTE6 },
+	  PASS(V6, 1, PASS_RULE) },
+	{ "validate: default drop keeps unvalidated PTB essential",
+	  DEFAULT_DROP,
+	  { ICMP6(2, 0), .mtu = 100 },
+	  PASS(V6, 2, PASS_ESSENTIAL) },
+
+	/* NDP: a hop limit other than 255 came from off the link. */
+	{ "NDP: neighbor-solicit hop limit 255",
+	  NULL,
+	  { ICMP6(135, 0), .hop_limit = 255 },
+	  PASS(V6, 135, PASS_ESSENTIAL) },
+	{ "NDP: neighbor-solicit hop limit 254",
+	  NULL,
+	  { ICMP6(135, 0), .hop_limit = 254 },
+	  DROP(V6, 135, SPOOFED_NDP) },
+	{ "NDP: router-solicit hop limit 1",
+	  NULL,
+	  { ICMP6(133, 0), .hop_limit = 1 },
+	  DROP(V6, 133, SPOOFED_NDP) },
+	{ "NDP: router-advert hop limit 254",
+	  NULL,
+	  { ICMP6(134, 0), .hop_limit = 254 },
+	  DROP(V6, 134, SPOOFED_NDP) },
+	{ "NDP: neighbor-advert hop limit 254, even under a pass rule",
+	  "v6 neighbor-advert pass\n",
+	  { ICMP6(136, 0), .hop_limit = 254 },
+	  DROP(V6, 136, SPOOFED_NDP) },
+	{ "NDP: redirect hop limit 254",
+	  NULL,
+	  { ICMP6(137, 0), .hop_limit = 254 },
+	  DROP(V6, 137, SPOOFED_NDP) },
+	{ "NDP: MLD query hop limit 1 is not NDP",
+	  NULL,
+	  { ICMP6(130, 0), .hop_limit = 1 },
+	  PASS(V6, 130, PASS_ESSENTIAL) },
+	{ "NDP: v6 echo hop limit 254 untouched",
+	  ECHO_DROP,
+	  { ECHO6, .hop_limit = 254 },
+	  DROP(V6, 128, DROP_RULE) },
+
+	/* RA guard (RFC 6105). */
+	{ "RA guard: allowed router",
+	  RA_GUARD,
+	  { ICMP6(134, 0), .src = "fe80::1" },
+	  PASS(V6, 134, PASS_ESSENTIAL) },
+	{ "RA guard: unknown router",
+	  RA_GUARD,
+	  { ICMP6(134, 0), .src = "fe80::66" },
+	  DROP(V6, 134, DROP_RA_GUARD) },
+	{ "RA guard: router in an allowed prefix",
+	  RA_GUARD,
+	  { ICMP6(134, 0), .src = "2001:db8:1:2::1" },
+	  PASS(V6, 134, PASS_ESSENTIAL) },
+	{ "RA guard: router just outside the prefix",
+	  RA_GUARD,
+	  { ICMP6(134, 0), .src = "2001:db8:2::1" },
+	  DROP(V6, 134, DROP_RA_GUARD) },
+	{ "RA guard: neighbor-solicit from anyone",
+	  RA_GUARD,
+	  { ICMP6(135, 0), .src = "fe80::66" },
+	  PASS(V6, 135, PASS_ESSENTIAL) },
+	{ "RA guard: routers are not trusted sources",
+	  RA_GUARD,
+	  { ICMP6(137, 0), .src = "fe80::1" },
+	  PASS(V6, 137, PASS_DEFAULT) },
+	{ "RA guard off: any router",
+	  NULL,
+	  { ICMP6(134, 0), .src = "fe80::66" },
+	  PASS(V6, 134, PASS_ESSENTIAL) },
+
+	/* Ping of death: fragments past 65535 bytes. */
+	{ "ping of death: v4 fragment ending at 65535",
+	  NULL,
+	  { ECHO4, .frag_offset = 8185, .l4_len = 35 },
+	  PASS(V4, 0, PASS_FRAGMENT) },
+	{ "ping of death: v4 fragment ending at 65536",
+	  NULL,
+	  { ECHO4, .frag_offset = 8185, .l4_len = 36 },
+	  DROP(V4, 0, DROP_PING_OF_DEATH) },
+	{ "ping of death: v4 with options, ending at 65536",
+	  NULL,
+	  { ECHO4, .ihl = 6, .frag_offset = 8185, .l4_len = 32 },
+	  DROP(V4, 0, DROP_PING_OF_DEATH) },
+	{ "ping of death: v6 fragment ending at 65535",
+	  NULL,
+	  { ECHO6, .n_ext = 1, .ext = { IPPROTO_FRAGMENT }, .frag_offset = 8185,
+	    .l4_len = 55 },
+	  PASS(V6, 0, PASS_FRAGMENT) },
+	{ "ping of death: v6 fragment ending at 65536",
+	  NULL,
+	  { ECHO6, .n_ext = 1, .ext = { IPPROTO_FRAGMENT }, .frag_offset = 8185,
+	    .l4_len = 56 },
+	  DROP(V6, 0, DROP_PING_OF_DEATH) },
+	{ "ping of death: v6 behind hop-by-hop, ending at 65536",
+	  NULL,
+	  { ECHO6, .n_ext = 2, .ext = { IPPROTO_HOPOPTS, IPPROTO_FRAGMENT },
+	    .frag_offset = 8185, .l4_len = 56 },
+	  DROP(V6, 0, DROP_PING_OF_DEATH) },
+	{ "ping of death: v4 UDP fragment untouched",
+	  NULL,
+	  { .ethertype = ETH_P_IP,
+	    .proto = IPPROTO_UDP,
+	    .frag_offset = 8185,
+	    .l4_len = 36 },
+	  PASS(V4, 0, NON_ICMP) },
+
+	/* max-size: the default caps echo at 1480 bytes of ICMP. */
+	{ "max-size: v4 echo-request of 1480",
+	  NULL,
+	  { ECHO4, .l4_len = 1480 },
+	  PASS(V4, 8, PASS_LIMIT) },
+	{ "max-size: v4 echo-request of 1481",
+	  NULL,
+	  { ECHO4, .l4_len = 1481 },
+	  DROP(V4, 8, DROP_MAX_SIZE) },
+	{ "max-size: v6 echo-request of 1480",
+	  NULL,
+	  { ECHO6, .l4_len = 1480 },
+	  PASS(V6, 128, PASS_LIMIT) },
+	{ "max-size: v6 echo-request of 1481",
+	  NULL,
+	  { ECHO6, .l4_len = 1481 },
+	  DROP(V6, 128, DROP_MAX_SIZE) },
+	{ "max-size: v4 echo-reply of 1481",
+	  NULL,
+	  { ICMP4(0, 0), .l4_len = 1481 },
+	  DROP(V4, 0, DROP_MAX_SIZE) },
+	{ "max-size: v6 echo-reply of 1480",
+	  NULL,
+	  { ICMP6(129, 0), .l4_len = 1480 },
+	  PASS(V6, 129, PASS_RULE) },
+	{ "max-size: a rule's own cap",
+	  "v4 timestamp-request pass max-size 20\n",
+	  { ICMP4(13, 0), .l4_len = 21 },
+	  DROP(V4, 13, DROP_MAX_SIZE) },
+
+	/* Smurf: v4 echo-request to a broadcast (RFC 2644). */
+	{ "smurf: echo to 255.255.255.255",
+	  NULL,
+	  { ECHO4, .dst = "255.255.255.255" },
+	  DROP(V4, 8, DROP_BROADCAST_ECHO) },
+	{ "smurf: echo to 224.0.0.1",
+	  NULL,
+	  { ECHO4, .dst = "224.0.0.1" },
+	  DROP(V4, 8, DROP_BROADCAST_ECHO) },
+	{ "smurf: echo to our directed broadcast",
+	  NULL,
+	  { ECHO4, .dst = OUR4_BCAST },
+	  DROP(V4, 8, DROP_BROADCAST_ECHO) },
+	{ "smurf: echo to ff:ff:ff:ff:ff:ff",
+	  NULL,
+	  { ECHO4, .mac_bcast = true },
+	  DROP(V4, 8, DROP_BROADCAST_ECHO) },
+	{ "smurf: echo to 239.255.255.255 is multicast",
+	  NULL,
+	  { ECHO4, .dst = "239.255.255.255" },
+	  DROP(V4, 8, DROP_BROADCAST_ECHO) },
+	{ "smurf: echo to 240.0.0.1 is not",
+	  NULL,
+	  { ECHO4, .dst = "240.0.0.1" },
+	  PASS(V4, 8, PASS_LIMIT) },
+	{ "smurf: echo-reply to a broadcast untouched",
+	  NULL,
+	  { ICMP4(0, 0), .dst = "255.255.255.255" },
+	  PASS(V4, 0, PASS_RULE) },
+	{ "smurf: broadcast-echo pass",
+	  BCAST_PASS,
+	  { ECHO4, .dst = "255.255.255.255", .mac_bcast = true },
+	  PASS(V4, 8, PASS_DEFAULT) },
+
 	/* Limits: a full bucket passes (the sequences below do the rest). */
 	{ "limit: v4 class bucket passes",
 	  LIMITS_OK,
@@ -605,6 +911,40 @@ static void run_case(void **state)
  */
 #define SOURCES_MAX 1024
 
+/* The local-address map as `sync` would write it for our interface. */
+static int set_local_addresses(void)
+{
+	static const struct {
+		int family;
+		const char *addr;
+		uint32_t kind;
+	} ours[] = {
+		{ V4, OUR4, IG_LOCAL_ADDR },
+		{ V4, "198.51.100.2", IG_LOCAL_ADDR },
+		{ V4, OUR4_BCAST, IG_LOCAL_BROADCAST },
+		{ V6, OUR6, IG_LOCAL_ADDR },
+		{ V6, OUR6_LL, IG_LOCAL_ADDR },
+		{ V4, "127.0.0.1", IG_LOCAL_ADDR }, /* validate socket */
+	};
+	struct ig_local_set *s = calloc(1, sizeof(*s));
+	uint8_t addr[16];
+	size_t i;
+	int err = 0;
+
+	if (!s)
+		return -1;
+	for (i = 0; i < sizeof(ours) / sizeof(ours[0]) && !err; i++) {
+		inet_pton(ours[i].family == V6 ? AF_INET6 : AF_INET,
+			  ours[i].addr, addr);
+		err = ig_local_add(s, ours[i].family, addr, ours[i].kind);
+	}
+	s->mtu = IF_MTU;
+	if (!err)
+		err = ig_local_sync(&maps, s, NULL, NULL);
+	free(s);
+	return err;
+}
+
 static int load_program(void **state)
 {
 	struct timespec ts;
@@ -632,7 +972,8 @@ static int load_program(void **state)
 	 */
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	clock_set((__u64)ts.tv_sec * 1000000000ull + 3600ull * 1000000000ull);
-	return ig_maps_from_object(&maps, skel->obj);
+	err = ig_maps_from_object(&maps, skel->obj);
+	return err ? err : set_local_addresses();
 }
 
 static int unload_program(void **state)
@@ -975,6 +1316,93 @@ static void test_limit_bytes(void **state)
 	expect_tally(&t, 1, 1, 0);
 }
 
+/* The reason counted for one packet of pkt's family and type. */
+static int reason_of(const struct pkt_desc *pkt)
+{
+	__u32 fam = pkt_family(pkt), r;
+	int found = -1;
+
+	assert_int_equal(ig_counters_read(&maps, before), 0);
+	one_from(*pkt, pkt->src);
+	assert_int_equal(ig_counters_read(&maps, after), 0);
+	for (r = 0; r < IG_REASON_COUNT; r++)
+		if (after[ig_counter_index(fam, pkt->type, r)].packets !=
+		    before[ig_counter_index(fam, pkt->type, r)].packets)
+			found = (int)r;
+	return found;
+}
+
+/* A loopback TCP socket bound to addr, port 0; its port in *port. */
+static int tcp_socket(const char *addr, uint16_t *port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	assert_true(fd >= 0);
+	inet_pton(AF_INET, addr, &sa.sin_addr);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+	*port = ntohs(sa.sin_port);
+	return fd;
+}
+
+/*
+ * validate socket, on real sockets of this (the test's) network
+ * namespace over loopback: 127.0.0.1 is "ours" in the local-address map.
+ * A frag-needed quoting the segment of an established connection passes;
+ * one port off, or quoting what only a listener could match, is
+ * invalid-socket; without `socket`, the same forgery passes.
+ */
+static void test_validate_socket(void **state)
+{
+	struct pkt_desc ptb = { PTB4Q(1400, "127.0.0.1", "127.0.0.2") };
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	uint16_t lport, cport, l2port;
+	int lfd, cfd, afd, l2fd;
+
+	(void)state;
+	lfd = tcp_socket("127.0.0.2", &lport);
+	assert_int_equal(listen(lfd, 1), 0);
+	cfd = tcp_socket("127.0.0.1", &cport);
+	sa.sin_port = htons(lport);
+	inet_pton(AF_INET, "127.0.0.2", &sa.sin_addr);
+	assert_int_equal(connect(cfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	afd = accept(lfd, NULL, NULL);
+	assert_true(afd >= 0);
+	l2fd = tcp_socket("127.0.0.1", &l2port);
+	assert_int_equal(listen(l2fd, 1), 0);
+
+	assert_int_equal(apply_policy("v4 dest-unreachable/frag-needed pass "
+				      "validate socket\n"),
+			 0);
+	ptb.q_sport = cport;
+	ptb.q_dport = lport;
+	assert_int_equal(reason_of(&ptb), IG_R_PASS_RULE);
+	ptb.q_dport = lport + 1;
+	assert_int_equal(reason_of(&ptb), IG_R_INVALID_SOCKET);
+	ptb.q_dport = lport;
+	ptb.q_dst = "127.0.0.3";
+	assert_int_equal(reason_of(&ptb), IG_R_INVALID_SOCKET);
+	/* Our listener matches any remote end, and does not count. */
+	ptb.q_sport = l2port;
+	assert_int_equal(reason_of(&ptb), IG_R_INVALID_SOCKET);
+	/* The MTU is still checked first. */
+	ptb.mtu = 67;
+	assert_int_equal(reason_of(&ptb), IG_R_INVALID_MTU);
+	/* Without `socket`, the forgery that names our address passes. */
+	ptb.mtu = 1400;
+	ptb.q_sport = cport + 1;
+	assert_int_equal(apply_policy("v4 dest-unreachable/frag-needed pass "
+				      "validate\n"),
+			 0);
+	assert_int_equal(reason_of(&ptb), IG_R_PASS_RULE);
+	close(afd);
+	close(cfd);
+	close(lfd);
+	close(l2fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest seqs[] = {
@@ -984,6 +1412,7 @@ int main(void)
 		cmocka_unit_test(test_limit_policy_change),
 		cmocka_unit_test(test_limit_v6_prefix),
 		cmocka_unit_test(test_limit_bytes),
+		cmocka_unit_test(test_validate_socket),
 	};
 #define N_SEQS (sizeof(seqs) / sizeof(seqs[0]))
 	struct CMUnitTest tests[N_CASES + N_SEQS];

@@ -457,6 +457,7 @@ static void test_usage_text(void **state)
 		"icmpgate attach IFACE [--mode native|skb] [--policy FILE] "
 		"[--max-sources N]\n",
 		"icmpgate detach IFACE\n",
+		"icmpgate sync IFACE\n",
 		"icmpgate status [IFACE] [--json]\n",
 		"icmpgate policy apply IFACE FILE|-\n",
 		"icmpgate policy show IFACE\n",
@@ -521,7 +522,7 @@ static void test_table(void **state)
 				assert_non_null(o->metavar);
 		}
 	}
-	assert_int_equal(n, 11);
+	assert_int_equal(n, 12);
 }
 
 int main(void)

@@ -195,6 +195,61 @@ static const struct ig_prefix_entry *find_entry(const struct ig_compiled *c,
 	return NULL;
 }
 
+/*
+ * validate and max-size land in the entries their rule decides, and
+ * nowhere else; broadcast-echo and the RA guard in the slot; the RA
+ * guard's routers in the trie under their own key family, apart from
+ * allow and block, whose has_prefixes they leave alone.
+ */
+static void test_validate_size_ra_guard(void **state)
+{
+	static const uint8_t ll1[16] = { 0xfe, 0x80, [15] = 1 };
+	const struct ig_rule *e;
+	struct ig_compiled c;
+
+	(void)state;
+	compile_text("v4 dest-unreachable pass validate\n"
+		     "v4 dest-unreachable/frag-needed limit per-source 1/s "
+		     "validate\n"
+		     "v4 dest-unreachable/port-unreachable pass\n"
+		     "v6 echo-request pass max-size 100\n"
+		     "v6 time-exceeded pass validate socket\n"
+		     "ra-guard allow fe80::1\n",
+		     &c);
+	e = entry(&c, IG_FAM_V4, 3, 1);
+	assert_int_equal(e->flags, IG_RULE_EXPLICIT | IG_RULE_VALIDATE);
+	assert_int_equal(e->action, IG_ACT_PASS);
+	e = entry(&c, IG_FAM_V4, 3, 4);
+	assert_int_equal(e->flags, IG_RULE_EXPLICIT | IG_RULE_VALIDATE);
+	assert_int_equal(e->action, IG_ACT_LIMIT);
+	assert_entry(&c, IG_FAM_V4, 3, 3, IG_ACT_PASS, IG_RULE_EXPLICIT);
+	assert_entry(&c, IG_FAM_V4, 11, 0, IG_ACT_PASS, 0);
+	e = entry(&c, IG_FAM_V6, 128, 0);
+	assert_int_equal(e->max_size, 100);
+	assert_int_equal(e->flags, IG_RULE_EXPLICIT);
+	assert_int_equal(entry(&c, IG_FAM_V6, 129, 0)->max_size, 0);
+	assert_entry(&c, IG_FAM_V6, 3, 1, IG_ACT_PASS,
+		     IG_RULE_EXPLICIT | IG_RULE_VALIDATE |
+			     IG_RULE_VALIDATE_SOCKET);
+	assert_int_equal(c.slot->meta.broadcast_echo, IG_ACT_DROP);
+	assert_int_equal(c.slot->meta.ra_guard, 1);
+	assert_int_equal(c.slot->meta.has_prefixes[IG_FAM_V4], 0);
+	assert_int_equal(c.slot->meta.has_prefixes[IG_FAM_V6], 0);
+	assert_int_equal(c.n_prefixes, 1);
+	assert_int_equal(c.prefixes[0].key.family, IG_PREFIX_RA_ROUTERS);
+	assert_int_equal(c.prefixes[0].key.prefixlen, IG_PREFIX_KEY_BITS + 128);
+	assert_memory_equal(c.prefixes[0].key.addr, ll1, 16);
+	assert_int_equal(c.prefixes[0].value.list, IG_LIST_RA);
+	ig_compiled_free(&c);
+
+	compile_text("broadcast-echo pass\nallow fe80::1\n", &c);
+	assert_int_equal(c.slot->meta.broadcast_echo, IG_ACT_PASS);
+	assert_int_equal(c.slot->meta.ra_guard, 0);
+	assert_int_equal(c.slot->meta.has_prefixes[IG_FAM_V6], 1);
+	assert_int_equal(c.prefixes[0].key.family, IG_FAM_V6);
+	ig_compiled_free(&c);
+}
+
 static void test_prefix_keys(void **state)
 {
 	static const uint8_t v4[16] = { 10, 1 };
@@ -470,6 +525,7 @@ int main(void)
 		cmocka_unit_test(test_essential_under_default),
 		cmocka_unit_test(test_rules_on_essentials),
 		cmocka_unit_test(test_meta),
+		cmocka_unit_test(test_validate_size_ra_guard),
 		cmocka_unit_test(test_prefix_keys),
 		cmocka_unit_test(test_text_and_digest),
 		cmocka_unit_test(test_fnv1a64),

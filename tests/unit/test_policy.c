@@ -131,6 +131,7 @@ static void assert_policy_equal(const struct ig_policy *a,
 
 	assert_int_equal(a->default_action, b->default_action);
 	assert_int_equal(a->fragments, b->fragments);
+	assert_int_equal(a->broadcast_echo, b->broadcast_echo);
 	assert_int_equal(a->n_rules, b->n_rules);
 	assert_int_equal(a->n_prefixes, b->n_prefixes);
 	for (i = 0; i < a->n_rules; i++) {
@@ -139,6 +140,7 @@ static void assert_policy_equal(const struct ig_policy *a,
 		assert_non_null(s);
 		assert_int_equal(r->action, s->action);
 		assert_int_equal(r->flags, s->flags);
+		assert_int_equal(r->max_size, s->max_size);
 		assert_true(limits_equal(&r->limit, &s->limit));
 	}
 	for (i = 0; i < a->n_prefixes; i++) {
@@ -332,7 +334,7 @@ static void test_statement_errors(void **state)
 }
 
 /* Words of later releases are unknown words, with the usual error. */
-static void test_later_release_words(void **state)
+static void test_rule_option_errors(void **state)
 {
 	static const struct bad bad[] = {
 		{ "default limit 10/s\n", 1, 9, "limit",
@@ -340,15 +342,168 @@ static void test_later_release_words(void **state)
 		{ "v4 echo-request validate\n", 1, 17, "validate",
 		  "unknown action" },
 		{ "v4 echo-request pass validate\n", 1, 22, "validate",
-		  "expected 'force' or end of statement" },
-		{ "v4 echo-request pass max-size 100\n", 1, 22, "max-size",
-		  "expected 'force'" },
+		  "v4 echo-request quotes none" },
+		{ "v6 router-advert pass validate\n", 1, 23, "validate",
+		  "expected dest-unreachable, packet-too-big, time-exceeded" },
+		{ "v4 dest-unreachable drop validate\n", 1, 26, "validate",
+		  "'validate' with 'drop'" },
+		{ "v4 3 pass validate validate\n", 1, 20, "validate",
+		  "duplicate 'validate'" },
+		{ "v4 echo-request drop max-size 100\n", 1, 22, "max-size",
+		  "'max-size' with 'drop'" },
+		{ "v4 echo-request pass max-size\n", 1, 30, "",
+		  "missing number after 'max-size'" },
+		{ "v4 echo-request pass max-size 7\n", 1, 31, "7",
+		  "expected bytes of ICMP message, 8-65535" },
+		{ "v4 echo-request pass max-size 65536\n", 1, 31, "65536",
+		  "8-65535" },
+		{ "v4 echo-request pass max-size 1k\n", 1, 31, "1k",
+		  "invalid max-size" },
+		{ "v4 8 pass max-size 9 max-size 10\n", 1, 22, "max-size",
+		  "duplicate 'max-size'" },
+		{ "v4 8 pass max-size 100 bogus\n", 1, 24, "bogus",
+		  "expected validate, max-size, 'force'" },
+		{ "v4 3 pass socket\n", 1, 11, "socket",
+		  "expected validate, max-size, 'force'" },
+		{ "v4 3 pass validate socket socket\n", 1, 27, "socket",
+		  "expected validate, max-size, 'force'" },
+		{ "v4 3/4 pass force validate\n", 1, 19, "validate",
+		  "'force' must be the last word" },
 		{ "v6 echo-request per-source 5/s\n", 1, 17, "per-source",
 		  "expected pass, drop or limit" },
+		{ "broadcast-echo limit 1/s\n", 1, 16, "limit",
+		  "expected pass or drop" },
+		{ "broadcast-echo pass\nbroadcast-echo drop\n", 2, 1,
+		  "broadcast-echo",
+		  "duplicate 'broadcast-echo' (first at line "
+		  "1)" },
+		{ "ra-guard fe80::1\n", 1, 10, "fe80::1",
+		  "expected 'ra-guard allow CIDR'" },
+		{ "ra-guard allow\n", 1, 15, "", "missing prefix" },
+		{ "ra-guard allow 192.0.2.1\n", 1, 16, "192.0.2.1",
+		  "router advertisements are ICMPv6" },
+		{ "ra-guard allow fe80::1 x\n", 1, 24, "x",
+		  "expected end of statement" },
+		{ "ra-guard allow fe80::1\nra-guard allow fe80::1/128\n", 2, 16,
+		  "fe80::1/128", "duplicate prefix" },
 	};
 
 	(void)state;
 	expect_all_bad(bad, sizeof(bad) / sizeof(bad[0]));
+}
+
+/*
+ * validate, max-size, broadcast-echo and the RA guard: what they parse
+ * to, their canonical form, the round trip, and set/unset on them.
+ */
+static void test_rule_options(void **state)
+{
+	static const char messy[] =
+		"v6 packet-too-big limit per-source 100/s burst 200 validate\n"
+		"v4 3/4 limit per-source 100/s burst 200 validate\n"
+		"v4 echo-request limit 1000/s burst 100 max-size 1480\n";
+	static const char text[] =
+		"broadcast-echo pass\n"
+		"v4 echo-request limit 1000/s max-size 1480\n"
+		"v4 echo-reply pass max-size 1480 validate\n"
+		"v4 dest-unreachable pass validate\n"
+		"v4 time-exceeded pass max-size 576 validate force\n"
+		"v6 packet-too-big limit per-source 100/s burst 200 validate\n"
+		"ra-guard allow fe80::1\n"
+		"ra-guard allow fe80::/64\n"
+		"allow fe80::1\n";
+	static const char canonical[] =
+		"default pass\n"
+		"fragments pass\n"
+		"broadcast-echo pass\n"
+		"v4 dest-unreachable pass validate\n"
+		"v4 echo-request limit 1000/s max-size 1480\n"
+		"v4 time-exceeded pass validate max-size 576 force\n"
+		"v6 packet-too-big limit per-source 100/s burst 200 "
+		"validate\n"
+		"v6 time-exceeded pass validate socket max-size 100\n"
+		"allow fe80::1/128\n"
+		"ra-guard allow fe80::/64\n"
+		"ra-guard allow fe80::1/128\n";
+	const struct ig_rule_spec *r;
+	struct ig_policy p;
+	struct ig_diag d;
+	char *out;
+
+	(void)state;
+	/* echo-reply is no error: `validate` on it is refused. */
+	expect_bad(&(struct bad){ text, 3, 34, "validate", "quotes none" });
+	parse_ok(&p, "broadcast-echo pass\n"
+		     "v4 echo-request limit 1000/s max-size 1480\n"
+		     "v4 dest-unreachable pass validate\n"
+		     "v4 time-exceeded pass max-size 576 validate force\n"
+		     "v6 packet-too-big limit per-source 100/s burst 200 "
+		     "validate\n"
+		     "v6 time-exceeded pass max-size 100 validate socket\n"
+		     "ra-guard allow fe80::1\n"
+		     "ra-guard allow fe80::/64\n"
+		     "allow fe80::1\n");
+	assert_int_equal(p.broadcast_echo, IG_ACT_PASS);
+	r = rule_at(&p, IG_FAM_V4, 8, IG_CODE_ANY);
+	assert_int_equal(r->max_size, 1480);
+	assert_int_equal(r->flags, 0);
+	r = rule_at(&p, IG_FAM_V4, 11, IG_CODE_ANY);
+	assert_int_equal(r->flags, IG_SPEC_VALIDATE | IG_SPEC_FORCE);
+	assert_int_equal(r->max_size, 576);
+	r = rule_at(&p, IG_FAM_V6, 2, IG_CODE_ANY);
+	assert_int_equal(r->action, IG_ACT_LIMIT);
+	assert_int_equal(r->flags, IG_SPEC_VALIDATE);
+	r = rule_at(&p, IG_FAM_V6, 3, IG_CODE_ANY);
+	assert_int_equal(r->flags, IG_SPEC_VALIDATE | IG_SPEC_VALIDATE_SOCKET);
+	/* The same address as router and as trusted source: two lists. */
+	assert_int_equal(p.n_prefixes, 3);
+	out = format(&p);
+	assert_string_equal(out, canonical);
+	free(out);
+
+	/* set and unset reach the new statements too. */
+	assert_int_equal(ig_policy_set(&p, "broadcast-echo drop", &d), 0);
+	assert_int_equal(p.broadcast_echo, IG_ACT_DROP);
+	assert_int_equal(
+		ig_policy_set(&p, "v4 echo-request pass max-size 64", &d), 0);
+	assert_int_equal(rule_at(&p, IG_FAM_V4, 8, IG_CODE_ANY)->max_size, 64);
+	assert_int_equal(ig_policy_unset(&p, "ra-guard allow fe80::1", &d), 0);
+	assert_int_equal(p.n_prefixes, 2);
+	assert_int_equal(ig_policy_unset(&p, "ra-guard allow fe80::1", &d),
+			 -ENOENT);
+	check_msg(&d, "fe80::1", "no prefix");
+	assert_int_equal(ig_policy_unset(&p, "allow fe80::1", &d), 0);
+	out = format(&p);
+	assert_string_equal(out,
+			    "default pass\n"
+			    "fragments pass\n"
+			    "v4 dest-unreachable pass validate\n"
+			    "v4 echo-request pass max-size 64\n"
+			    "v4 time-exceeded pass validate max-size 576 "
+			    "force\n"
+			    "v6 packet-too-big limit per-source 100/s burst "
+			    "200 validate\n"
+			    "v6 time-exceeded pass validate socket max-size "
+			    "100\n"
+			    "ra-guard allow fe80::/64\n");
+	free(out);
+	ig_policy_free(&p);
+
+	parse_ok(&p, messy);
+	out = format(&p);
+	assert_string_equal(out,
+			    "default pass\n"
+			    "fragments pass\n"
+			    "v4 dest-unreachable/frag-needed limit per-source "
+			    "100/s burst 200 validate\n"
+			    "v4 echo-request limit 1000/s max-size 1480\n"
+			    "v6 packet-too-big limit per-source 100/s burst "
+			    "200 validate\n");
+	free(out);
+	ig_policy_free(&p);
+	check_round_trip(messy);
+	check_round_trip(canonical);
+	check_round_trip(ig_default_policy);
 }
 
 static void test_type_code_errors(void **state)
@@ -1097,7 +1252,8 @@ static void test_limit_errors(void **state)
 		{ "v4 echo-request limit per-source 5/s prefix /8 prefix /9\n",
 		  1, 48, "prefix", "duplicate 'prefix'" },
 		{ "v4 echo-request limit per-source 5/s 10/s\n", 1, 38, "10/s",
-		  "expected burst, per-source, prefix, 'force'" },
+		  "expected burst, per-source, prefix, validate, max-size, "
+		  "'force'" },
 		{ "v4 echo-request limit per-source 5/s per-source 6/s\n", 1,
 		  38, "per-source", "expected burst, per-source" },
 		{ "v4 echo-request limit 5/s force now\n", 1, 33, "now",
@@ -1292,7 +1448,8 @@ int main(void)
 		cmocka_unit_test(test_comments_and_blanks),
 		cmocka_unit_test(test_numbers_and_names),
 		cmocka_unit_test(test_statement_errors),
-		cmocka_unit_test(test_later_release_words),
+		cmocka_unit_test(test_rule_option_errors),
+		cmocka_unit_test(test_rule_options),
 		cmocka_unit_test(test_type_code_errors),
 		cmocka_unit_test(test_prefix_errors),
 		cmocka_unit_test(test_text_errors),

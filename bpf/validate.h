@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Checks that look inside a packet after its rule is known: forged
+ * neighbour discovery, the RA guard, broadcast echo (smurf), the rule's
+ * size cap and PMTUD validation of ICMP errors. (The ping of death is
+ * found by the IP parsers, parse.h.) Each returns 0 (go on with the rule) or the reason the
+ * packet is dropped. Every read is bounds-checked here again: the
+ * verifier does not carry the parser's checks through every spill.
+ */
+#ifndef IG_BPF_VALIDATE_H
+#define IG_BPF_VALIDATE_H
+
+#include <linux/bpf.h>
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+
+#include "maps.h"
+
+#define IG_QUOTE_L4 8 /* transport bytes an error must quote (RFC 792) */
+#define IG_MIN_MTU_V4 68 /* RFC 791 */
+#define IG_MIN_MTU_V6 1280 /* RFC 8200 §5 */
+#define IG_NDP_HOP_LIMIT 255 /* RFC 4861 §6.1, §7.1, §8.1 */
+#define IG_ICMP_HDR_LEN 8
+/* ICMPv6 types of neighbour discovery (RFC 4861 §4): 133 to 137. */
+#define IG_ND_ROUTER_SOLICIT 133
+#define IG_ND_ROUTER_ADVERT 134
+#define IG_ND_REDIRECT 137
+
+static __always_inline __u32 local_kind(__u32 family, const void *addr)
+{
+	struct ig_local_key key = { .family = family };
+	struct ig_local_value *v;
+
+	if (family == IG_FAM_V4)
+		__builtin_memcpy(key.addr, addr, 4);
+	else
+		__builtin_memcpy(key.addr, addr, 16);
+	v = bpf_map_lookup_elem(&ig_local, &key);
+	return v ? v->kind : 0;
+}
+
+/* The interface MTU as the controller last saw it; 0 if unknown. */
+static __always_inline __u32 iface_mtu(void)
+{
+	__u32 zero = 0;
+	struct ig_ifinfo *ifi = bpf_map_lookup_elem(&ig_ifinfo, &zero);
+
+	return ifi ? ifi->mtu : 0;
+}
+
+/*
+ * An ICMP error worth believing (RFC 5927 §4.1 and RFC 4443 §5.4: check
+ * what the error quotes): it quotes an IP header and 8 bytes after it,
+ * the quoted packet was sent by this host (its source is one of our
+ * addresses on this interface) to someone else, and a PMTUD message
+ * reports an MTU a path can have: at least 68 (IPv4) or 1280 (IPv6), and
+ * below the interface's own, which every packet we sent fitted.
+ */
+/* An MTU no path has: below the family's minimum, or not below ours. */
+static __always_inline int bad_mtu(__u32 mtu, __u32 min)
+{
+	__u32 ifmtu = iface_mtu();
+
+	return mtu < min || (ifmtu && mtu >= ifmtu);
+}
+
+/*
+ * `validate socket`: did a socket of this host send the quoted TCP or UDP
+ * packet? The lookup takes the quote's addresses and ports the other way
+ * round, as for a packet coming back. A TCP listener does not count: it
+ * sends no data, and a forger who knows our open ports would match it.
+ * A quote of another protocol (or, in IPv6, behind an extension header)
+ * has no socket to find and is not held against the message.
+ */
+static __always_inline __u32 quote_socket(struct xdp_md *ctx, __u32 family,
+					  __u8 proto, const void *saddr,
+					  const void *daddr, void *l4,
+					  void *end)
+{
+	struct bpf_sock_tuple t = {};
+	struct bpf_sock *sk;
+	__be16 *ports = l4;
+	__u32 size;
+
+	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
+		return 0;
+	if ((void *)(ports + 2) > end)
+		return IG_R_INVALID_QUOTE;
+	if (family == IG_FAM_V4) {
+		__builtin_memcpy(&t.ipv4.saddr, daddr, 4);
+		__builtin_memcpy(&t.ipv4.daddr, saddr, 4);
+		t.ipv4.sport = ports[1];
+		t.ipv4.dport = ports[0];
+		size = sizeof(t.ipv4);
+	} else {
+		__builtin_memcpy(t.ipv6.saddr, daddr, 16);
+		__builtin_memcpy(t.ipv6.daddr, saddr, 16);
+		t.ipv6.sport = ports[1];
+		t.ipv6.dport = ports[0];
+		size = sizeof(t.ipv6);
+	}
+	if (proto == IPPROTO_TCP)
+		sk = bpf_sk_lookup_tcp(ctx, &t, size, BPF_F_CURRENT_NETNS, 0);
+	else
+		sk = bpf_sk_lookup_udp(ctx, &t, size, BPF_F_CURRENT_NETNS, 0);
+	if (!sk)
+		return IG_R_INVALID_SOCKET;
+	size = proto == IPPROTO_TCP && sk->state == BPF_TCP_LISTEN;
+	bpf_sk_release(sk);
+	return size ? IG_R_INVALID_SOCKET : 0;
+}
+
+static __always_inline __u32 validate_error(struct xdp_md *ctx, __u32 family,
+					    void *icmp, void *end, __u32 l4len,
+					    int socket)
+{
+	void *inner = icmp + IG_ICMP_HDR_LEN;
+	struct icmphdr *ih = icmp;
+	struct ipv6hdr *in6;
+	struct iphdr *in4;
+	__u32 hdr;
+
+	if (family == IG_FAM_V4) {
+		in4 = inner;
+		if ((void *)(in4 + 1) > end || in4->version != 4 ||
+		    in4->ihl < 5)
+			return IG_R_INVALID_QUOTE;
+		hdr = in4->ihl * 4;
+		if (inner + hdr + IG_QUOTE_L4 > end ||
+		    l4len < IG_ICMP_HDR_LEN + hdr + IG_QUOTE_L4)
+			return IG_R_INVALID_QUOTE;
+		if (local_kind(family, &in4->saddr) != IG_LOCAL_ADDR)
+			return IG_R_INVALID_SOURCE;
+		if (local_kind(family, &in4->daddr) == IG_LOCAL_ADDR)
+			return IG_R_INVALID_DEST;
+		if (ih->type == ICMP_DEST_UNREACH &&
+		    ih->code == ICMP_FRAG_NEEDED &&
+		    bad_mtu(bpf_ntohs(ih->un.frag.mtu), IG_MIN_MTU_V4))
+			return IG_R_INVALID_MTU;
+		return socket ? quote_socket(ctx, family, in4->protocol,
+					     &in4->saddr, &in4->daddr,
+					     inner + hdr, end) :
+				0;
+	}
+	in6 = inner;
+	if ((void *)(in6 + 1) + IG_QUOTE_L4 > end ||
+	    l4len < IG_ICMP_HDR_LEN + sizeof(*in6) + IG_QUOTE_L4 ||
+	    in6->version != 6)
+		return IG_R_INVALID_QUOTE;
+	if (local_kind(family, &in6->saddr) != IG_LOCAL_ADDR)
+		return IG_R_INVALID_SOURCE;
+	if (local_kind(family, &in6->daddr) == IG_LOCAL_ADDR)
+		return IG_R_INVALID_DEST;
+	if (ih->type == ICMPV6_PKT_TOOBIG &&
+	    bad_mtu(bpf_ntohl(((struct icmp6hdr *)icmp)->icmp6_mtu),
+		    IG_MIN_MTU_V6))
+		return IG_R_INVALID_MTU;
+	return socket ? quote_socket(ctx, family, in6->nexthdr, &in6->saddr,
+				     &in6->daddr, in6 + 1, end) :
+			0;
+}
+
+/* Is the RA's source on the RA guard's list of routers? (RFC 6105) */
+static __always_inline int ra_router_allowed(__u32 slot_nr, const void *saddr)
+{
+	struct ig_prefix_key key = {};
+
+	key.prefixlen = IG_PREFIX_KEY_BITS + 128;
+	key.slot = slot_nr;
+	key.family = IG_PREFIX_RA_ROUTERS;
+	__builtin_memcpy(key.addr, saddr, 16);
+	return bpf_map_lookup_elem(&ig_prefixes, &key) != NULL;
+}
+
+/*
+ * An IPv4 echo-request sent to a broadcast or multicast address (the
+ * smurf amplifier, RFC 2644): link-layer group address, 255.255.255.255,
+ * 224.0.0.0/4, or a directed broadcast address of the interface.
+ */
+static __always_inline int to_broadcast(void *data, struct iphdr *iph,
+					void *end)
+{
+	struct ethhdr *eth = data;
+	__u32 dst;
+
+	if ((void *)(eth + 1) > end || (void *)(iph + 1) > end)
+		return 0;
+	if (eth->h_dest[0] & 1)
+		return 1;
+	dst = bpf_ntohl(iph->daddr);
+	if (dst == 0xffffffff || (dst & 0xf0000000) == 0xe0000000)
+		return 1;
+	return local_kind(IG_FAM_V4, &iph->daddr) == IG_LOCAL_BROADCAST;
+}
+
+/* What check_packet() needs of the slot and the rule, in one word. */
+enum {
+	IG_CHK_V6 = 1 << 0,
+	IG_CHK_SLOT1 = 1 << 1, /* the live slot is slot 1 */
+	IG_CHK_RA_GUARD = 1 << 2,
+	IG_CHK_BCAST_DROP = 1 << 3,
+	IG_CHK_VALIDATE = 1 << 4,
+	IG_CHK_SOCKET = 1 << 5, /* validate socket */
+	IG_CHK_SIZE_SHIFT = 16, /* the rule's max_size */
+};
+
+/* The verifier allows variable packet offsets up to 0xffff, all in. */
+#define IG_CHK_MAX_OFF 0x7fff
+#define IG_CHK_MAX_L3 0x3f /* Ethernet and two tags: 22 */
+
+/*
+ * Bit operations only: a branch here would split every verifier state
+ * that reaches the call (check_packet() below).
+ */
+static __always_inline __u32 check_cfg(const struct ig_policy_slot *slot,
+				       __u32 slot_nr,
+				       const struct ig_rule *rule, __u32 family)
+{
+	_Static_assert(IG_FAM_V6 == 1 && IG_ACT_DROP == 1 &&
+			       IG_RULE_VALIDATE == IG_CHK_VALIDATE >> 2 &&
+			       IG_RULE_VALIDATE_SOCKET == IG_CHK_SOCKET >> 2,
+		       "check_cfg() packs these as they are");
+	return (family & 1) | (slot_nr & 1) << 1 |
+	       (slot->meta.ra_guard & 1) << 2 |
+	       (slot->meta.broadcast_echo & 1) << 3 |
+	       (rule->flags & (IG_RULE_VALIDATE | IG_RULE_VALIDATE_SOCKET))
+		       << 2 |
+	       (__u32)rule->max_size << IG_CHK_SIZE_SHIFT;
+}
+
+/*
+ * Everything between the rule lookup and its action: 0 to go on with the
+ * rule, or the reason to drop the packet. l3_off and icmp_off are where
+ * the IP and ICMP headers start (the parser checked both), l4len is what
+ * the IP header says follows it, cfg is check_cfg(). The NDP hop limit
+ * and the RA guard apply whatever the rule says; the size cap and
+ * validation are the rule's.
+ *
+ * A global function, so that the verifier checks it once, on its own,
+ * rather than once for every path through the parsers that reaches it:
+ * inlined, it nearly doubled the instructions the verifier walks. That is
+ * why it takes offsets and one word of flags rather than pointers.
+ */
+__noinline int check_packet(struct xdp_md *ctx, __u32 l3_off, __u32 icmp_off,
+			    __u32 l4len, __u32 cfg)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	__u32 family = cfg & IG_CHK_V6 ? IG_FAM_V6 : IG_FAM_V4;
+	__u32 max_size = cfg >> IG_CHK_SIZE_SHIFT, type;
+	struct icmphdr *ih;
+	struct ipv6hdr *ip6h;
+	struct iphdr *iph;
+
+	/*
+	 * The parser's offsets. An ICMP header 32 KiB into a frame is an
+	 * absurd chain of extension headers; the masks only tell the
+	 * verifier what the test has made sure of.
+	 */
+	if (icmp_off > IG_CHK_MAX_OFF || l3_off > IG_CHK_MAX_L3)
+		return IG_R_MALFORMED_L3;
+	/* Keep clang from dropping the masks the test made redundant. */
+	barrier_var(icmp_off);
+	barrier_var(l3_off);
+	icmp_off &= IG_CHK_MAX_OFF;
+	l3_off &= IG_CHK_MAX_L3;
+	ih = data + icmp_off;
+	if ((void *)(ih + 1) > end)
+		return IG_R_MALFORMED_ICMP;
+	type = ih->type;
+	if (family == IG_FAM_V6) {
+		ip6h = data + l3_off;
+		if ((void *)(ip6h + 1) > end)
+			return IG_R_MALFORMED_L3;
+		if (type >= IG_ND_ROUTER_SOLICIT && type <= IG_ND_REDIRECT &&
+		    ip6h->hop_limit != IG_NDP_HOP_LIMIT)
+			return IG_R_SPOOFED_NDP;
+		if (type == IG_ND_ROUTER_ADVERT && (cfg & IG_CHK_RA_GUARD) &&
+		    !ra_router_allowed(cfg & IG_CHK_SLOT1 ? 1 : 0,
+				       &ip6h->saddr))
+			return IG_R_DROP_RA_GUARD;
+	} else if (type == ICMP_ECHO && (cfg & IG_CHK_BCAST_DROP)) {
+		iph = data + l3_off;
+		if (to_broadcast(data, iph, end))
+			return IG_R_DROP_BROADCAST_ECHO;
+	}
+	if (max_size && l4len > max_size)
+		return IG_R_DROP_MAX_SIZE;
+	if (cfg & IG_CHK_VALIDATE)
+		return validate_error(ctx, family, ih, end, l4len,
+				      !!(cfg & IG_CHK_SOCKET));
+	return 0;
+}
+
+#endif /* IG_BPF_VALIDATE_H */

@@ -1,0 +1,90 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# shellcheck disable=SC2016,SC2317 # helpers run through expect_ok; scripts run in a namespace
+# The local-address map follows the interface through `icmpgate sync`,
+# and the checks that need no rule work on real packets:
+#  - a frag-needed quoting a packet from an address B does not have yet is
+#    invalid-source; after the address is added and synced it is valid;
+#    after it is removed and synced, invalid again; an MTU that was below
+#    the interface's is invalid-mtu once the interface's MTU is lowered and
+#    synced;
+#  - neighbour solicitations with hop limit 254 are dropped as
+#    spoofed-ndp, with 255 they pass;
+#  - a broadcast ping (smurf) is dropped as drop-broadcast-echo.
+# Usage: test_sync_spoofing.sh ICMPGATE
+. "$(dirname "$0")/lib.sh"
+lab_init "$@"
+lab_pair 1
+IF=$(ifb 1)
+B6=$(addr6_b 1)
+NEW4=10.199.1.50
+REMOTE4=10.198.9.9
+FORGE=$(dirname "$0")/forge.py
+
+# ptb_from QSRC MTU: one frag-needed from A to B quoting QSRC -> REMOTE4.
+ptb_from() {
+	A python3 "$FORGE" ptb 4 "$(addr4_b 1)" "$1" "$REMOTE4" "$2" 1
+	sleep 0.2
+}
+
+# moved REASON CMD...: how much REASON's counter moved while CMD ran.
+moved() {
+	local r=$1 c0
+	shift
+	c0=$(stat_reason "$IF" "$r")
+	"$@" >/dev/null 2>&1
+	minus "$(stat_reason "$IF" "$r")" "$c0"
+}
+
+expect_ok "attach $IF" ig attach "$IF"
+expect_eq "frag-needed from an address B lacks: invalid-source" \
+	"$(moved invalid-source ptb_from "$NEW4" 1280)" 1
+
+ip -n "$NS_B" addr add "$NEW4/24" dev "$IF"
+expect_eq "added but not synced: still invalid-source" \
+	"$(moved invalid-source ptb_from "$NEW4" 1280)" 1
+out=$(ig sync "$IF" 2>&1)
+expect_match "sync says what it added" "$out" "1 added, 0 removed"
+expect_eq "status --json counts the addresses" \
+	"$(status_field "$IF" addresses)" \
+	"$(($(ip -n "$NS_B" -o addr show dev "$IF" | wc -l) + 1))"
+expect_eq "synced: the same frag-needed passes" \
+	"$(moved pass-limit ptb_from "$NEW4" 1280)" 1
+
+ip -n "$NS_B" addr del "$NEW4/24" dev "$IF"
+out=$(ig sync "$IF" 2>&1)
+expect_match "sync says what it removed" "$out" "0 added, 1 removed"
+expect_eq "removed and synced: invalid-source again" \
+	"$(moved invalid-source ptb_from "$NEW4" 1280)" 1
+
+expect_eq "MTU 1450 under a 1500 interface passes" \
+	"$(moved pass-limit ptb_from "$(addr4_b 1)" 1450)" 1
+ip -n "$NS_B" link set dev "$IF" mtu 1400
+out=$(ig sync "$IF" 2>&1)
+expect_match "sync reads the new MTU" "$out" "mtu 1400"
+expect_eq "MTU 1450 under a 1400 interface: invalid-mtu" \
+	"$(moved invalid-mtu ptb_from "$(addr4_b 1)" 1450)" 1
+ip -n "$NS_B" link set dev "$IF" mtu 1500
+expect_ok "policy apply syncs too" ig policy apply "$IF" \
+	"$(lab_file default.policy "$("$ICMPGATE" policy default)")"
+expect_eq "after policy apply: MTU 1450 passes again" \
+	"$(moved pass-limit ptb_from "$(addr4_b 1)" 1450)" 1
+expect_ok "sync on an interface without icmpgate fails" \
+	sh -c "! $(printf '%q' "$ICMPGATE") sync lo 2>/dev/null"
+
+# Neighbour solicitations from A for B's address, hop limit 254 and 255.
+expect_eq "NS with hop limit 254: spoofed-ndp" \
+	"$(moved spoofed-ndp A python3 "$FORGE" ns "$B6" "$B6" 254 3)" 3
+expect_eq "NS with hop limit 255 passes" \
+	"$(moved pass-essential A python3 "$FORGE" ns "$B6" "$B6" 255 3)" 3
+
+# A broadcast ping from A: B's filter drops it before the kernel sees it.
+expect_eq "broadcast echo dropped" \
+	"$(moved drop-broadcast-echo A ping -b -n -q -c 2 -i 0.2 -W 1 \
+		10.199.1.255)" 2
+expect_ok "a unicast ping still works" ping_a4 1
+expect_ok "set broadcast-echo pass" ig set "$IF" broadcast-echo pass
+expect_ok "policy show has it" policy_has "$IF" '^broadcast-echo pass$'
+expect_eq "broadcast echo now passes the filter, to its limit" \
+	"$(moved pass-limit A ping -b -n -q -c 2 -i 0.2 -W 1 10.199.1.255)" 2
+lab_done
