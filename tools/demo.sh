@@ -131,6 +131,22 @@ else
 	surprise "v4 echo-request dropped is '$n', not 20000"
 fi
 
+heading "Rate limits: a ping -f held to the built-in per-source limit"
+show icmpgate set "$IF_B" v4 echo-request limit 1000/s per-source 10/s burst 20
+sleep 1 # the bucket fills up: 20 packets
+show icmpgate stats "$IF_B" --reset >/dev/null
+show in_a ping -q -f -w 3 "$B4"
+echo "(a flood of 3 s from one source: 20 (the burst) + 10/s x 3 s = 50 may pass)"
+show icmpgate top "$IF_B" -n 5
+passed=$(icmpgate stats "$IF_B" --json | python3 -c 'import json, sys
+d = json.load(sys.stdin)
+print(d["reasons"]["pass-limit"]["packets"])' 2>/dev/null)
+if [ -n "$passed" ] && [ "$passed" -ge 35 ] && [ "$passed" -le 70 ]; then
+	echo "(v4 echo-request passed by the limit: $passed)"
+else
+	surprise "the limit passed '$passed' requests, not about 50"
+fi
+
 heading "Detach: the program and its pins are removed"
 show icmpgate detach "$IF_B" || surprise "detach failed"
 show ip -n "$NS_B" link show dev "$IF_B"
