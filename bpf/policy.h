@@ -46,16 +46,4 @@ static __always_inline __u32 source_list(__u32 slot_nr, __u32 family,
 	return v ? v->list : 0;
 }
 
-/* Counter reason for a rule's verdict. */
-static __always_inline __u32 rule_reason(const struct ig_rule *r)
-{
-	if (r->action == IG_ACT_DROP)
-		return r->flags & IG_RULE_EXPLICIT ? IG_R_DROP_RULE :
-						     IG_R_DROP_DEFAULT;
-	if (r->flags & IG_RULE_EXPLICIT)
-		return IG_R_PASS_RULE;
-	return r->flags & IG_RULE_ESSENTIAL ? IG_R_PASS_ESSENTIAL :
-					      IG_R_PASS_DEFAULT;
-}
-
 #endif /* IG_BPF_POLICY_H */

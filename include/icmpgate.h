@@ -42,7 +42,13 @@ struct ig_rule {
 	__u8 flags; /* enum ig_rule_flag */
 	__u16 class_id; /* IG_ACT_LIMIT: index into the slot's limits[] */
 	__u16 max_size; /* reserved: size cap, 0 = none */
-	__u16 reserved;
+	/*
+	 * The counter reason of a pass or drop entry, precomputed by the
+	 * controller (ig_rule_reason) and stored XOR IG_R_PASS_DEFAULT, so
+	 * that an all-zero entry, as in a slot no policy was written to yet,
+	 * reads as passed by default. Saves the program the branches.
+	 */
+	__u16 reason;
 };
 
 /* Per-slot switches read once per packet. */
@@ -181,6 +187,18 @@ enum ig_reason {
 	IG_R_MALFORMED_ICMP, /* ICMP header truncated */
 	IG_REASON_COUNT,
 };
+
+/* Counter reason of a pass or drop entry: what ig_rule.reason caches. */
+static inline __u32 ig_rule_reason(__u8 action, __u8 flags)
+{
+	if (action == IG_ACT_DROP)
+		return flags & IG_RULE_EXPLICIT ? IG_R_DROP_RULE :
+						  IG_R_DROP_DEFAULT;
+	if (flags & IG_RULE_EXPLICIT)
+		return IG_R_PASS_RULE;
+	return flags & IG_RULE_ESSENTIAL ? IG_R_PASS_ESSENTIAL :
+					   IG_R_PASS_DEFAULT;
+}
 
 /* Counter value, summed over CPUs by the controller. */
 struct ig_counter {

@@ -183,6 +183,21 @@ static void fill_rules(const struct ig_policy *p, struct ig_policy_slot *s,
 	}
 }
 
+/*
+ * The counter reason of every entry, which the program would otherwise
+ * work out per packet from action and flags (ig_rule.reason).
+ */
+static void fill_reasons(struct ig_policy_slot *s)
+{
+	struct ig_rule *r = &s->rules[0][0][0];
+	size_t i, n = sizeof(s->rules) / sizeof(*r);
+
+	for (i = 0; i < n; i++)
+		r[i].reason =
+			(uint16_t)(ig_rule_reason(r[i].action, r[i].flags) ^
+				   IG_R_PASS_DEFAULT);
+}
+
 static void fill_prefixes(const struct ig_policy *p, struct ig_compiled *out)
 {
 	const struct ig_prefix_spec *ps;
@@ -225,6 +240,7 @@ int ig_policy_compile(const struct ig_policy *p, struct ig_compiled *out)
 	if (err)
 		goto cleanup;
 	fill_rules(p, out->slot, class);
+	fill_reasons(out->slot);
 	free(class);
 	class = NULL;
 	fill_prefixes(p, out);

@@ -48,7 +48,8 @@ static void assert_entry(const struct ig_compiled *c, int fam, int type,
 			 e->flags, action, flags);
 	assert_int_equal(e->class_id, 0);
 	assert_int_equal(e->max_size, 0);
-	assert_int_equal(e->reserved, 0);
+	assert_int_equal(e->reason ^ IG_R_PASS_DEFAULT,
+			 ig_rule_reason(e->action, e->flags));
 }
 
 static void test_specificity(void **state)
