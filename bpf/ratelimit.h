@@ -69,6 +69,12 @@
 
 #include "icmpgate.h"
 
+/*
+ * Inlined into the program: a BPF-to-BPF call and its return cost more
+ * than the bucket math (AMD's SRSO mitigation makes every return slow).
+ */
+#define IG_RL_FN static inline __attribute__((always_inline))
+
 #define IG_RL_TAU_MAX (1ull << 62)
 #define IG_RL_INTERVAL_MAX ((1ull << 48) - 1)
 #define IG_RL_MAX_LEN 65535u
@@ -85,13 +91,13 @@
 #define IG_RL_COARSE_TICK_NS 10000000ull
 
 /* now in ns (CLOCK_MONOTONIC) to bucket time units; wraps, by design. */
-static inline __u64 ig_rl_time(__u64 now_ns)
+IG_RL_FN __u64 ig_rl_time(__u64 now_ns)
 {
 	return now_ns << IG_RL_SHIFT;
 }
 
 /* a * b, or `max` if the product exceeds it. */
-static inline __u64 ig_rl_mul_sat(__u64 a, __u64 b, __u64 max)
+IG_RL_FN __u64 ig_rl_mul_sat(__u64 a, __u64 b, __u64 max)
 {
 	if (a && b > max / a)
 		return max;
@@ -104,8 +110,8 @@ static inline __u64 ig_rl_mul_sat(__u64 a, __u64 b, __u64 max)
  * bucket nothing passes (tau 0 is below every cost). Rates so high that
  * the interval would round to 0 get the smallest interval, 1 unit.
  */
-static inline struct ig_bucket_cfg ig_rl_bucket(__u64 amount, __u64 period_ns,
-						__u64 burst, int bytes)
+IG_RL_FN struct ig_bucket_cfg ig_rl_bucket(__u64 amount, __u64 period_ns,
+					   __u64 burst, int bytes)
 {
 	struct ig_bucket_cfg b = { IG_RL_INTERVAL_MAX, 0 };
 	unsigned shift = IG_RL_SHIFT + (bytes ? IG_RL_BYTE_SHIFT : 0);
@@ -132,8 +138,7 @@ static inline struct ig_bucket_cfg ig_rl_bucket(__u64 amount, __u64 period_ns,
 }
 
 /* What one packet of len bytes costs in bucket b. */
-static inline __u64 ig_rl_cost(const struct ig_bucket_cfg *b, int bytes,
-			       __u32 len)
+IG_RL_FN __u64 ig_rl_cost(const struct ig_bucket_cfg *b, int bytes, __u32 len)
 {
 	if (!bytes)
 		return b->interval;
@@ -147,8 +152,8 @@ static inline __u64 ig_rl_cost(const struct ig_bucket_cfg *b, int bytes,
  * bucket at `tat`. *new_tat is what the bucket must hold afterwards; equal
  * to tat when nothing is to be written (a drop).
  */
-static inline int ig_rl_decide(__u64 tat, __u64 now, __u64 cost, __u64 tau,
-			       __u64 *new_tat)
+IG_RL_FN int ig_rl_decide(__u64 tat, __u64 now, __u64 cost, __u64 tau,
+			  __u64 *new_tat)
 {
 	__u64 step = IG_RL_STEP_MIN_NS << IG_RL_SHIFT;
 	__s64 ahead = (__s64)(tat - now);
@@ -174,8 +179,7 @@ static inline int ig_rl_decide(__u64 tat, __u64 now, __u64 cost, __u64 tau,
 }
 
 /* Whole units (packets or bytes) a bucket at tat holds at now. */
-static inline __u64 ig_rl_tokens(__u64 tat, __u64 now, __u64 unit_cost,
-				 __u64 tau)
+IG_RL_FN __u64 ig_rl_tokens(__u64 tat, __u64 now, __u64 unit_cost, __u64 tau)
 {
 	__s64 ahead = (__s64)(tat - now);
 
@@ -193,7 +197,7 @@ static inline __u64 ig_rl_tokens(__u64 tat, __u64 now, __u64 unit_cost,
  * file). A drop writes nothing, unless it pulls TAT back after a clock
  * step.
  */
-static inline int ig_rl_admit(__u64 *tatp, __u64 now, __u64 cost, __u64 tau)
+IG_RL_FN int ig_rl_admit(__u64 *tatp, __u64 now, __u64 cost, __u64 tau)
 {
 	__u64 tat = *(volatile __u64 *)tatp, new_tat, seen;
 	int i, ok;
@@ -211,7 +215,7 @@ static inline int ig_rl_admit(__u64 *tatp, __u64 now, __u64 cost, __u64 tau)
 }
 
 /* The source's address as its bucket knows it: masked to plen bits. */
-static inline void ig_rl_mask_addr(__u8 *addr, __u32 addr_len, __u32 plen)
+IG_RL_FN void ig_rl_mask_addr(__u8 *addr, __u32 addr_len, __u32 plen)
 {
 	__u32 i, bits, m, w;
 
@@ -236,8 +240,8 @@ static inline void ig_rl_mask_addr(__u8 *addr, __u32 addr_len, __u32 plen)
  * code (256 for a type-wide rule), the clock its buckets read (times of
  * the two clocks do not compare) and its per-source prefix length.
  */
-static inline __u32 ig_rl_tag(__u32 family, __u32 type, int code, int fine,
-			      __u32 plen)
+IG_RL_FN __u32 ig_rl_tag(__u32 family, __u32 type, int code, int fine,
+			 __u32 plen)
 {
 	return (__u32) !!fine << 26 | (family & 1) << 25 | (type & 0xff) << 17 |
 	       ((__u32)(code + 1) & 0x1ff) << 8 | (plen & 0xff);
