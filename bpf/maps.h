@@ -65,13 +65,18 @@ struct {
 	__type(value, struct ig_class_bucket);
 } ig_class_buckets SEC(".maps");
 
-/* Per-source token buckets; max_entries is `attach --max-sources`. */
+/*
+ * Per-source token buckets, in sets of two; max_entries is `attach
+ * --max-sources`, and ig_source_sets half of it (the loader sets both).
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, IG_MAX_SOURCES_DEFAULT);
-	__type(key, struct ig_source_key);
-	__type(value, struct ig_source_bucket);
+	__type(key, __u32);
+	__type(value, struct ig_source_slot);
 } ig_sources SEC(".maps");
+const volatile __u32 ig_source_sets = IG_MAX_SOURCES_DEFAULT / 2;
 
 /* Bookkeeping of the attachment (mode, prog id, times); userspace only. */
 struct {

@@ -214,25 +214,48 @@ IG_RL_FN int ig_rl_admit(__u64 *tatp, __u64 now, __u64 cost, __u64 tau)
 	return 0;
 }
 
-/* The source's address as its bucket knows it: masked to plen bits. */
-IG_RL_FN void ig_rl_mask_addr(__u8 *addr, __u32 addr_len, __u32 plen)
+/* One 64-bit word of an address (memory order) masked to its first bits. */
+IG_RL_FN __u64 ig_rl_mask64(__u64 w, __u32 bits)
 {
-	__u32 i, bits, m, w;
+	__u64 m;
 
-	for (i = 0; i < 4; i++) {
-		if (i * 4 >= addr_len)
-			break;
-		bits = plen > i * 32 ? plen - i * 32 : 0;
-		if (bits >= 32)
-			continue;
-		m = bits ? ~0u << (32 - bits) : 0;
+	if (bits >= 64)
+		return w;
+	m = bits ? ~0ull << (64 - bits) : 0;
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-		m = __builtin_bswap32(m);
+	m = __builtin_bswap64(m);
 #endif
-		__builtin_memcpy(&w, addr + i * 4, 4);
-		w &= m;
-		__builtin_memcpy(addr + i * 4, &w, 4);
-	}
+	return w & m;
+}
+
+/*
+ * The source's address as its bucket knows it: masked to plen bits. w is
+ * the address as two words in memory order (an IPv4 address in the first
+ * 4 bytes, the rest zero).
+ */
+IG_RL_FN void ig_rl_mask_addr(__u64 w[2], __u32 plen)
+{
+	w[0] = ig_rl_mask64(w[0], plen);
+	w[1] = ig_rl_mask64(w[1], plen > 64 ? plen - 64 : 0);
+}
+
+/*
+ * The per-source table is an array of sets of two buckets, not a hash
+ * map: a lookup is two array reads the verifier inlines, where a hash
+ * map's is a call, jhash and a memcmp call. A source's (tag, prefix)
+ * picks its set by a multiplicative hash; a new source takes the set's
+ * unused entry, or else the one whose TAT is further behind (the fuller
+ * bucket, idle the longest), as an LRU would. Memory is the array,
+ * fixed: --max-sources entries of 64 bytes.
+ */
+IG_RL_FN __u32 ig_rl_source_set(__u32 tag, const __u64 w[2], __u32 sets)
+{
+	__u64 h = (w[0] ^ tag) * 0x9e3779b97f4a7c15ull;
+
+	h ^= (w[1] + tag) * 0xc2b2ae3d27d4eb4full;
+	h ^= h >> 32;
+	/* Multiply-shift onto [0, sets): no division, any number of sets. */
+	return (__u32)(((h & 0xffffffffull) * sets) >> 32);
 }
 
 /*
@@ -308,6 +331,18 @@ static __always_inline int rl_class(const struct ig_limit *lim, __u32 slot_nr,
 			   lim->cls.tau);
 }
 
+/* The entry of the set at idx that holds (tag, w), or NULL. */
+static __always_inline struct ig_source_slot *
+rl_source_find(struct ig_source_slot *e0, struct ig_source_slot *e1, __u32 tag,
+	       const __u64 w[2])
+{
+	if (e0->tag == tag && e0->addr[0] == w[0] && e0->addr[1] == w[1])
+		return e0;
+	if (e1->tag == tag && e1->addr[0] == w[0] && e1->addr[1] == w[1])
+		return e1;
+	return NULL;
+}
+
 /*
  * A packet of a limited class. The source's bucket first, so that one
  * abuser is stopped at its own bucket and cannot drain the class for
@@ -316,22 +351,33 @@ static __always_inline int rl_class(const struct ig_limit *lim, __u32 slot_nr,
  * IG_R_PASS_LIMIT, or which bucket was empty.
  *
  * A source seen for the first time has a full bucket: its first packet
- * is judged by the class alone, and one insert records both. If another
- * CPU inserts the same new source at the same moment, its entry stands
- * and this packet is not charged to it (the class still judged it). When
- * the table is full, the LRU evicts the least recently used bucket, so
- * memory stays at --max-sources buckets whatever the number of sources.
+ * is judged by the class alone, and then written into its set (see
+ * ig_rl_source_set), replacing the entry an LRU would evict, so memory
+ * stays at --max-sources buckets whatever the number of sources.
+ *
+ * Races on the table (plain stores, no lock), accepted here:
+ *  - Two CPUs that see the same new source at the same moment both judge
+ *    their packet by a full bucket, and the last write stands: at most
+ *    one extra packet per other CPU, once, for that source.
+ *  - A CPU that replaces an entry while another is admitting a packet of
+ *    the old source may let the other read a mix of the two, or charge
+ *    the packet to the new source's bucket (its CAS then sees the new
+ *    TAT). One packet judged by the wrong bucket, only as sources churn
+ *    through a set; the class bucket, shared and exact, still bounds the
+ *    class.
+ *  - Two sources that share a set with a third keep evicting each other
+ *    and get a full bucket each time, as with an LRU table too small for
+ *    them: per-source limits hold for the sources the table has room for.
  */
 static __always_inline __u32 rate_limit(const struct ig_policy_slot *slot,
 					__u32 slot_nr, __u32 class_id,
 					__u32 family, const void *saddr,
 					__u32 len)
 {
-	struct ig_source_key key = {};
-	struct ig_source_bucket *b, nb;
+	struct ig_source_slot *e0, *e1, *e;
 	const struct ig_limit *lim;
-	__u64 now, cost, new_tat;
-	__u32 reason;
+	__u64 now, cost, new_tat, w[2];
+	__u32 reason, tag, idx;
 	int ok;
 
 	class_id &= IG_MAX_CLASSES - 1;
@@ -342,30 +388,40 @@ static __always_inline __u32 rate_limit(const struct ig_policy_slot *slot,
 			       IG_R_PASS_LIMIT :
 			       IG_R_RATE_LIMITED_CLASS;
 
-	key.tag = lim->tag;
+	/* Word loads from the packet: the parser checked the header. */
 	if (family == IG_FAM_V4) {
-		__builtin_memcpy(key.addr, saddr, 4);
-		ig_rl_mask_addr(key.addr, 4, lim->prefix_len);
+		w[0] = *(const __u32 *)saddr;
+		w[1] = 0;
 	} else {
-		__builtin_memcpy(key.addr, saddr, 16);
-		ig_rl_mask_addr(key.addr, 16, lim->prefix_len);
+		w[0] = ((const __u64 *)saddr)[0];
+		w[1] = ((const __u64 *)saddr)[1];
 	}
+	ig_rl_mask_addr(w, lim->prefix_len);
+	tag = lim->tag;
+	idx = ig_rl_source_set(tag, w, ig_source_sets) * 2;
+	e0 = bpf_map_lookup_elem(&ig_sources, &idx);
+	idx++;
+	e1 = bpf_map_lookup_elem(&ig_sources, &idx);
+	if (!e0 || !e1) /* cannot happen: ig_source_sets fits the array */
+		return rl_class(lim, slot_nr, class_id, now, len) ?
+			       IG_R_PASS_LIMIT :
+			       IG_R_RATE_LIMITED_CLASS;
 	cost = ig_rl_cost(&lim->src, !!(lim->flags & IG_LIMIT_SOURCE_BYTES),
 			  len);
 
-	b = bpf_map_lookup_elem(&ig_sources, &key);
-	if (b) {
-		if (!ig_rl_admit(&b->tat, now, cost, lim->src.tau)) {
-			__sync_fetch_and_add(&b->dropped, 1);
+	e = rl_source_find(e0, e1, tag, w);
+	if (e) {
+		if (!ig_rl_admit(&e->b.tat, now, cost, lim->src.tau)) {
+			__sync_fetch_and_add(&e->b.dropped, 1);
 			return IG_R_RATE_LIMITED_SOURCE;
 		}
 		reason = rl_class(lim, slot_nr, class_id, now, len) ?
 				 IG_R_PASS_LIMIT :
 				 IG_R_RATE_LIMITED_CLASS;
 		if (reason == IG_R_PASS_LIMIT)
-			__sync_fetch_and_add(&b->passed, 1);
+			__sync_fetch_and_add(&e->b.passed, 1);
 		else
-			__sync_fetch_and_add(&b->dropped, 1);
+			__sync_fetch_and_add(&e->b.dropped, 1);
 		return reason;
 	}
 
@@ -376,10 +432,17 @@ static __always_inline __u32 rate_limit(const struct ig_policy_slot *slot,
 		reason = IG_R_PASS_LIMIT;
 	else
 		reason = IG_R_RATE_LIMITED_CLASS;
-	nb.tat = new_tat;
-	nb.passed = reason == IG_R_PASS_LIMIT;
-	nb.dropped = reason != IG_R_PASS_LIMIT;
-	bpf_map_update_elem(&ig_sources, &key, &nb, BPF_NOEXIST);
+	/* The unused entry, or the one further behind now: the fuller. */
+	e = e1;
+	if (!e0->tag ||
+	    (e1->tag && (__s64)(e0->b.tat - now) < (__s64)(e1->b.tat - now)))
+		e = e0;
+	e->tag = tag;
+	e->addr[0] = w[0];
+	e->addr[1] = w[1];
+	e->b.tat = new_tat;
+	e->b.passed = reason == IG_R_PASS_LIMIT;
+	e->b.dropped = reason != IG_R_PASS_LIMIT;
 	return reason;
 }
 #endif /* __bpf__ */

@@ -124,7 +124,7 @@ struct ig_class_bucket {
 };
 #define IG_CLASS_BUCKETS (IG_SLOTS * IG_MAX_CLASSES)
 
-/* Key of a per-source bucket in the LRU table. */
+/* Identity of a per-source bucket: class and source prefix. */
 struct ig_source_key {
 	__u32 tag; /* the class's ig_limit.tag */
 	__u8 addr[16]; /* source masked to the prefix; v4 in the first 4 */
@@ -135,6 +135,19 @@ struct ig_source_bucket {
 	__u64 tat;
 	__u64 passed; /* packets this bucket passed (atomic adds) */
 	__u64 dropped; /* packets this bucket dropped (atomic adds) */
+};
+
+/*
+ * One entry of the per-source table, an array of --max-sources entries in
+ * sets of two (bpf/ratelimit.h): a source's key hashes to a set, and a new
+ * source replaces the set's emptier bucket. A cache line each.
+ */
+struct ig_source_slot {
+	__u64 addr[2]; /* ig_source_key.addr, as two words in memory order */
+	__u32 tag; /* ig_source_key.tag; 0: an unused entry (no tag is 0) */
+	__u32 pad0;
+	struct ig_source_bucket b;
+	__u64 pad[2];
 };
 
 #define IG_MAX_SOURCES_DEFAULT 65536 /* per-source buckets, `--max-sources` */
@@ -266,6 +279,7 @@ _Static_assert((IG_MAX_CLASSES & (IG_MAX_CLASSES - 1)) == 0, "power of two");
 _Static_assert(sizeof(struct ig_class_bucket) == 64, "ig_class_bucket layout");
 _Static_assert(sizeof(struct ig_source_key) == 20, "ig_source_key layout");
 _Static_assert(sizeof(struct ig_source_bucket) == 24, "source bucket layout");
+_Static_assert(sizeof(struct ig_source_slot) == 64, "ig_source_slot layout");
 _Static_assert(sizeof(struct ig_prefix_key) == 24, "ig_prefix_key layout");
 _Static_assert(sizeof(struct ig_counter) == 16, "ig_counter layout");
 _Static_assert(sizeof(struct ig_state) == 64, "ig_state layout");

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -39,6 +40,7 @@
 #include "policy.h"
 #include "store.h"
 #include "frame.h"
+#include "loader.h"
 
 #define MAX_RUNS 51
 #define FRAME_LEN 74 /* an echo with a small payload, as bench_prog's */
@@ -148,41 +150,64 @@ static int apply(struct ig_maps *m, const char *text)
 	return err;
 }
 
-/* n sources of family with tag: 10.0.0.0/8, or 2001:db8:1::/48 by /64. */
-static int fill_sources(int fd, __u32 tag, int family, __u32 n)
+/*
+ * n sources of the live policy's first class: 10.0.0.0/8, or
+ * 2001:db8:1::/48 by /64, each in its set of the table (a set that is
+ * full already keeps its two). *filled: how many found room.
+ */
+static int fill_sources(const struct ig_maps *m, int family, __u32 n,
+			__u32 *filled)
 {
-	enum { CHUNK = 8192 };
-	static struct ig_source_key keys[CHUNK];
-	static struct ig_source_bucket vals[CHUNK];
-	__u32 i, k, count;
+	const struct ig_limit *lim = &m->slots[*m->active & 1].limits[0];
+	struct ig_source_slot *slots, *e;
+	__u32 max = 0, sets, x, set;
+	__u8 a[16];
+	__u64 w[2];
+	size_t size;
+	int err;
 
-	memset(vals, 0, sizeof(vals));
-	for (i = 0; i < n; i += count) {
-		count = n - i < CHUNK ? n - i : CHUNK;
-		for (k = 0; k < count; k++) {
-			__u32 x = i + k;
-
-			memset(&keys[k], 0, sizeof(keys[k]));
-			keys[k].tag = tag;
-			if (family == AF_INET) {
-				keys[k].addr[0] = 10;
-				keys[k].addr[1] = x >> 16;
-				keys[k].addr[2] = x >> 8;
-				keys[k].addr[3] = x;
-			} else {
-				keys[k].addr[0] = 0x20;
-				keys[k].addr[1] = 0x01;
-				keys[k].addr[2] = 0x0d;
-				keys[k].addr[3] = 0xb8;
-				keys[k].addr[5] = 1;
-				keys[k].addr[6] = x >> 8;
-				keys[k].addr[7] = x;
-				keys[k].addr[4] = x >> 16;
-			}
+	err = ig_sources_capacity(m, &max);
+	if (err)
+		return err;
+	sets = max / 2;
+	size = (size_t)max * sizeof(*slots);
+	slots = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		     m->sources_fd, 0);
+	if (slots == MAP_FAILED)
+		return -errno;
+	memset(slots, 0, size);
+	*filled = 0;
+	for (x = 0; x < n; x++) {
+		memset(a, 0, sizeof(a));
+		if (family == AF_INET) {
+			a[0] = 10;
+			a[1] = x >> 16;
+			a[2] = x >> 8;
+			a[3] = x;
+		} else {
+			a[0] = 0x20;
+			a[1] = 0x01;
+			a[2] = 0x0d;
+			a[3] = 0xb8;
+			a[4] = x >> 16;
+			a[5] = 1;
+			a[6] = x >> 8;
+			a[7] = x;
 		}
-		if (bpf_map_update_batch(fd, keys, vals, &count, NULL))
-			return -errno;
+		memcpy(w, a, sizeof(w));
+		ig_rl_mask_addr(w, lim->prefix_len);
+		set = ig_rl_source_set(lim->tag, w, sets);
+		e = &slots[set * 2];
+		if (e->tag)
+			e++;
+		if (e->tag)
+			continue;
+		e->tag = lim->tag;
+		e->addr[0] = w[0];
+		e->addr[1] = w[1];
+		(*filled)++;
 	}
+	munmap(slots, size);
 	return 0;
 }
 
@@ -295,7 +320,7 @@ int main(int argc, char **argv)
 	struct icmpgate_bpf *skel = NULL;
 	struct ig_maps maps;
 	uint8_t frame[FRAME_LEN + 64];
-	__u32 verdict[N_CASES], v;
+	__u32 verdict[N_CASES], v, filled[N_CASES] = { 0 };
 	FILE *jf = NULL;
 	size_t i;
 
@@ -339,7 +364,7 @@ int main(int argc, char **argv)
 	if (!skel)
 		return pr_err("cannot open the program"), 1;
 	skel->rodata->ig_fake_clock = fake;
-	err = bpf_map__set_max_entries(skel->maps.ig_sources, sources + 1024);
+	err = ig_loader_size_sources(skel, sources + 1024);
 	if (!err)
 		err = icmpgate_bpf__load(skel);
 	if (!err)
@@ -371,15 +396,10 @@ int main(int argc, char **argv)
 	err = measure(drop_fd, frame, len, runs, ms, &bare, &v);
 	for (i = 0; i < N_CASES && !err; i++) {
 		const struct rl_case *c = &cases[i];
-		int fam = c->family == AF_INET ? IG_FAM_V4 : IG_FAM_V6;
-		unsigned plen = fam == IG_FAM_V4 ? 32 : 64;
-
 		err = apply(&maps, c->policy);
 		if (!err && c->fill)
-			err = fill_sources(maps.sources_fd,
-					   ig_rl_tag(fam, c->type, IG_CODE_ANY,
-						     0, plen),
-					   c->family, sources);
+			err = fill_sources(&maps, c->family, sources,
+					   &filled[i]);
 		if (err) {
 			pr_err("%s: %s", c->name, strerror(-err));
 			break;
@@ -400,6 +420,11 @@ int main(int argc, char **argv)
 		printf("  %-48s %8s %8.1f %+8.1f\n", cases[i].name,
 		       verdict[i] == XDP_DROP ? "drop" : "pass", med[i],
 		       med[i] - bare);
+	for (i = 0; i < N_CASES; i++)
+		if (cases[i].fill)
+			printf("  (%s: %u of %lu other sources found room in "
+			       "the table)\n",
+			       cases[i].key, filled[i], sources);
 	if (json) {
 		jf = fopen(json, "w");
 		if (!jf) {

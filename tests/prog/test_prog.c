@@ -38,6 +38,7 @@
 #include "store.h"
 #include "../bpf/ratelimit.h"
 #include "frames.h"
+#include "loader.h"
 
 #define V4 IG_FAM_V4
 #define V6 IG_FAM_V6
@@ -618,7 +619,7 @@ static int load_program(void **state)
 		return -1;
 	}
 	skel->rodata->ig_fake_clock = true;
-	err = bpf_map__set_max_entries(skel->maps.ig_sources, SOURCES_MAX);
+	err = ig_loader_size_sources(skel, SOURCES_MAX);
 	if (!err)
 		err = icmpgate_bpf__load(skel);
 	if (err) {
