@@ -26,19 +26,20 @@ int icmpgate_xdp(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
-	__u32 len = end - data, family, type, tc, reason, list, slot_nr;
-	int verdict = XDP_DROP, proto, nonfirst = 0;
+	__u32 family, type, tc, reason, list, slot_nr, out, l4len = 0;
 	struct cursor c = { .pos = data };
 	struct ig_policy_slot *slot;
 	const struct ig_rule *rule;
+	int proto, nonfirst = 0;
 	struct ipv6hdr *ip6h;
 	struct iphdr *iph;
 	const void *saddr;
-	__u32 l4len = 0;
+	__u64 len = end - data;
 
 	/*
 	 * Everything read from the packet is read before the first map
-	 * lookup: fewer values live across the lookups, fewer spills.
+	 * lookup: fewer values live across the lookups, fewer spills. Every
+	 * path ends at `out` with its outcome (ig_outcome()).
 	 */
 	proto = parse_ethhdr(&c, end);
 	if (proto == bpf_htons(ETH_P_IP)) {
@@ -54,16 +55,16 @@ int icmpgate_xdp(struct xdp_md *ctx)
 			goto l3_done;
 		saddr = &ip6h->saddr;
 	} else {
-		family = IG_FAM_OTHER;
-		goto pass_other;
+		out = ig_outcome(IG_FAM_OTHER, 0, IG_R_NON_ICMP, XDP_PASS);
+		goto out;
 	}
 
 	/* Type and code in one load: icmphdr and icmp6hdr share them. */
 	tc = 0;
 	if (!nonfirst) {
 		if (c.pos + ICMP_HDR_LEN > end || l4len < ICMP_HDR_LEN) {
-			type = 0;
-			reason = IG_R_MALFORMED_ICMP;
+			out = ig_outcome(family, 0, IG_R_MALFORMED_ICMP,
+					 XDP_DROP);
 			goto out;
 		}
 		tc = bpf_ntohs(*(__be16 *)c.pos);
@@ -71,17 +72,18 @@ int icmpgate_xdp(struct xdp_md *ctx)
 	type = tc >> 8;
 
 	slot = live_slot(&slot_nr);
-	if (!slot) {
-		reason = IG_R_NON_ICMP;
-		goto out; /* cannot happen: index is masked to the array */
+	if (!slot) { /* cannot happen: index is masked to the array */
+		out = ig_outcome(family, type, IG_R_NON_ICMP, XDP_PASS);
+		goto out;
 	}
 
 	if (nonfirst) {
-		reason = IG_R_DROP_FRAGMENT;
-		if (slot->meta.fragments != IG_ACT_DROP) {
-			verdict = XDP_PASS;
-			reason = IG_R_PASS_FRAGMENT;
-		}
+		if (slot->meta.fragments == IG_ACT_DROP)
+			out = ig_outcome(family, 0, IG_R_DROP_FRAGMENT,
+					 XDP_DROP);
+		else
+			out = ig_outcome(family, 0, IG_R_PASS_FRAGMENT,
+					 XDP_PASS);
 		goto out;
 	}
 
@@ -91,12 +93,13 @@ int icmpgate_xdp(struct xdp_md *ctx)
 		else
 			list = source_list(slot_nr, family, saddr, 16);
 		if (list == IG_LIST_ALLOW) {
-			verdict = XDP_PASS;
-			reason = IG_R_PASS_ALLOWLIST;
+			out = ig_outcome(family, type, IG_R_PASS_ALLOWLIST,
+					 XDP_PASS);
 			goto out;
 		}
 		if (list == IG_LIST_BLOCK) {
-			reason = IG_R_DROP_BLOCKLIST;
+			out = ig_outcome(family, type, IG_R_DROP_BLOCKLIST,
+					 XDP_DROP);
 			goto out;
 		}
 	}
@@ -106,28 +109,23 @@ int icmpgate_xdp(struct xdp_md *ctx)
 		/* The only path that reads the clock or the bucket maps. */
 		reason = rate_limit(slot, slot_nr, rule->class_id, family,
 				    saddr, len);
-		if (reason == IG_R_PASS_LIMIT)
-			verdict = XDP_PASS;
+		out = ig_outcome(family, type, reason,
+				 reason == IG_R_PASS_LIMIT ? XDP_PASS :
+							     XDP_DROP);
 		goto out;
 	}
 	/* IG_ACT_PASS (0) is XDP_PASS, IG_ACT_DROP (1) XDP_DROP. */
-	verdict = XDP_PASS - rule->action;
-	reason = rule->reason ^ IG_R_PASS_DEFAULT;
+	out = ig_outcome(family, type, rule->reason ^ IG_R_PASS_DEFAULT,
+			 XDP_PASS - rule->action);
 	goto out;
 
 l3_done:
 	/* Not ICMP of this family (protocol 58 in IPv4 is not ICMP), or a
 	 * header we could not trust. */
-	if (proto == IG_PARSE_MALFORMED) {
-		type = 0;
-		reason = IG_R_MALFORMED_L3;
-		goto out;
-	}
-pass_other:
-	verdict = XDP_PASS;
-	type = 0;
-	reason = IG_R_NON_ICMP;
+	if (proto == IG_PARSE_MALFORMED)
+		out = ig_outcome(family, 0, IG_R_MALFORMED_L3, XDP_DROP);
+	else
+		out = ig_outcome(family, 0, IG_R_NON_ICMP, XDP_PASS);
 out:
-	count_packet(family, type, reason, len);
-	return verdict;
+	return count_packet(out, len);
 }
