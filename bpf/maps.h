@@ -13,14 +13,13 @@
 
 #include "icmpgate.h"
 
-/* The live policy slot (0 or 1); flipped by one store from userspace. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(map_flags, BPF_F_MMAPABLE);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u32);
-} ig_active SEC(".maps");
+/*
+ * The live policy slot (0 or 1); flipped by one store from userspace. A
+ * global in a data section of its own, so that the program reads it with
+ * one load instead of a map lookup; libbpf makes the section a one-entry
+ * mmapable array, which is what the controller pins as `active`.
+ */
+__u32 ig_active SEC(".data.active") = 0;
 
 /* Two compiled policies, dense by (family, type, code): live and next. */
 struct {

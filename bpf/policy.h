@@ -15,12 +15,7 @@
  */
 static __always_inline struct ig_policy_slot *live_slot(__u32 *slot_nr)
 {
-	__u32 zero = 0, *active;
-
-	active = bpf_map_lookup_elem(&ig_active, &zero);
-	if (!active)
-		return NULL;
-	*slot_nr = *(volatile __u32 *)active & (IG_SLOTS - 1);
+	*slot_nr = *(volatile __u32 *)&ig_active & (IG_SLOTS - 1);
 	return bpf_map_lookup_elem(&ig_policy, slot_nr);
 }
 

@@ -44,7 +44,8 @@ struct map_spec {
 #define MAP_FD(field) offsetof(struct ig_maps, field)
 
 static const struct map_spec map_specs[] = {
-	{ IG_PIN_ACTIVE, "ig_active", BPF_MAP_TYPE_ARRAY, 4, 4, 1,
+	/* The program's global ig_active, in a section of its own. */
+	{ IG_PIN_ACTIVE, ".data.active", BPF_MAP_TYPE_ARRAY, 4, 4, 1,
 	  MAP_FD(active_fd) },
 	{ IG_PIN_POLICY, "ig_policy", BPF_MAP_TYPE_ARRAY, 4,
 	  sizeof(struct ig_policy_slot), IG_SLOTS, MAP_FD(policy_fd) },
