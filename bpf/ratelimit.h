@@ -250,9 +250,13 @@ IG_RL_FN void ig_rl_mask_addr(__u64 w[2], __u32 plen)
  */
 IG_RL_FN __u32 ig_rl_source_set(__u32 tag, const __u64 w[2], __u32 sets)
 {
-	__u64 h = (w[0] ^ tag) * 0x9e3779b97f4a7c15ull;
+	__u64 h = w[0] ^ tag ^ w[1] * 0xc2b2ae3d27d4eb4full;
 
-	h ^= (w[1] + tag) * 0xc2b2ae3d27d4eb4full;
+	/* Fold the high bits down before the multiply: a /64 varies only
+	 * in the high half of w[0], and a product's low bits depend only on
+	 * the factors' low bits. */
+	h ^= h >> 29;
+	h *= 0x9e3779b97f4a7c15ull;
 	h ^= h >> 32;
 	/* Multiply-shift onto [0, sets): no division, any number of sets. */
 	return (__u32)(((h & 0xffffffffull) * sets) >> 32);
