@@ -87,7 +87,8 @@ int icmpgate_xdp(struct xdp_md *ctx)
 		goto out;
 	}
 
-	if (slot->meta.has_prefixes[family]) {
+	if (slot->meta.has_prefixes[family] &&
+	    source_maybe_listed(slot, family, saddr)) {
 		if (family == IG_FAM_V4)
 			list = source_list(slot_nr, family, saddr, 4);
 		else

@@ -20,6 +20,25 @@ static __always_inline struct ig_policy_slot *live_slot(__u32 *slot_nr)
 }
 
 /*
+ * Can a listed prefix contain this source? No for most sources, which
+ * then skip the trie (ig_prefix_filter_bit in icmpgate.h).
+ */
+static __always_inline int source_maybe_listed(const struct ig_policy_slot *s,
+					       __u32 family, const void *saddr)
+{
+	__u64 w;
+	__u32 bit;
+
+	/* Word loads from the packet: the parser checked the header. */
+	if (family == IG_FAM_V4)
+		w = *(const __u32 *)saddr;
+	else
+		w = *(const __u64 *)saddr;
+	bit = ig_prefix_filter_bit(w, s->meta.prefix_bits[family & 1]);
+	return s->prefix_filter[family & 1][bit / 64] >> (bit % 64) & 1;
+}
+
+/*
  * Longest-prefix match over allow and block together: the most specific
  * prefix decides. Returns enum ig_prefix_list, or 0 for no match.
  */

@@ -55,7 +55,9 @@ struct ig_rule {
 struct ig_slot_meta {
 	__u8 fragments; /* enum ig_action for non-first fragments */
 	__u8 has_prefixes[IG_POLICY_FAMILIES]; /* look up the prefix trie? */
-	__u8 pad[5];
+	/* Leading bits the prefix filter hashes (ig_prefix_filter_bit). */
+	__u8 prefix_bits[IG_POLICY_FAMILIES];
+	__u8 pad[3];
 	__u64 generation; /* bumped by every apply; for debugging */
 };
 
@@ -103,6 +105,30 @@ struct ig_limit {
 };
 
 /*
+ * The prefix filter: the allow and block prefixes of a family in a bitmap,
+ * so that a source no listed prefix can contain, as most are, skips the
+ * trie lookup. Every prefix of the family is at least meta.prefix_bits
+ * long (the compiler caps it at 32 for IPv4 and 64 for IPv6), and each
+ * sets the bit of its first prefix_bits bits. A source inside a prefix
+ * shares those bits with it, so a source whose bit is clear is in no
+ * prefix. w: the address's first 8 bytes as one word in memory order (an
+ * IPv4 address, then zeros).
+ */
+#define IG_PREFIX_FILTER_BITS 16 /* log2 of the bitmap's bits */
+#define IG_PREFIX_FILTER_WORDS ((1u << IG_PREFIX_FILTER_BITS) / 64)
+
+static inline __u32 ig_prefix_filter_bit(__u64 w, __u32 bits)
+{
+	__u64 m = bits >= 64 ? ~0ull : bits ? ~0ull << (64 - bits) : 0;
+
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	m = __builtin_bswap64(m);
+#endif
+	return (__u32)(((w & m) * 0x9e3779b97f4a7c15ull) >>
+		       (64 - IG_PREFIX_FILTER_BITS));
+}
+
+/*
  * A whole compiled policy: the value of one entry of the `policy` map.
  * Every (family, type, code) has its resolved entry, so the program does
  * one indexed read and never loops over rules. The limits live in the slot
@@ -112,6 +138,8 @@ struct ig_policy_slot {
 	struct ig_slot_meta meta;
 	struct ig_rule rules[IG_POLICY_FAMILIES][IG_TYPES][IG_CODES];
 	struct ig_limit limits[IG_MAX_CLASSES];
+	/* The prefix filter of each family: see ig_prefix_filter_bit(). */
+	__u64 prefix_filter[IG_POLICY_FAMILIES][IG_PREFIX_FILTER_WORDS];
 };
 
 /*
@@ -273,7 +301,8 @@ _Static_assert(sizeof(struct ig_bucket_cfg) == 16, "ig_bucket_cfg layout");
 _Static_assert(sizeof(struct ig_limit) == 40, "ig_limit layout");
 _Static_assert(sizeof(struct ig_policy_slot) ==
 		       16 + IG_POLICY_FAMILIES * IG_TYPES * IG_CODES * 8 +
-			       IG_MAX_CLASSES * 40,
+			       IG_MAX_CLASSES * 40 +
+			       IG_POLICY_FAMILIES * IG_PREFIX_FILTER_WORDS * 8,
 	       "ig_policy_slot layout");
 _Static_assert((IG_MAX_CLASSES & (IG_MAX_CLASSES - 1)) == 0, "power of two");
 _Static_assert(sizeof(struct ig_class_bucket) == 64, "ig_class_bucket layout");

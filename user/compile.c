@@ -198,6 +198,32 @@ static void fill_reasons(struct ig_policy_slot *s)
 				   IG_R_PASS_DEFAULT);
 }
 
+/* Every prefix's bit in its family's filter (ig_prefix_filter_bit). */
+static void fill_prefix_filter(const struct ig_policy *p,
+			       struct ig_policy_slot *s)
+{
+	const struct ig_prefix_spec *ps;
+	__u32 bits[IG_POLICY_FAMILIES] = { 32, 64 }, bit;
+	uint64_t w;
+	size_t i;
+
+	for (i = 0; i < p->n_prefixes; i++) {
+		ps = &p->prefixes[i];
+		if (ps->len < bits[ps->family])
+			bits[ps->family] = ps->len;
+	}
+	for (i = 0; i < IG_POLICY_FAMILIES; i++)
+		s->meta.prefix_bits[i] = (uint8_t)bits[i];
+	for (i = 0; i < p->n_prefixes; i++) {
+		ps = &p->prefixes[i];
+		memcpy(&w, ps->addr, sizeof(w));
+		if (ps->family == IG_FAM_V4)
+			w &= ig_rl_mask64(~0ull, 32); /* the address only */
+		bit = ig_prefix_filter_bit(w, bits[ps->family]);
+		s->prefix_filter[ps->family][bit / 64] |= 1ull << (bit % 64);
+	}
+}
+
 static void fill_prefixes(const struct ig_policy *p, struct ig_compiled *out)
 {
 	const struct ig_prefix_spec *ps;
@@ -216,6 +242,7 @@ static void fill_prefixes(const struct ig_policy *p, struct ig_compiled *out)
 		out->slot->meta.has_prefixes[ps->family] = 1;
 	}
 	out->n_prefixes = p->n_prefixes;
+	fill_prefix_filter(p, out->slot);
 }
 
 int ig_policy_compile(const struct ig_policy *p, struct ig_compiled *out)

@@ -4,9 +4,11 @@
  * code), the essential entries under `default drop`, the slot metadata,
  * the prefix key encoding, and a deterministic digest.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -181,6 +183,60 @@ static void test_meta(void **state)
 	compile_text("allow ::/0\nblock 0.0.0.0/0\n", &c);
 	assert_int_equal(c.slot->meta.has_prefixes[IG_FAM_V4], 1);
 	assert_int_equal(c.slot->meta.has_prefixes[IG_FAM_V6], 1);
+	ig_compiled_free(&c);
+}
+
+/* Is addr (text) in the prefix filter of c, as the program asks? */
+static bool filter_has(const struct ig_compiled *c, const char *addr)
+{
+	int fam = strchr(addr, ':') ? IG_FAM_V6 : IG_FAM_V4;
+	uint8_t a[16] = { 0 };
+	uint64_t w;
+	__u32 bit;
+
+	assert_int_equal(
+		inet_pton(fam == IG_FAM_V6 ? AF_INET6 : AF_INET, addr, a), 1);
+	memcpy(&w, a, sizeof(w));
+	bit = ig_prefix_filter_bit(w, c->slot->meta.prefix_bits[fam]);
+	return c->slot->prefix_filter[fam][bit / 64] >> (bit % 64) & 1;
+}
+
+/* The filter lets through every source in a prefix, and few others. */
+static void test_prefix_filter(void **state)
+{
+	static const char *const in[] = {
+		"10.0.0.1",   "10.1.2.3",	 "10.255.255.255",
+		"198.18.7.9", "2001:db8:bad::1", "2001:db8:bad:ff::",
+		"fe80::1"
+	};
+	static const char *const out[] = { "192.0.2.1", "11.0.0.1",
+					   "2001:db8::1", "2001:db8:bae::1" };
+	struct ig_compiled c;
+	size_t i, set = 0;
+
+	(void)state;
+	compile_text("", &c);
+	assert_int_equal(c.slot->meta.prefix_bits[IG_FAM_V4], 32);
+	assert_int_equal(c.slot->meta.prefix_bits[IG_FAM_V6], 64);
+	for (i = 0; i < IG_PREFIX_FILTER_WORDS; i++)
+		set += c.slot->prefix_filter[0][i] |
+		       c.slot->prefix_filter[1][i];
+	assert_int_equal(set, 0);
+	ig_compiled_free(&c);
+
+	compile_text("block 10.0.0.0/8\nallow 10.1.0.0/16\n"
+		     "block 198.18.7.0/24\nblock 2001:db8:bad::/48\n"
+		     "allow fe80::1/128\n",
+		     &c);
+	/* The shortest prefix of each family, at most one word. */
+	assert_int_equal(c.slot->meta.prefix_bits[IG_FAM_V4], 8);
+	assert_int_equal(c.slot->meta.prefix_bits[IG_FAM_V6], 48);
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++)
+		if (!filter_has(&c, in[i]))
+			fail_msg("%s is in a prefix, not in the filter", in[i]);
+	for (i = 0; i < sizeof(out) / sizeof(out[0]); i++)
+		if (filter_has(&c, out[i]))
+			fail_msg("%s is in the filter", out[i]);
 	ig_compiled_free(&c);
 }
 
@@ -471,6 +527,7 @@ int main(void)
 		cmocka_unit_test(test_essential_under_default),
 		cmocka_unit_test(test_rules_on_essentials),
 		cmocka_unit_test(test_meta),
+		cmocka_unit_test(test_prefix_filter),
 		cmocka_unit_test(test_prefix_keys),
 		cmocka_unit_test(test_text_and_digest),
 		cmocka_unit_test(test_fnv1a64),
