@@ -65,15 +65,15 @@ struct {
 } ig_class_buckets SEC(".maps");
 
 /*
- * Per-source token buckets, in sets of two; max_entries is `attach
- * --max-sources`, and ig_source_sets half of it (the loader sets both).
+ * Per-source token buckets, in sets of two: max_entries and ig_source_sets
+ * are both half of `attach --max-sources` (the loader sets both).
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(map_flags, BPF_F_MMAPABLE);
-	__uint(max_entries, IG_MAX_SOURCES_DEFAULT);
+	__uint(max_entries, IG_MAX_SOURCES_DEFAULT / 2);
 	__type(key, __u32);
-	__type(value, struct ig_source_slot);
+	__type(value, struct ig_source_set);
 } ig_sources SEC(".maps");
 const volatile __u32 ig_source_sets = IG_MAX_SOURCES_DEFAULT / 2;
 

@@ -379,6 +379,7 @@ static __always_inline __u32 rate_limit(const struct ig_policy_slot *slot,
 					__u32 len)
 {
 	struct ig_source_slot *e0, *e1, *e;
+	struct ig_source_set *set;
 	const struct ig_limit *lim;
 	__u64 now, cost, new_tat, w[2];
 	__u32 reason, tag, idx;
@@ -402,14 +403,14 @@ static __always_inline __u32 rate_limit(const struct ig_policy_slot *slot,
 	}
 	ig_rl_mask_addr(w, lim->prefix_len);
 	tag = lim->tag;
-	idx = ig_rl_source_set(tag, w, ig_source_sets) * 2;
-	e0 = bpf_map_lookup_elem(&ig_sources, &idx);
-	idx++;
-	e1 = bpf_map_lookup_elem(&ig_sources, &idx);
-	if (!e0 || !e1) /* cannot happen: ig_source_sets fits the array */
+	idx = ig_rl_source_set(tag, w, ig_source_sets);
+	set = bpf_map_lookup_elem(&ig_sources, &idx);
+	if (!set) /* cannot happen: ig_source_sets is the array's size */
 		return rl_class(lim, slot_nr, class_id, now, len) ?
 			       IG_R_PASS_LIMIT :
 			       IG_R_RATE_LIMITED_CLASS;
+	e0 = &set->e[0];
+	e1 = &set->e[1];
 	cost = ig_rl_cost(&lim->src, !!(lim->flags & IG_LIMIT_SOURCE_BYTES),
 			  len);
 

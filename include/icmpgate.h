@@ -166,9 +166,9 @@ struct ig_source_bucket {
 };
 
 /*
- * One entry of the per-source table, an array of --max-sources entries in
- * sets of two (bpf/ratelimit.h): a source's key hashes to a set, and a new
- * source replaces the set's emptier bucket. A cache line each.
+ * One entry of the per-source table, --max-sources entries in sets of two
+ * (bpf/ratelimit.h): a source's key hashes to a set, and a new source
+ * replaces the set's emptier bucket. A cache line each.
  */
 struct ig_source_slot {
 	__u64 addr[2]; /* ig_source_key.addr, as two words in memory order */
@@ -176,6 +176,11 @@ struct ig_source_slot {
 	__u32 pad0;
 	struct ig_source_bucket b;
 	__u64 pad[2];
+};
+
+/* A set of the per-source table: the value of one entry of the array. */
+struct ig_source_set {
+	struct ig_source_slot e[2];
 };
 
 #define IG_MAX_SOURCES_DEFAULT 65536 /* per-source buckets, `--max-sources` */
@@ -309,6 +314,7 @@ _Static_assert(sizeof(struct ig_class_bucket) == 64, "ig_class_bucket layout");
 _Static_assert(sizeof(struct ig_source_key) == 20, "ig_source_key layout");
 _Static_assert(sizeof(struct ig_source_bucket) == 24, "source bucket layout");
 _Static_assert(sizeof(struct ig_source_slot) == 64, "ig_source_slot layout");
+_Static_assert(sizeof(struct ig_source_set) == 128, "ig_source_set layout");
 _Static_assert(sizeof(struct ig_prefix_key) == 24, "ig_prefix_key layout");
 _Static_assert(sizeof(struct ig_counter) == 16, "ig_counter layout");
 _Static_assert(sizeof(struct ig_state) == 64, "ig_state layout");

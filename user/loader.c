@@ -38,7 +38,7 @@ const char *ig_mode_name(unsigned mode)
 int ig_loader_size_sources(struct icmpgate_bpf *skel, uint32_t max_sources)
 {
 	skel->rodata->ig_source_sets = max_sources / 2;
-	return bpf_map__set_max_entries(skel->maps.ig_sources, max_sources);
+	return bpf_map__set_max_entries(skel->maps.ig_sources, max_sources / 2);
 }
 
 int ig_loader_attach(struct ig_loaded *l, int ifindex, unsigned mode,

@@ -40,7 +40,7 @@ int ig_loader_attach(struct ig_loaded *l, int ifindex, unsigned mode,
 		     uint32_t max_sources);
 /*
  * Size an opened, not yet loaded skeleton's per-source table: max_sources
- * buckets (the array), in max_sources / 2 sets (the program's hash).
+ * buckets (rounded down to even), in an array of max_sources / 2 sets.
  */
 int ig_loader_size_sources(struct icmpgate_bpf *skel, uint32_t max_sources);
 /* The loaded object, for ig_maps_from_object(). */

@@ -63,7 +63,7 @@ static const struct map_spec map_specs[] = {
 	  MAP_FD(class_buckets_fd) },
 	/* Any size: `attach --max-sources` chose it. */
 	{ IG_PIN_SOURCES, "ig_sources", BPF_MAP_TYPE_ARRAY, 4,
-	  sizeof(struct ig_source_slot), 0, MAP_FD(sources_fd) },
+	  sizeof(struct ig_source_set), 0, MAP_FD(sources_fd) },
 };
 
 #define N_MAPS (sizeof(map_specs) / sizeof(map_specs[0]))
@@ -461,7 +461,8 @@ int ig_sources_capacity(const struct ig_maps *m, uint32_t *max_entries)
 
 	if (bpf_obj_get_info_by_fd(m->sources_fd, &info, &len))
 		return -errno;
-	*max_entries = info.max_entries;
+	/* Buckets, two to an entry of the array (struct ig_source_set). */
+	*max_entries = info.max_entries * 2;
 	return 0;
 }
 
