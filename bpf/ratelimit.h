@@ -382,7 +382,7 @@ static __always_inline __u32 rate_limit(const struct ig_policy_slot *slot,
 	struct ig_source_set *set;
 	const struct ig_limit *lim;
 	__u64 now, cost, new_tat, w[2];
-	__u32 reason, tag, idx;
+	__u32 reason, tag, idx, plen;
 	int ok;
 
 	class_id &= IG_MAX_CLASSES - 1;
@@ -393,15 +393,26 @@ static __always_inline __u32 rate_limit(const struct ig_policy_slot *slot,
 			       IG_R_PASS_LIMIT :
 			       IG_R_RATE_LIMITED_CLASS;
 
-	/* Word loads from the packet: the parser checked the header. */
+	/*
+	 * Word loads from the packet: the parser checked the header. The
+	 * default prefixes (/32, /64) mask nothing or a whole word: no mask
+	 * to compute for them.
+	 */
+	plen = lim->prefix_len;
 	if (family == IG_FAM_V4) {
 		w[0] = *(const __u32 *)saddr;
 		w[1] = 0;
+		if (plen < 32)
+			w[0] = ig_rl_mask64(w[0], plen);
 	} else {
 		w[0] = ((const __u64 *)saddr)[0];
-		w[1] = ((const __u64 *)saddr)[1];
+		w[1] = 0;
+		if (plen > 64)
+			w[1] = ig_rl_mask64(((const __u64 *)saddr)[1],
+					    plen - 64);
+		else if (plen < 64)
+			w[0] = ig_rl_mask64(w[0], plen);
 	}
-	ig_rl_mask_addr(w, lim->prefix_len);
 	tag = lim->tag;
 	idx = ig_rl_source_set(tag, w, ig_source_sets);
 	set = bpf_map_lookup_elem(&ig_sources, &idx);

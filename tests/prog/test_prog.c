@@ -949,6 +949,39 @@ static void test_limit_v6_prefix(void **state)
 	expect_tally(&t, 2, 0, 1);
 }
 
+/* Prefixes shorter than an IPv4 address, and longer than a /64. */
+static void test_limit_prefix_lengths(void **state)
+{
+	struct pkt_desc echo = { ECHO4 };
+	struct tally t;
+
+	(void)state;
+	assert_int_equal(apply_policy("v4 echo-request limit per-source 10/s "
+				      "burst 2 prefix /24\n"
+				      "v6 echo-request limit per-source 10/s "
+				      "burst 2 prefix /80\n"),
+			 0);
+	clock_advance(HOUR);
+	echo.src = "198.18.1.1";
+	burst(&echo, 3, &t);
+	expect_tally(&t, 2, 0, 1);
+	echo.src = "198.18.1.200"; /* the same /24 */
+	burst(&echo, 3, &t);
+	expect_tally(&t, 0, 0, 3);
+	echo.src = "198.18.2.1";
+	burst(&echo, 3, &t);
+	expect_tally(&t, 2, 0, 1);
+	echo = (struct pkt_desc){ ECHO6, .src = "2001:db8:1:0:1::1" };
+	burst(&echo, 3, &t);
+	expect_tally(&t, 2, 0, 1);
+	echo.src = "2001:db8:1:0:1:ffff::1"; /* the same /80 */
+	burst(&echo, 3, &t);
+	expect_tally(&t, 0, 0, 3);
+	echo.src = "2001:db8:1:0:2::1"; /* differs in bits 64-79 */
+	burst(&echo, 3, &t);
+	expect_tally(&t, 2, 0, 1);
+}
+
 /* A bit rate counts the frame's bytes: a burst of B bytes, B / len. */
 static void test_limit_bytes(void **state)
 {
@@ -984,6 +1017,7 @@ int main(void)
 		cmocka_unit_test(test_limit_spoofed),
 		cmocka_unit_test(test_limit_policy_change),
 		cmocka_unit_test(test_limit_v6_prefix),
+		cmocka_unit_test(test_limit_prefix_lengths),
 		cmocka_unit_test(test_limit_bytes),
 	};
 #define N_SEQS (sizeof(seqs) / sizeof(seqs[0]))
