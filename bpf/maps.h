@@ -13,14 +13,13 @@
 
 #include "icmpgate.h"
 
-/* The live policy slot (0 or 1); flipped by one store from userspace. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(map_flags, BPF_F_MMAPABLE);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u32);
-} ig_active SEC(".maps");
+/*
+ * The live policy slot (0 or 1); flipped by one store from userspace. A
+ * global in a data section of its own, so that the program reads it with
+ * one load instead of a map lookup; libbpf makes the section a one-entry
+ * mmapable array, which is what the controller pins as `active`.
+ */
+__u32 ig_active SEC(".data.active") = 0;
 
 /* Two compiled policies, dense by (family, type, code): live and next. */
 struct {
@@ -65,13 +64,18 @@ struct {
 	__type(value, struct ig_class_bucket);
 } ig_class_buckets SEC(".maps");
 
-/* Per-source token buckets; max_entries is `attach --max-sources`. */
+/*
+ * Per-source token buckets, in sets of two: max_entries and ig_source_sets
+ * are both half of `attach --max-sources` (the loader sets both).
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, IG_MAX_SOURCES_DEFAULT);
-	__type(key, struct ig_source_key);
-	__type(value, struct ig_source_bucket);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, IG_MAX_SOURCES_DEFAULT / 2);
+	__type(key, __u32);
+	__type(value, struct ig_source_set);
 } ig_sources SEC(".maps");
+const volatile __u32 ig_source_sets = IG_MAX_SOURCES_DEFAULT / 2;
 
 /* This host's addresses and broadcast addresses on the interface. */
 struct {

@@ -79,6 +79,14 @@ static __always_inline int proto_is_vlan(__u16 proto)
 	       proto == bpf_htons(ETH_P_8021AD);
 }
 
+/* The extension headers parse_ip6hdr walks. */
+static __always_inline int ip6_is_ext(__u8 nexthdr)
+{
+	return nexthdr == IPPROTO_HOPOPTS || nexthdr == IPPROTO_ROUTING ||
+	       nexthdr == IPPROTO_DSTOPTS || nexthdr == IPPROTO_AH ||
+	       nexthdr == IPPROTO_FRAGMENT;
+}
+
 /* Ethernet and up to IG_MAX_VLANS tags; returns the EtherType (BE). */
 static __always_inline int parse_ethhdr(struct cursor *c, void *end)
 {
@@ -90,7 +98,10 @@ static __always_inline int parse_ethhdr(struct cursor *c, void *end)
 	if ((void *)(eth + 1) > end)
 		return IG_PARSE_OTHER;
 	c->pos = eth + 1;
-	proto = eth->h_proto;
+	/* One 16-bit load: struct ethhdr is packed, which makes two of it. */
+	proto = ((__be16 *)eth)[6];
+	if (proto == bpf_htons(ETH_P_IP) || proto == bpf_htons(ETH_P_IPV6))
+		return proto;
 
 #pragma unroll
 	for (i = 0; i < IG_MAX_VLANS; i++) {
@@ -122,12 +133,15 @@ static __always_inline int parse_iphdr(struct cursor *c, void *end,
 {
 	struct iphdr *h = c->pos;
 	__u32 hdrsize, tot_len, off;
+	__u8 vihl;
 
 	if ((void *)(h + 1) > end)
 		return IG_PARSE_MALFORMED;
-	if (h->version != 4 || h->ihl < 5)
+	/* version 4 and ihl >= 5 in one compare: the first byte is 0x45-0x4f */
+	vihl = *(__u8 *)h;
+	if ((__u8)(vihl - 0x45) > 0x0a)
 		return IG_PARSE_MALFORMED;
-	hdrsize = h->ihl * 4;
+	hdrsize = (vihl & 0xf) * 4;
 	tot_len = bpf_ntohs(h->tot_len);
 	if (tot_len < hdrsize)
 		return IG_PARSE_MALFORMED;
@@ -170,6 +184,11 @@ static __always_inline int parse_ip6hdr(struct cursor *c, void *end,
 	*ip6h = h;
 	nexthdr = h->nexthdr;
 	payload = bpf_ntohs(h->payload_len);
+	/* No extension header, as in most packets: no walk. */
+	if (!ip6_is_ext(nexthdr)) {
+		*l4len = payload;
+		return nexthdr;
+	}
 
 	/* One more round than headers: the last one reads the upper layer. */
 	for (i = 0; i < IG_MAX_EXT_HDRS + 1; i++) {

@@ -15,13 +15,27 @@
  */
 static __always_inline struct ig_policy_slot *live_slot(__u32 *slot_nr)
 {
-	__u32 zero = 0, *active;
-
-	active = bpf_map_lookup_elem(&ig_active, &zero);
-	if (!active)
-		return NULL;
-	*slot_nr = *(volatile __u32 *)active & (IG_SLOTS - 1);
+	*slot_nr = *(volatile __u32 *)&ig_active & (IG_SLOTS - 1);
 	return bpf_map_lookup_elem(&ig_policy, slot_nr);
+}
+
+/*
+ * Can a listed prefix contain this source? No for most sources, which
+ * then skip the trie (ig_prefix_filter_bit in icmpgate.h).
+ */
+static __always_inline int source_maybe_listed(const struct ig_policy_slot *s,
+					       __u32 family, const void *saddr)
+{
+	__u64 w;
+	__u32 bit;
+
+	/* Word loads from the packet: the parser checked the header. */
+	if (family == IG_FAM_V4)
+		w = *(const __u32 *)saddr;
+	else
+		w = *(const __u64 *)saddr;
+	bit = ig_prefix_filter_bit(w, s->meta.prefix_bits[family & 1]);
+	return s->prefix_filter[family & 1][bit / 64] >> (bit % 64) & 1;
 }
 
 /*
@@ -44,18 +58,6 @@ static __always_inline __u32 source_list(__u32 slot_nr, __u32 family,
 		__builtin_memcpy(key.addr, saddr, 16);
 	v = bpf_map_lookup_elem(&ig_prefixes, &key);
 	return v ? v->list : 0;
-}
-
-/* Counter reason for a rule's verdict. */
-static __always_inline __u32 rule_reason(const struct ig_rule *r)
-{
-	if (r->action == IG_ACT_DROP)
-		return r->flags & IG_RULE_EXPLICIT ? IG_R_DROP_RULE :
-						     IG_R_DROP_DEFAULT;
-	if (r->flags & IG_RULE_EXPLICIT)
-		return IG_R_PASS_RULE;
-	return r->flags & IG_RULE_ESSENTIAL ? IG_R_PASS_ESSENTIAL :
-					      IG_R_PASS_DEFAULT;
 }
 
 #endif /* IG_BPF_POLICY_H */

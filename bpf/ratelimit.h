@@ -69,6 +69,12 @@
 
 #include "icmpgate.h"
 
+/*
+ * Inlined into the program: a BPF-to-BPF call and its return cost more
+ * than the bucket math (AMD's SRSO mitigation makes every return slow).
+ */
+#define IG_RL_FN static inline __attribute__((always_inline))
+
 #define IG_RL_TAU_MAX (1ull << 62)
 #define IG_RL_INTERVAL_MAX ((1ull << 48) - 1)
 #define IG_RL_MAX_LEN 65535u
@@ -85,13 +91,13 @@
 #define IG_RL_COARSE_TICK_NS 10000000ull
 
 /* now in ns (CLOCK_MONOTONIC) to bucket time units; wraps, by design. */
-static inline __u64 ig_rl_time(__u64 now_ns)
+IG_RL_FN __u64 ig_rl_time(__u64 now_ns)
 {
 	return now_ns << IG_RL_SHIFT;
 }
 
 /* a * b, or `max` if the product exceeds it. */
-static inline __u64 ig_rl_mul_sat(__u64 a, __u64 b, __u64 max)
+IG_RL_FN __u64 ig_rl_mul_sat(__u64 a, __u64 b, __u64 max)
 {
 	if (a && b > max / a)
 		return max;
@@ -104,8 +110,8 @@ static inline __u64 ig_rl_mul_sat(__u64 a, __u64 b, __u64 max)
  * bucket nothing passes (tau 0 is below every cost). Rates so high that
  * the interval would round to 0 get the smallest interval, 1 unit.
  */
-static inline struct ig_bucket_cfg ig_rl_bucket(__u64 amount, __u64 period_ns,
-						__u64 burst, int bytes)
+IG_RL_FN struct ig_bucket_cfg ig_rl_bucket(__u64 amount, __u64 period_ns,
+					   __u64 burst, int bytes)
 {
 	struct ig_bucket_cfg b = { IG_RL_INTERVAL_MAX, 0 };
 	unsigned shift = IG_RL_SHIFT + (bytes ? IG_RL_BYTE_SHIFT : 0);
@@ -132,8 +138,7 @@ static inline struct ig_bucket_cfg ig_rl_bucket(__u64 amount, __u64 period_ns,
 }
 
 /* What one packet of len bytes costs in bucket b. */
-static inline __u64 ig_rl_cost(const struct ig_bucket_cfg *b, int bytes,
-			       __u32 len)
+IG_RL_FN __u64 ig_rl_cost(const struct ig_bucket_cfg *b, int bytes, __u32 len)
 {
 	if (!bytes)
 		return b->interval;
@@ -147,8 +152,8 @@ static inline __u64 ig_rl_cost(const struct ig_bucket_cfg *b, int bytes,
  * bucket at `tat`. *new_tat is what the bucket must hold afterwards; equal
  * to tat when nothing is to be written (a drop).
  */
-static inline int ig_rl_decide(__u64 tat, __u64 now, __u64 cost, __u64 tau,
-			       __u64 *new_tat)
+IG_RL_FN int ig_rl_decide(__u64 tat, __u64 now, __u64 cost, __u64 tau,
+			  __u64 *new_tat)
 {
 	__u64 step = IG_RL_STEP_MIN_NS << IG_RL_SHIFT;
 	__s64 ahead = (__s64)(tat - now);
@@ -174,8 +179,7 @@ static inline int ig_rl_decide(__u64 tat, __u64 now, __u64 cost, __u64 tau,
 }
 
 /* Whole units (packets or bytes) a bucket at tat holds at now. */
-static inline __u64 ig_rl_tokens(__u64 tat, __u64 now, __u64 unit_cost,
-				 __u64 tau)
+IG_RL_FN __u64 ig_rl_tokens(__u64 tat, __u64 now, __u64 unit_cost, __u64 tau)
 {
 	__s64 ahead = (__s64)(tat - now);
 
@@ -193,7 +197,7 @@ static inline __u64 ig_rl_tokens(__u64 tat, __u64 now, __u64 unit_cost,
  * file). A drop writes nothing, unless it pulls TAT back after a clock
  * step.
  */
-static inline int ig_rl_admit(__u64 *tatp, __u64 now, __u64 cost, __u64 tau)
+IG_RL_FN int ig_rl_admit(__u64 *tatp, __u64 now, __u64 cost, __u64 tau)
 {
 	__u64 tat = *(volatile __u64 *)tatp, new_tat, seen;
 	int i, ok;
@@ -210,25 +214,52 @@ static inline int ig_rl_admit(__u64 *tatp, __u64 now, __u64 cost, __u64 tau)
 	return 0;
 }
 
-/* The source's address as its bucket knows it: masked to plen bits. */
-static inline void ig_rl_mask_addr(__u8 *addr, __u32 addr_len, __u32 plen)
+/* One 64-bit word of an address (memory order) masked to its first bits. */
+IG_RL_FN __u64 ig_rl_mask64(__u64 w, __u32 bits)
 {
-	__u32 i, bits, m, w;
+	__u64 m;
 
-	for (i = 0; i < 4; i++) {
-		if (i * 4 >= addr_len)
-			break;
-		bits = plen > i * 32 ? plen - i * 32 : 0;
-		if (bits >= 32)
-			continue;
-		m = bits ? ~0u << (32 - bits) : 0;
+	if (bits >= 64)
+		return w;
+	m = bits ? ~0ull << (64 - bits) : 0;
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-		m = __builtin_bswap32(m);
+	m = __builtin_bswap64(m);
 #endif
-		__builtin_memcpy(&w, addr + i * 4, 4);
-		w &= m;
-		__builtin_memcpy(addr + i * 4, &w, 4);
-	}
+	return w & m;
+}
+
+/*
+ * The source's address as its bucket knows it: masked to plen bits. w is
+ * the address as two words in memory order (an IPv4 address in the first
+ * 4 bytes, the rest zero).
+ */
+IG_RL_FN void ig_rl_mask_addr(__u64 w[2], __u32 plen)
+{
+	w[0] = ig_rl_mask64(w[0], plen);
+	w[1] = ig_rl_mask64(w[1], plen > 64 ? plen - 64 : 0);
+}
+
+/*
+ * The per-source table is an array of sets of two buckets, not a hash
+ * map: a lookup is two array reads the verifier inlines, where a hash
+ * map's is a call, jhash and a memcmp call. A source's (tag, prefix)
+ * picks its set by a multiplicative hash; a new source takes the set's
+ * unused entry, or else the one whose TAT is further behind (the fuller
+ * bucket, idle the longest), as an LRU would. Memory is the array,
+ * fixed: --max-sources entries of 64 bytes.
+ */
+IG_RL_FN __u32 ig_rl_source_set(__u32 tag, const __u64 w[2], __u32 sets)
+{
+	__u64 h = w[0] ^ tag ^ w[1] * 0xc2b2ae3d27d4eb4full;
+
+	/* Fold the high bits down before the multiply: a /64 varies only
+	 * in the high half of w[0], and a product's low bits depend only on
+	 * the factors' low bits. */
+	h ^= h >> 29;
+	h *= 0x9e3779b97f4a7c15ull;
+	h ^= h >> 32;
+	/* Multiply-shift onto [0, sets): no division, any number of sets. */
+	return (__u32)(((h & 0xffffffffull) * sets) >> 32);
 }
 
 /*
@@ -236,8 +267,8 @@ static inline void ig_rl_mask_addr(__u8 *addr, __u32 addr_len, __u32 plen)
  * code (256 for a type-wide rule), the clock its buckets read (times of
  * the two clocks do not compare) and its per-source prefix length.
  */
-static inline __u32 ig_rl_tag(__u32 family, __u32 type, int code, int fine,
-			      __u32 plen)
+IG_RL_FN __u32 ig_rl_tag(__u32 family, __u32 type, int code, int fine,
+			 __u32 plen)
 {
 	return (__u32) !!fine << 26 | (family & 1) << 25 | (type & 0xff) << 17 |
 	       ((__u32)(code + 1) & 0x1ff) << 8 | (plen & 0xff);
@@ -304,6 +335,18 @@ static __always_inline int rl_class(const struct ig_limit *lim, __u32 slot_nr,
 			   lim->cls.tau);
 }
 
+/* The entry of the set at idx that holds (tag, w), or NULL. */
+static __always_inline struct ig_source_slot *
+rl_source_find(struct ig_source_slot *e0, struct ig_source_slot *e1, __u32 tag,
+	       const __u64 w[2])
+{
+	if (e0->tag == tag && e0->addr[0] == w[0] && e0->addr[1] == w[1])
+		return e0;
+	if (e1->tag == tag && e1->addr[0] == w[0] && e1->addr[1] == w[1])
+		return e1;
+	return NULL;
+}
+
 /*
  * A packet of a limited class. The source's bucket first, so that one
  * abuser is stopped at its own bucket and cannot drain the class for
@@ -312,22 +355,34 @@ static __always_inline int rl_class(const struct ig_limit *lim, __u32 slot_nr,
  * IG_R_PASS_LIMIT, or which bucket was empty.
  *
  * A source seen for the first time has a full bucket: its first packet
- * is judged by the class alone, and one insert records both. If another
- * CPU inserts the same new source at the same moment, its entry stands
- * and this packet is not charged to it (the class still judged it). When
- * the table is full, the LRU evicts the least recently used bucket, so
- * memory stays at --max-sources buckets whatever the number of sources.
+ * is judged by the class alone, and then written into its set (see
+ * ig_rl_source_set), replacing the entry an LRU would evict, so memory
+ * stays at --max-sources buckets whatever the number of sources.
+ *
+ * Races on the table (plain stores, no lock), accepted here:
+ *  - Two CPUs that see the same new source at the same moment both judge
+ *    their packet by a full bucket, and the last write stands: at most
+ *    one extra packet per other CPU, once, for that source.
+ *  - A CPU that replaces an entry while another is admitting a packet of
+ *    the old source may let the other read a mix of the two, or charge
+ *    the packet to the new source's bucket (its CAS then sees the new
+ *    TAT). One packet judged by the wrong bucket, only as sources churn
+ *    through a set; the class bucket, shared and exact, still bounds the
+ *    class.
+ *  - Two sources that share a set with a third keep evicting each other
+ *    and get a full bucket each time, as with an LRU table too small for
+ *    them: per-source limits hold for the sources the table has room for.
  */
 static __always_inline __u32 rate_limit(const struct ig_policy_slot *slot,
 					__u32 slot_nr, __u32 class_id,
 					__u32 family, const void *saddr,
 					__u32 len)
 {
-	struct ig_source_key key = {};
-	struct ig_source_bucket *b, nb;
+	struct ig_source_slot *e0, *e1, *e;
+	struct ig_source_set *set;
 	const struct ig_limit *lim;
-	__u64 now, cost, new_tat;
-	__u32 reason;
+	__u64 now, cost, new_tat, w[2];
+	__u32 reason, tag, idx, plen;
 	int ok;
 
 	class_id &= IG_MAX_CLASSES - 1;
@@ -338,30 +393,51 @@ static __always_inline __u32 rate_limit(const struct ig_policy_slot *slot,
 			       IG_R_PASS_LIMIT :
 			       IG_R_RATE_LIMITED_CLASS;
 
-	key.tag = lim->tag;
+	/*
+	 * Word loads from the packet: the parser checked the header. The
+	 * default prefixes (/32, /64) mask nothing or a whole word: no mask
+	 * to compute for them.
+	 */
+	plen = lim->prefix_len;
 	if (family == IG_FAM_V4) {
-		__builtin_memcpy(key.addr, saddr, 4);
-		ig_rl_mask_addr(key.addr, 4, lim->prefix_len);
+		w[0] = *(const __u32 *)saddr;
+		w[1] = 0;
+		if (plen < 32)
+			w[0] = ig_rl_mask64(w[0], plen);
 	} else {
-		__builtin_memcpy(key.addr, saddr, 16);
-		ig_rl_mask_addr(key.addr, 16, lim->prefix_len);
+		w[0] = ((const __u64 *)saddr)[0];
+		w[1] = 0;
+		if (plen > 64)
+			w[1] = ig_rl_mask64(((const __u64 *)saddr)[1],
+					    plen - 64);
+		else if (plen < 64)
+			w[0] = ig_rl_mask64(w[0], plen);
 	}
+	tag = lim->tag;
+	idx = ig_rl_source_set(tag, w, ig_source_sets);
+	set = bpf_map_lookup_elem(&ig_sources, &idx);
+	if (!set) /* cannot happen: ig_source_sets is the array's size */
+		return rl_class(lim, slot_nr, class_id, now, len) ?
+			       IG_R_PASS_LIMIT :
+			       IG_R_RATE_LIMITED_CLASS;
+	e0 = &set->e[0];
+	e1 = &set->e[1];
 	cost = ig_rl_cost(&lim->src, !!(lim->flags & IG_LIMIT_SOURCE_BYTES),
 			  len);
 
-	b = bpf_map_lookup_elem(&ig_sources, &key);
-	if (b) {
-		if (!ig_rl_admit(&b->tat, now, cost, lim->src.tau)) {
-			__sync_fetch_and_add(&b->dropped, 1);
+	e = rl_source_find(e0, e1, tag, w);
+	if (e) {
+		if (!ig_rl_admit(&e->b.tat, now, cost, lim->src.tau)) {
+			__sync_fetch_and_add(&e->b.dropped, 1);
 			return IG_R_RATE_LIMITED_SOURCE;
 		}
 		reason = rl_class(lim, slot_nr, class_id, now, len) ?
 				 IG_R_PASS_LIMIT :
 				 IG_R_RATE_LIMITED_CLASS;
 		if (reason == IG_R_PASS_LIMIT)
-			__sync_fetch_and_add(&b->passed, 1);
+			__sync_fetch_and_add(&e->b.passed, 1);
 		else
-			__sync_fetch_and_add(&b->dropped, 1);
+			__sync_fetch_and_add(&e->b.dropped, 1);
 		return reason;
 	}
 
@@ -372,10 +448,17 @@ static __always_inline __u32 rate_limit(const struct ig_policy_slot *slot,
 		reason = IG_R_PASS_LIMIT;
 	else
 		reason = IG_R_RATE_LIMITED_CLASS;
-	nb.tat = new_tat;
-	nb.passed = reason == IG_R_PASS_LIMIT;
-	nb.dropped = reason != IG_R_PASS_LIMIT;
-	bpf_map_update_elem(&ig_sources, &key, &nb, BPF_NOEXIST);
+	/* The unused entry, or the one further behind now: the fuller. */
+	e = e1;
+	if (!e0->tag ||
+	    (e1->tag && (__s64)(e0->b.tat - now) < (__s64)(e1->b.tat - now)))
+		e = e0;
+	e->tag = tag;
+	e->addr[0] = w[0];
+	e->addr[1] = w[1];
+	e->b.tat = new_tat;
+	e->b.passed = reason == IG_R_PASS_LIMIT;
+	e->b.dropped = reason != IG_R_PASS_LIMIT;
 	return reason;
 }
 #endif /* __bpf__ */

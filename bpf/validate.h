@@ -26,10 +26,6 @@
 #define IG_MIN_MTU_V6 1280 /* RFC 8200 §5 */
 #define IG_NDP_HOP_LIMIT 255 /* RFC 4861 §6.1, §7.1, §8.1 */
 #define IG_ICMP_HDR_LEN 8
-/* ICMPv6 types of neighbour discovery (RFC 4861 §4): 133 to 137. */
-#define IG_ND_ROUTER_SOLICIT 133
-#define IG_ND_ROUTER_ADVERT 134
-#define IG_ND_REDIRECT 137
 
 static __always_inline __u32 local_kind(__u32 family, const void *addr)
 {
@@ -284,7 +280,7 @@ __noinline int check_packet(struct xdp_md *ctx, __u32 l3_off, __u32 icmp_off,
 		    !ra_router_allowed(cfg & IG_CHK_SLOT1 ? 1 : 0,
 				       &ip6h->saddr))
 			return IG_R_DROP_RA_GUARD;
-	} else if (type == ICMP_ECHO && (cfg & IG_CHK_BCAST_DROP)) {
+	} else if (type == IG_V4_ECHO_REQUEST && (cfg & IG_CHK_BCAST_DROP)) {
 		iph = data + l3_off;
 		if (to_broadcast(data, iph, end))
 			return IG_R_DROP_BROADCAST_ECHO;

@@ -35,7 +35,22 @@ enum ig_rule_flag {
 	IG_RULE_ESSENTIAL = 1 << 1, /* NDP/MLD/PMTUD kept by `default drop` */
 	IG_RULE_VALIDATE = 1 << 2, /* check the quote (validate.h) */
 	IG_RULE_VALIDATE_SOCKET = 1 << 3, /* and that a socket sent it */
+	/*
+	 * check_packet() (bpf/validate.h) may drop what this entry would
+	 * pass: the entry validates or caps the size, is neighbour discovery
+	 * (hop limit, RA guard) or is v4 echo-request under `broadcast-echo
+	 * drop`. Set by the compiler, so that other packets skip the call.
+	 * Apart from neighbour discovery, a packet its entry drops anyway is
+	 * counted under the entry.
+	 */
+	IG_RULE_CHECK = 1 << 4,
 };
+
+/* Types check_packet() looks at whatever the entry says. */
+#define IG_V4_ECHO_REQUEST 8
+#define IG_ND_ROUTER_SOLICIT 133 /* neighbour discovery (RFC 4861 §4): */
+#define IG_ND_ROUTER_ADVERT 134 /* 133 to 137 */
+#define IG_ND_REDIRECT 137
 
 /* One (family, type, code) entry of the dense policy table. */
 struct ig_rule {
@@ -43,7 +58,13 @@ struct ig_rule {
 	__u8 flags; /* enum ig_rule_flag */
 	__u16 class_id; /* IG_ACT_LIMIT: index into the slot's limits[] */
 	__u16 max_size; /* drop if the ICMP message is longer; 0 = no cap */
-	__u16 reserved;
+	/*
+	 * The counter reason of a pass or drop entry, precomputed by the
+	 * controller (ig_rule_reason) and stored XOR IG_R_PASS_DEFAULT, so
+	 * that an all-zero entry, as in a slot no policy was written to yet,
+	 * reads as passed by default. Saves the program the branches.
+	 */
+	__u16 reason;
 };
 
 /* Per-slot switches read once per packet. */
@@ -52,7 +73,9 @@ struct ig_slot_meta {
 	__u8 has_prefixes[IG_POLICY_FAMILIES]; /* look up the prefix trie? */
 	__u8 ra_guard; /* 1: router adverts only from the RA guard's list */
 	__u8 broadcast_echo; /* enum ig_action for v4 echo to a broadcast */
-	__u8 pad[3];
+	/* Leading bits the prefix filter hashes (ig_prefix_filter_bit). */
+	__u8 prefix_bits[IG_POLICY_FAMILIES];
+	__u8 pad[1];
 	__u64 generation; /* bumped by every apply; for debugging */
 };
 
@@ -100,6 +123,30 @@ struct ig_limit {
 };
 
 /*
+ * The prefix filter: the allow and block prefixes of a family in a bitmap,
+ * so that a source no listed prefix can contain, as most are, skips the
+ * trie lookup. Every prefix of the family is at least meta.prefix_bits
+ * long (the compiler caps it at 32 for IPv4 and 64 for IPv6), and each
+ * sets the bit of its first prefix_bits bits. A source inside a prefix
+ * shares those bits with it, so a source whose bit is clear is in no
+ * prefix. w: the address's first 8 bytes as one word in memory order (an
+ * IPv4 address, then zeros).
+ */
+#define IG_PREFIX_FILTER_BITS 16 /* log2 of the bitmap's bits */
+#define IG_PREFIX_FILTER_WORDS ((1u << IG_PREFIX_FILTER_BITS) / 64)
+
+static inline __u32 ig_prefix_filter_bit(__u64 w, __u32 bits)
+{
+	__u64 m = bits >= 64 ? ~0ull : bits ? ~0ull << (64 - bits) : 0;
+
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	m = __builtin_bswap64(m);
+#endif
+	return (__u32)(((w & m) * 0x9e3779b97f4a7c15ull) >>
+		       (64 - IG_PREFIX_FILTER_BITS));
+}
+
+/*
  * A whole compiled policy: the value of one entry of the `policy` map.
  * Every (family, type, code) has its resolved entry, so the program does
  * one indexed read and never loops over rules. The limits live in the slot
@@ -109,6 +156,8 @@ struct ig_policy_slot {
 	struct ig_slot_meta meta;
 	struct ig_rule rules[IG_POLICY_FAMILIES][IG_TYPES][IG_CODES];
 	struct ig_limit limits[IG_MAX_CLASSES];
+	/* The prefix filter of each family: see ig_prefix_filter_bit(). */
+	__u64 prefix_filter[IG_POLICY_FAMILIES][IG_PREFIX_FILTER_WORDS];
 };
 
 /*
@@ -121,7 +170,7 @@ struct ig_class_bucket {
 };
 #define IG_CLASS_BUCKETS (IG_SLOTS * IG_MAX_CLASSES)
 
-/* Key of a per-source bucket in the LRU table. */
+/* Identity of a per-source bucket: class and source prefix. */
 struct ig_source_key {
 	__u32 tag; /* the class's ig_limit.tag */
 	__u8 addr[16]; /* source masked to the prefix; v4 in the first 4 */
@@ -132,6 +181,24 @@ struct ig_source_bucket {
 	__u64 tat;
 	__u64 passed; /* packets this bucket passed (atomic adds) */
 	__u64 dropped; /* packets this bucket dropped (atomic adds) */
+};
+
+/*
+ * One entry of the per-source table, --max-sources entries in sets of two
+ * (bpf/ratelimit.h): a source's key hashes to a set, and a new source
+ * replaces the set's emptier bucket. A cache line each.
+ */
+struct ig_source_slot {
+	__u64 addr[2]; /* ig_source_key.addr, as two words in memory order */
+	__u32 tag; /* ig_source_key.tag; 0: an unused entry (no tag is 0) */
+	__u32 pad0;
+	struct ig_source_bucket b;
+	__u64 pad[2];
+};
+
+/* A set of the per-source table: the value of one entry of the array. */
+struct ig_source_set {
+	struct ig_source_slot e[2];
 };
 
 #define IG_MAX_SOURCES_DEFAULT 65536 /* per-source buckets, `--max-sources` */
@@ -227,6 +294,18 @@ enum ig_reason {
 	IG_REASON_COUNT,
 };
 
+/* Counter reason of a pass or drop entry: what ig_rule.reason caches. */
+static inline __u32 ig_rule_reason(__u8 action, __u8 flags)
+{
+	if (action == IG_ACT_DROP)
+		return flags & IG_RULE_EXPLICIT ? IG_R_DROP_RULE :
+						  IG_R_DROP_DEFAULT;
+	if (flags & IG_RULE_EXPLICIT)
+		return IG_R_PASS_RULE;
+	return flags & IG_RULE_ESSENTIAL ? IG_R_PASS_ESSENTIAL :
+					   IG_R_PASS_DEFAULT;
+}
+
 /* Counter value, summed over CPUs by the controller. */
 struct ig_counter {
 	__u64 packets;
@@ -289,12 +368,15 @@ _Static_assert(sizeof(struct ig_bucket_cfg) == 16, "ig_bucket_cfg layout");
 _Static_assert(sizeof(struct ig_limit) == 40, "ig_limit layout");
 _Static_assert(sizeof(struct ig_policy_slot) ==
 		       16 + IG_POLICY_FAMILIES * IG_TYPES * IG_CODES * 8 +
-			       IG_MAX_CLASSES * 40,
+			       IG_MAX_CLASSES * 40 +
+			       IG_POLICY_FAMILIES * IG_PREFIX_FILTER_WORDS * 8,
 	       "ig_policy_slot layout");
 _Static_assert((IG_MAX_CLASSES & (IG_MAX_CLASSES - 1)) == 0, "power of two");
 _Static_assert(sizeof(struct ig_class_bucket) == 64, "ig_class_bucket layout");
 _Static_assert(sizeof(struct ig_source_key) == 20, "ig_source_key layout");
 _Static_assert(sizeof(struct ig_source_bucket) == 24, "source bucket layout");
+_Static_assert(sizeof(struct ig_source_slot) == 64, "ig_source_slot layout");
+_Static_assert(sizeof(struct ig_source_set) == 128, "ig_source_set layout");
 _Static_assert(sizeof(struct ig_prefix_key) == 24, "ig_prefix_key layout");
 _Static_assert(sizeof(struct ig_counter) == 16, "ig_counter layout");
 _Static_assert(sizeof(struct ig_local_key) == 20, "ig_local_key layout");

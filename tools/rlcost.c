@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -34,9 +35,11 @@
 
 #include "icmpgate.h"
 #include "icmpgate.skel.h"
+#include "../bpf/ratelimit.h"
 #include "compile.h"
 #include "policy.h"
 #include "store.h"
+#include "loader.h"
 #include "benchutil.h"
 
 #define MAX_RUNS 51
@@ -78,41 +81,63 @@ static const struct rl_case cases[] = {
 
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))
 
-/* n sources of family with tag: 10.0.0.0/8, or 2001:db8:1::/48 by /64. */
-static int fill_sources(int fd, __u32 tag, int family, __u32 n)
+/*
+ * n sources of class lim: 10.0.0.0/8, or 2001:db8:1::/48 by /64, each in
+ * its set of the table (a set that is full already keeps its two).
+ * *filled: how many found room.
+ */
+static int fill_sources(const struct ig_maps *m, const struct ig_limit *lim,
+			int family, __u32 n, __u32 *filled)
 {
-	enum { CHUNK = 8192 };
-	static struct ig_source_key keys[CHUNK];
-	static struct ig_source_bucket vals[CHUNK];
-	__u32 i, k, count;
+	struct ig_source_slot *slots, *e;
+	__u32 max = 0, sets, x, set;
+	__u8 a[16];
+	__u64 w[2];
+	size_t size;
+	int err;
 
-	memset(vals, 0, sizeof(vals));
-	for (i = 0; i < n; i += count) {
-		count = n - i < CHUNK ? n - i : CHUNK;
-		for (k = 0; k < count; k++) {
-			__u32 x = i + k;
-
-			memset(&keys[k], 0, sizeof(keys[k]));
-			keys[k].tag = tag;
-			if (family == AF_INET) {
-				keys[k].addr[0] = 10;
-				keys[k].addr[1] = x >> 16;
-				keys[k].addr[2] = x >> 8;
-				keys[k].addr[3] = x;
-			} else {
-				keys[k].addr[0] = 0x20;
-				keys[k].addr[1] = 0x01;
-				keys[k].addr[2] = 0x0d;
-				keys[k].addr[3] = 0xb8;
-				keys[k].addr[5] = 1;
-				keys[k].addr[6] = x >> 8;
-				keys[k].addr[7] = x;
-				keys[k].addr[4] = x >> 16;
-			}
+	err = ig_sources_capacity(m, &max);
+	if (err)
+		return err;
+	sets = max / 2;
+	size = (size_t)max * sizeof(*slots);
+	slots = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		     m->sources_fd, 0);
+	if (slots == MAP_FAILED)
+		return -errno;
+	memset(slots, 0, size);
+	*filled = 0;
+	for (x = 0; x < n; x++) {
+		memset(a, 0, sizeof(a));
+		if (family == AF_INET) {
+			a[0] = 10;
+			a[1] = x >> 16;
+			a[2] = x >> 8;
+			a[3] = x;
+		} else {
+			a[0] = 0x20;
+			a[1] = 0x01;
+			a[2] = 0x0d;
+			a[3] = 0xb8;
+			a[4] = x >> 16;
+			a[5] = 1;
+			a[6] = x >> 8;
+			a[7] = x;
 		}
-		if (bpf_map_update_batch(fd, keys, vals, &count, NULL))
-			return -errno;
+		memcpy(w, a, sizeof(w));
+		ig_rl_mask_addr(w, lim->prefix_len);
+		set = ig_rl_source_set(lim->tag, w, sets);
+		e = &slots[set * 2];
+		if (e->tag)
+			e++;
+		if (e->tag)
+			continue;
+		e->tag = lim->tag;
+		e->addr[0] = w[0];
+		e->addr[1] = w[1];
+		(*filled)++;
 	}
+	munmap(slots, size);
 	return 0;
 }
 
@@ -148,16 +173,15 @@ static int build_frame(const struct rl_case *c, uint8_t *buf, size_t cap)
  * compiled rule's own, so that the filled sources are the class's, whichever
  * clock (a bit of the tag) the compiler chose for it.
  */
-static int case_tag(const struct rl_case *c, const struct ig_compiled *comp,
-		    __u32 *tag)
+static const struct ig_limit *case_limit(const struct rl_case *c,
+					 const struct ig_compiled *comp)
 {
 	int fam = c->family == AF_INET ? IG_FAM_V4 : IG_FAM_V6;
 	const struct ig_rule *r = &comp->slot->rules[fam][c->type][0];
 
 	if (r->action != IG_ACT_LIMIT)
-		return -EINVAL;
-	*tag = comp->slot->limits[r->class_id & (IG_MAX_CLASSES - 1)].tag;
-	return 0;
+		return NULL;
+	return &comp->slot->limits[r->class_id & (IG_MAX_CLASSES - 1)];
 }
 
 static void usage(FILE *f)
@@ -193,6 +217,7 @@ struct rl_result {
 	double ns;
 	__u32 verdict;
 	const char *clock; /* "coarse", "fine" or "-" (no limit) */
+	__u32 filled; /* other sources that found room in the table */
 };
 
 static const char *clock_of(const struct rl_case *c,
@@ -214,7 +239,7 @@ static int run_case(const struct rl_opts *o, struct ig_maps *maps, int ig_fd,
 {
 	struct ig_compiled comp = {};
 	uint8_t frame[FRAME_LEN + 64];
-	__u32 tag;
+	const struct ig_limit *lim;
 	int err, len;
 
 	err = bu_apply_policy(maps, c->policy, c->key, &comp);
@@ -222,10 +247,10 @@ static int run_case(const struct rl_opts *o, struct ig_maps *maps, int ig_fd,
 		return err;
 	res->clock = clock_of(c, &comp);
 	if (c->fill) {
-		err = case_tag(c, &comp, &tag);
-		if (!err)
-			err = fill_sources(maps->sources_fd, tag, c->family,
-					   o->sources);
+		lim = case_limit(c, &comp);
+		err = lim ? fill_sources(maps, lim, c->family, o->sources,
+					 &res->filled) :
+			    -EINVAL;
 		if (err)
 			pr_err("%s: cannot fill the table: %s", c->name,
 			       strerror(-err));
@@ -286,8 +311,7 @@ static int run(const struct rl_opts *o)
 		return err;
 	}
 	skel->rodata->ig_fake_clock = o->fake;
-	err = bpf_map__set_max_entries(skel->maps.ig_sources,
-				       o->sources + 1024);
+	err = ig_loader_size_sources(skel, o->sources + 1024);
 	if (!err)
 		err = icmpgate_bpf__load(skel);
 	if (!err)
@@ -331,6 +355,11 @@ static int run(const struct rl_opts *o)
 		printf("  %-48s %8s %7s %8.1f %+8.1f\n", cases[i].name,
 		       res[i].verdict == XDP_DROP ? "drop" : "pass",
 		       res[i].clock, res[i].ns, res[i].ns - bare);
+	for (i = 0; i < N_CASES; i++)
+		if (cases[i].fill)
+			printf("  (%s: %u of %llu other sources found room in "
+			       "the table)\n",
+			       cases[i].key, res[i].filled, o->sources);
 	if (o->json)
 		err = write_json(o, bare, res);
 out:

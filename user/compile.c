@@ -14,6 +14,7 @@
  * gives the same bytes and the same digest.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -197,6 +198,83 @@ static void fill_rules(const struct ig_policy *p, struct ig_policy_slot *s,
 	}
 }
 
+/*
+ * The counter reason of every entry, which the program would otherwise
+ * work out per packet from action and flags (ig_rule.reason).
+ */
+static void fill_reasons(struct ig_policy_slot *s)
+{
+	struct ig_rule *r = &s->rules[0][0][0];
+	size_t i, n = sizeof(s->rules) / sizeof(*r);
+
+	for (i = 0; i < n; i++)
+		r[i].reason =
+			(uint16_t)(ig_rule_reason(r[i].action, r[i].flags) ^
+				   IG_R_PASS_DEFAULT);
+}
+
+/* Does check_packet() have work for entry e? See IG_RULE_CHECK. */
+static bool needs_check(const struct ig_policy_slot *s, int fam, int type,
+			const struct ig_rule *e)
+{
+	/* Forged neighbour discovery is counted as such, whatever the rule. */
+	if (fam == IG_FAM_V6 && type >= IG_ND_ROUTER_SOLICIT &&
+	    type <= IG_ND_REDIRECT)
+		return true;
+	if (e->action == IG_ACT_DROP)
+		return false;
+	if (e->flags & (IG_RULE_VALIDATE | IG_RULE_VALIDATE_SOCKET) ||
+	    e->max_size)
+		return true;
+	return fam == IG_FAM_V4 && type == IG_V4_ECHO_REQUEST &&
+	       s->meta.broadcast_echo == IG_ACT_DROP;
+}
+
+/* Mark the entries check_packet() must see; after meta is filled in. */
+static void mark_checks(struct ig_policy_slot *s)
+{
+	int fam, type, code;
+	struct ig_rule *e;
+
+	for (fam = 0; fam < IG_POLICY_FAMILIES; fam++)
+		for (type = 0; type < IG_TYPES; type++)
+			for (code = 0; code < IG_CODES; code++) {
+				e = &s->rules[fam][type][code];
+				if (needs_check(s, fam, type, e))
+					e->flags |= IG_RULE_CHECK;
+			}
+}
+
+/* Every prefix's bit in its family's filter (ig_prefix_filter_bit). */
+static void fill_prefix_filter(const struct ig_policy *p,
+			       struct ig_policy_slot *s)
+{
+	const struct ig_prefix_spec *ps;
+	__u32 bits[IG_POLICY_FAMILIES] = { 32, 64 }, bit;
+	uint64_t w;
+	size_t i;
+
+	for (i = 0; i < p->n_prefixes; i++) {
+		ps = &p->prefixes[i];
+		if (ps->list == IG_LIST_RA) /* routers, not sources */
+			continue;
+		if (ps->len < bits[ps->family])
+			bits[ps->family] = ps->len;
+	}
+	for (i = 0; i < IG_POLICY_FAMILIES; i++)
+		s->meta.prefix_bits[i] = (uint8_t)bits[i];
+	for (i = 0; i < p->n_prefixes; i++) {
+		ps = &p->prefixes[i];
+		if (ps->list == IG_LIST_RA)
+			continue;
+		memcpy(&w, ps->addr, sizeof(w));
+		if (ps->family == IG_FAM_V4)
+			w &= ig_rl_mask64(~0ull, 32); /* the address only */
+		bit = ig_prefix_filter_bit(w, bits[ps->family]);
+		s->prefix_filter[ps->family][bit / 64] |= 1ull << (bit % 64);
+	}
+}
+
 static void fill_prefixes(const struct ig_policy *p, struct ig_compiled *out)
 {
 	const struct ig_prefix_spec *ps;
@@ -221,6 +299,7 @@ static void fill_prefixes(const struct ig_policy *p, struct ig_compiled *out)
 		out->slot->meta.has_prefixes[ps->family] = 1;
 	}
 	out->n_prefixes = p->n_prefixes;
+	fill_prefix_filter(p, out->slot);
 }
 
 int ig_policy_compile(const struct ig_policy *p, struct ig_compiled *out)
@@ -246,6 +325,8 @@ int ig_policy_compile(const struct ig_policy *p, struct ig_compiled *out)
 	if (err)
 		goto cleanup;
 	fill_rules(p, out->slot, class);
+	mark_checks(out->slot);
+	fill_reasons(out->slot);
 	free(class);
 	class = NULL;
 	fill_prefixes(p, out);

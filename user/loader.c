@@ -35,6 +35,12 @@ const char *ig_mode_name(unsigned mode)
 	}
 }
 
+int ig_loader_size_sources(struct icmpgate_bpf *skel, uint32_t max_sources)
+{
+	skel->rodata->ig_source_sets = max_sources / 2;
+	return bpf_map__set_max_entries(skel->maps.ig_sources, max_sources / 2);
+}
+
 int ig_loader_attach(struct ig_loaded *l, int ifindex, unsigned mode,
 		     uint32_t max_sources)
 {
@@ -49,8 +55,8 @@ int ig_loader_attach(struct ig_loaded *l, int ifindex, unsigned mode,
 		err = errno ? -errno : -ENOMEM;
 		goto err_out;
 	}
-	/* The LRU table is preallocated: its size is its memory, fixed. */
-	err = bpf_map__set_max_entries(l->skel->maps.ig_sources, max_sources);
+	/* The table is an array: its size is its memory, fixed. */
+	err = ig_loader_size_sources(l->skel, max_sources);
 	if (err)
 		goto err_out;
 	opts.obj = l->skel->obj;

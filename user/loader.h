@@ -38,6 +38,11 @@ struct ig_attach_info {
  */
 int ig_loader_attach(struct ig_loaded *l, int ifindex, unsigned mode,
 		     uint32_t max_sources);
+/*
+ * Size an opened, not yet loaded skeleton's per-source table: max_sources
+ * buckets (rounded down to even), in an array of max_sources / 2 sets.
+ */
+int ig_loader_size_sources(struct icmpgate_bpf *skel, uint32_t max_sources);
 /* The loaded object, for ig_maps_from_object(). */
 struct bpf_object *ig_loader_object(const struct ig_loaded *l);
 /* Where the program of *l is attached now. */

@@ -44,7 +44,8 @@ struct map_spec {
 #define MAP_FD(field) offsetof(struct ig_maps, field)
 
 static const struct map_spec map_specs[] = {
-	{ IG_PIN_ACTIVE, "ig_active", BPF_MAP_TYPE_ARRAY, 4, 4, 1,
+	/* The program's global ig_active, in a section of its own. */
+	{ IG_PIN_ACTIVE, ".data.active", BPF_MAP_TYPE_ARRAY, 4, 4, 1,
 	  MAP_FD(active_fd) },
 	{ IG_PIN_POLICY, "ig_policy", BPF_MAP_TYPE_ARRAY, 4,
 	  sizeof(struct ig_policy_slot), IG_SLOTS, MAP_FD(policy_fd) },
@@ -66,9 +67,8 @@ static const struct map_spec map_specs[] = {
 	{ IG_PIN_IFINFO, "ig_ifinfo", BPF_MAP_TYPE_ARRAY, 4,
 	  sizeof(struct ig_ifinfo), 1, MAP_FD(ifinfo_fd) },
 	/* Any size: `attach --max-sources` chose it. */
-	{ IG_PIN_SOURCES, "ig_sources", BPF_MAP_TYPE_LRU_HASH,
-	  sizeof(struct ig_source_key), sizeof(struct ig_source_bucket), 0,
-	  MAP_FD(sources_fd) },
+	{ IG_PIN_SOURCES, "ig_sources", BPF_MAP_TYPE_ARRAY, 4,
+	  sizeof(struct ig_source_set), 0, MAP_FD(sources_fd) },
 };
 
 #define N_MAPS (sizeof(map_specs) / sizeof(map_specs[0]))
@@ -466,19 +466,18 @@ int ig_sources_capacity(const struct ig_maps *m, uint32_t *max_entries)
 
 	if (bpf_obj_get_info_by_fd(m->sources_fd, &info, &len))
 		return -errno;
-	*max_entries = info.max_entries;
+	/* Buckets, two to an entry of the array (struct ig_source_set). */
+	*max_entries = info.max_entries * 2;
 	return 0;
 }
 
 int ig_sources_read(const struct ig_maps *m, struct ig_source_entry **out,
 		    size_t *n)
 {
-	struct ig_source_bucket *vals = NULL;
-	struct ig_source_key *keys = NULL;
-	__u32 max = 0, count, batch, i;
-	struct ig_source_entry *e;
-	bool first = true, done = false;
-	size_t have = 0, cap;
+	const struct ig_source_slot *slots, *sl;
+	struct ig_source_entry *e = NULL;
+	size_t have = 0, cap = 0, size;
+	__u32 max = 0, i;
 	int err;
 
 	*out = NULL;
@@ -486,44 +485,31 @@ int ig_sources_read(const struct ig_maps *m, struct ig_source_entry **out,
 	err = ig_sources_capacity(m, &max);
 	if (err)
 		return err;
-	/* Room beyond max: a batch returns whole hash buckets. */
-	cap = (size_t)max + 256;
-	keys = calloc(cap, sizeof(*keys));
-	vals = calloc(cap, sizeof(*vals));
-	if (!keys || !vals) {
-		err = -ENOMEM;
-		goto out;
-	}
-	/* Batches of up to 4096; ENOENT marks the last one. */
-	while (!done && have < cap) {
-		count = cap - have < 4096 ? (__u32)(cap - have) : 4096;
-		err = bpf_map_lookup_batch(m->sources_fd, first ? NULL : &batch,
-					   &batch, keys + have, vals + have,
-					   &count, NULL);
-		/* ENOSPC: entries added while we walked; keep what we have. */
-		if (err && errno != ENOENT && errno != ENOSPC) {
-			err = -errno;
-			goto out;
-		}
-		done = err != 0;
-		err = 0;
-		first = false;
-		have += count;
-	}
-	e = calloc(have + 1, sizeof(*e));
+	size = (size_t)max * sizeof(*slots);
+	slots = mmap(NULL, size, PROT_READ, MAP_SHARED, m->sources_fd, 0);
+	if (slots == MAP_FAILED)
+		return -errno;
+	for (i = 0; i < max; i++)
+		cap += slots[i].tag != 0;
+	e = calloc(cap + 1, sizeof(*e));
 	if (!e) {
 		err = -ENOMEM;
 		goto out;
 	}
-	for (i = 0; i < have; i++) {
-		e[i].key = keys[i];
-		e[i].val = vals[i];
+	/* The program writes on: a snapshot, of at most what we counted. */
+	for (i = 0; i < max && have < cap; i++) {
+		sl = &slots[i];
+		e[have].key.tag = sl->tag;
+		if (!e[have].key.tag)
+			continue;
+		memcpy(e[have].key.addr, sl->addr, sizeof(e[have].key.addr));
+		e[have].val = sl->b;
+		have++;
 	}
 	*out = e;
 	*n = have;
 out:
-	free(keys);
-	free(vals);
+	munmap((void *)slots, size);
 	return err;
 }
 

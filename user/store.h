@@ -74,8 +74,8 @@ struct ig_source_entry {
 /* The per-source table's capacity (`attach --max-sources`). */
 int ig_sources_capacity(const struct ig_maps *m, uint32_t *max_entries);
 /*
- * Every per-source bucket now in the table; *out is malloc'ed (NULL when
- * there are none). The LRU may evict entries while we walk: a snapshot.
+ * Every per-source bucket now in the table; *out is malloc'ed. The
+ * program replaces entries while we walk: a snapshot.
  */
 int ig_sources_read(const struct ig_maps *m, struct ig_source_entry **out,
 		    size_t *n);

@@ -41,6 +41,7 @@
 #include "store.h"
 #include "../bpf/ratelimit.h"
 #include "frames.h"
+#include "loader.h"
 
 #define V4 IG_FAM_V4
 #define V6 IG_FAM_V6
@@ -958,7 +959,7 @@ static int load_program(void **state)
 		return -1;
 	}
 	skel->rodata->ig_fake_clock = true;
-	err = bpf_map__set_max_entries(skel->maps.ig_sources, SOURCES_MAX);
+	err = ig_loader_size_sources(skel, SOURCES_MAX);
 	if (!err)
 		err = icmpgate_bpf__load(skel);
 	if (err) {
@@ -1255,38 +1256,63 @@ static void test_limit_policy_change(void **state)
 	expect_tally(&t, 0, 10, 0);
 }
 
+/*
+ * Under a per-source limit with burst 2: `first` gets its burst, `same`
+ * (in first's prefix) finds the bucket empty, `other` has its own.
+ */
+static void expect_prefix(struct pkt_desc pkt, const char *first,
+			  const char *same, const char *other)
+{
+	static const __u64 want[3][3] = { { 2, 0, 1 },
+					  { 0, 0, 3 },
+					  { 2, 0, 1 } };
+	const char *src[3] = { first, same, other };
+	struct tally t;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		pkt.src = src[i];
+		burst(&pkt, 3, &t);
+		expect_tally(&t, want[i][0], want[i][1], want[i][2]);
+	}
+}
+
 /* IPv6 sources by /64 (the default), or the prefix the rule gives. */
 static void test_limit_v6_prefix(void **state)
 {
-	struct pkt_desc echo = { ECHO6 };
-	struct tally t;
+	const struct pkt_desc echo = { ECHO6 };
 
 	(void)state;
 	assert_int_equal(apply_policy("v6 echo-request limit per-source 10/s "
 				      "burst 2\n"),
 			 0);
 	clock_advance(HOUR);
-	echo.src = "2001:db8:1::1";
-	burst(&echo, 3, &t);
-	expect_tally(&t, 2, 0, 1);
-	echo.src = "2001:db8:1::ffff:1"; /* the same /64 */
-	burst(&echo, 3, &t);
-	expect_tally(&t, 0, 0, 3);
-	echo.src = "2001:db8:1:1::1"; /* the next /64 */
-	burst(&echo, 3, &t);
-	expect_tally(&t, 2, 0, 1);
+	/* The same /64, then the next. */
+	expect_prefix(echo, "2001:db8:1::1", "2001:db8:1::ffff:1",
+		      "2001:db8:1:1::1");
 	assert_int_equal(apply_policy("v6 echo-request limit per-source 10/s "
 				      "burst 2 prefix /48\n"),
 			 0);
-	echo.src = "2001:db8:1:2::1";
-	burst(&echo, 3, &t);
-	expect_tally(&t, 2, 0, 1);
-	echo.src = "2001:db8:1:3::1"; /* the same /48 */
-	burst(&echo, 3, &t);
-	expect_tally(&t, 0, 0, 3);
-	echo.src = "2001:db8:2::1";
-	burst(&echo, 3, &t);
-	expect_tally(&t, 2, 0, 1);
+	expect_prefix(echo, "2001:db8:1:2::1", "2001:db8:1:3::1",
+		      "2001:db8:2::1");
+}
+
+/* Prefixes shorter than an IPv4 address, and longer than a /64. */
+static void test_limit_prefix_lengths(void **state)
+{
+	const struct pkt_desc echo4 = { ECHO4 }, echo6 = { ECHO6 };
+
+	(void)state;
+	assert_int_equal(apply_policy("v4 echo-request limit per-source 10/s "
+				      "burst 2 prefix /24\n"
+				      "v6 echo-request limit per-source 10/s "
+				      "burst 2 prefix /80\n"),
+			 0);
+	clock_advance(HOUR);
+	expect_prefix(echo4, "198.18.1.1", "198.18.1.200", "198.18.2.1");
+	/* The last differs from the first two in bits 64-79 only. */
+	expect_prefix(echo6, "2001:db8:1:0:1::1", "2001:db8:1:0:1:ffff::1",
+		      "2001:db8:1:0:2::1");
 }
 
 /* A bit rate counts the frame's bytes: a burst of B bytes, B / len. */
@@ -1411,6 +1437,7 @@ int main(void)
 		cmocka_unit_test(test_limit_spoofed),
 		cmocka_unit_test(test_limit_policy_change),
 		cmocka_unit_test(test_limit_v6_prefix),
+		cmocka_unit_test(test_limit_prefix_lengths),
 		cmocka_unit_test(test_limit_bytes),
 		cmocka_unit_test(test_validate_socket),
 	};

@@ -4,9 +4,11 @@
  * code), the essential entries under `default drop`, the slot metadata,
  * the prefix key encoding, and a deterministic digest.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -42,13 +44,15 @@ static void assert_entry(const struct ig_compiled *c, int fam, int type,
 {
 	const struct ig_rule *e = entry(c, fam, type, code);
 
-	if (e->action != action || e->flags != flags)
+	/* IG_RULE_CHECK has a test of its own (test_check_marks). */
+	if (e->action != action || (e->flags & ~IG_RULE_CHECK) != flags)
 		fail_msg("v%d %d/%d: action %d flags %d, want %d %d",
 			 fam == IG_FAM_V4 ? 4 : 6, type, code, e->action,
 			 e->flags, action, flags);
 	assert_int_equal(e->class_id, 0);
 	assert_int_equal(e->max_size, 0);
-	assert_int_equal(e->reserved, 0);
+	assert_int_equal(e->reason ^ IG_R_PASS_DEFAULT,
+			 ig_rule_reason(e->action, e->flags));
 }
 
 static void test_specificity(void **state)
@@ -183,6 +187,60 @@ static void test_meta(void **state)
 	ig_compiled_free(&c);
 }
 
+/* Is addr (text) in the prefix filter of c, as the program asks? */
+static bool filter_has(const struct ig_compiled *c, const char *addr)
+{
+	int fam = strchr(addr, ':') ? IG_FAM_V6 : IG_FAM_V4;
+	uint8_t a[16] = { 0 };
+	uint64_t w;
+	__u32 bit;
+
+	assert_int_equal(
+		inet_pton(fam == IG_FAM_V6 ? AF_INET6 : AF_INET, addr, a), 1);
+	memcpy(&w, a, sizeof(w));
+	bit = ig_prefix_filter_bit(w, c->slot->meta.prefix_bits[fam]);
+	return c->slot->prefix_filter[fam][bit / 64] >> (bit % 64) & 1;
+}
+
+/* The filter lets through every source in a prefix, and few others. */
+static void test_prefix_filter(void **state)
+{
+	static const char *const in[] = {
+		"10.0.0.1",   "10.1.2.3",	 "10.255.255.255",
+		"198.18.7.9", "2001:db8:bad::1", "2001:db8:bad:ff::",
+		"fe80::1"
+	};
+	static const char *const out[] = { "192.0.2.1", "11.0.0.1",
+					   "2001:db8::1", "2001:db8:bae::1" };
+	struct ig_compiled c;
+	size_t i, set = 0;
+
+	(void)state;
+	compile_text("", &c);
+	assert_int_equal(c.slot->meta.prefix_bits[IG_FAM_V4], 32);
+	assert_int_equal(c.slot->meta.prefix_bits[IG_FAM_V6], 64);
+	for (i = 0; i < IG_PREFIX_FILTER_WORDS; i++)
+		set += c.slot->prefix_filter[0][i] |
+		       c.slot->prefix_filter[1][i];
+	assert_int_equal(set, 0);
+	ig_compiled_free(&c);
+
+	compile_text("block 10.0.0.0/8\nallow 10.1.0.0/16\n"
+		     "block 198.18.7.0/24\nblock 2001:db8:bad::/48\n"
+		     "allow fe80::1/128\n",
+		     &c);
+	/* The shortest prefix of each family, at most one word. */
+	assert_int_equal(c.slot->meta.prefix_bits[IG_FAM_V4], 8);
+	assert_int_equal(c.slot->meta.prefix_bits[IG_FAM_V6], 48);
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++)
+		if (!filter_has(&c, in[i]))
+			fail_msg("%s is in a prefix, not in the filter", in[i]);
+	for (i = 0; i < sizeof(out) / sizeof(out[0]); i++)
+		if (filter_has(&c, out[i]))
+			fail_msg("%s is in the filter", out[i]);
+	ig_compiled_free(&c);
+}
+
 static const struct ig_prefix_entry *find_entry(const struct ig_compiled *c,
 						int family, uint32_t prefixlen)
 {
@@ -217,16 +275,18 @@ static void test_validate_size_ra_guard(void **state)
 		     "ra-guard allow fe80::1\n",
 		     &c);
 	e = entry(&c, IG_FAM_V4, 3, 1);
-	assert_int_equal(e->flags, IG_RULE_EXPLICIT | IG_RULE_VALIDATE);
+	assert_int_equal(e->flags,
+			 IG_RULE_EXPLICIT | IG_RULE_VALIDATE | IG_RULE_CHECK);
 	assert_int_equal(e->action, IG_ACT_PASS);
 	e = entry(&c, IG_FAM_V4, 3, 4);
-	assert_int_equal(e->flags, IG_RULE_EXPLICIT | IG_RULE_VALIDATE);
+	assert_int_equal(e->flags,
+			 IG_RULE_EXPLICIT | IG_RULE_VALIDATE | IG_RULE_CHECK);
 	assert_int_equal(e->action, IG_ACT_LIMIT);
 	assert_entry(&c, IG_FAM_V4, 3, 3, IG_ACT_PASS, IG_RULE_EXPLICIT);
 	assert_entry(&c, IG_FAM_V4, 11, 0, IG_ACT_PASS, 0);
 	e = entry(&c, IG_FAM_V6, 128, 0);
 	assert_int_equal(e->max_size, 100);
-	assert_int_equal(e->flags, IG_RULE_EXPLICIT);
+	assert_int_equal(e->flags, IG_RULE_EXPLICIT | IG_RULE_CHECK);
 	assert_int_equal(entry(&c, IG_FAM_V6, 129, 0)->max_size, 0);
 	assert_entry(&c, IG_FAM_V6, 3, 1, IG_ACT_PASS,
 		     IG_RULE_EXPLICIT | IG_RULE_VALIDATE |
@@ -402,7 +462,7 @@ static const struct ig_limit *limit_of(const struct ig_compiled *c, int fam,
 	const struct ig_rule *e = entry(c, fam, type, code);
 
 	assert_int_equal(e->action, IG_ACT_LIMIT);
-	assert_int_equal(e->flags, IG_RULE_EXPLICIT);
+	assert_int_equal(e->flags & ~IG_RULE_CHECK, IG_RULE_EXPLICIT);
 	assert_true(e->class_id < IG_MAX_CLASSES);
 	return &c->slot->limits[e->class_id];
 }
@@ -517,6 +577,46 @@ static void test_limit_deterministic(void **state)
 	ig_compiled_free(&b);
 }
 
+static bool checked(const struct ig_compiled *c, int fam, int type, int code)
+{
+	return entry(c, fam, type, code)->flags & IG_RULE_CHECK;
+}
+
+/* Exactly the entries check_packet() could drop are marked for it. */
+static void test_check_marks(void **state)
+{
+	struct ig_compiled c;
+
+	(void)state;
+	compile_text("v4 echo-reply pass\n"
+		     "v4 dest-unreachable pass validate\n"
+		     "v4 time-exceeded drop\n"
+		     "v6 echo-request pass max-size 100\n"
+		     "v6 neighbor-solicit drop force\n",
+		     &c);
+	/* broadcast-echo drop is the default: v4 echo-request is checked */
+	assert_true(checked(&c, IG_FAM_V4, 8, 0));
+	assert_false(checked(&c, IG_FAM_V4, 0, 0)); /* plain pass */
+	assert_true(checked(&c, IG_FAM_V4, 3, 4)); /* validate */
+	assert_false(checked(&c, IG_FAM_V4, 11, 0)); /* dropped anyway */
+	assert_true(checked(&c, IG_FAM_V6, 128, 0)); /* max-size */
+	assert_false(checked(&c, IG_FAM_V6, 129, 0));
+	/* NDP: the hop limit, whatever the rule */
+	assert_true(checked(&c, IG_FAM_V6, 133, 0));
+	assert_true(checked(&c, IG_FAM_V6, 135, 0));
+	assert_true(checked(&c, IG_FAM_V6, 137, 0));
+	assert_false(checked(&c, IG_FAM_V6, 138, 0));
+	assert_false(checked(&c, IG_FAM_V4, 133, 0)); /* not NDP in v4 */
+	ig_compiled_free(&c);
+
+	compile_text("broadcast-echo pass\n", &c);
+	assert_false(checked(&c, IG_FAM_V4, 8, 0));
+	ig_compiled_free(&c);
+	compile_text("v4 echo-request drop\n", &c);
+	assert_false(checked(&c, IG_FAM_V4, 8, 0));
+	ig_compiled_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -526,6 +626,8 @@ int main(void)
 		cmocka_unit_test(test_rules_on_essentials),
 		cmocka_unit_test(test_meta),
 		cmocka_unit_test(test_validate_size_ra_guard),
+		cmocka_unit_test(test_prefix_filter),
+		cmocka_unit_test(test_check_marks),
 		cmocka_unit_test(test_prefix_keys),
 		cmocka_unit_test(test_text_and_digest),
 		cmocka_unit_test(test_fnv1a64),

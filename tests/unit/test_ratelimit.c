@@ -448,7 +448,7 @@ static void test_mask(void **state)
 		{ 4, 17, { 10, 255, 255, 255 }, { 10, 255, 128, 0 } },
 		{ 4, 1, { 255, 1, 1, 1 }, { 128, 0, 0, 0 } },
 		/* An IPv4 key never has bytes past the address. */
-		{ 4, 32, { 1, 2, 3, 4, 5, 6 }, { 1, 2, 3, 4, 5, 6 } },
+		{ 4, 32, { 1, 2, 3, 4, 5, 6 }, { 1, 2, 3, 4 } },
 		{ 16,
 		  64,
 		  { 0x20, 1, 0xd, 0xb8, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 },
@@ -469,16 +469,70 @@ static void test_mask(void **state)
 		  { 0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 } },
 		{ 16, 0, { 0xff, 0xff, 0xff, 0xff, 0xff }, { 0 } },
 	};
-	__u8 a[16];
+	__u64 w[2];
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-		memcpy(a, c[i].in, 16);
-		ig_rl_mask_addr(a, c[i].len, c[i].plen);
-		if (memcmp(a, c[i].out, 16))
+		/* As the program loads it: the address, then zeros. */
+		memset(w, 0, sizeof(w));
+		memcpy(w, c[i].in, c[i].len);
+		ig_rl_mask_addr(w, c[i].plen);
+		if (memcmp(w, c[i].out, 16))
 			fail_msg("case %zu: /%u masked wrong", i, c[i].plen);
 	}
+}
+
+/*
+ * The per-source table's hash: always a set of the table, and sources
+ * spread over the sets (consecutive addresses, as a spoofed flood or a
+ * busy /24 sends them, and /64s that differ in one byte).
+ */
+static void test_source_set(void **state)
+{
+	enum { SETS = 1000, N = 100000 };
+	static __u32 load[SETS];
+	__u32 i, set, tag = ig_rl_tag(0, 8, -1, 0, 32), worst = 0;
+	__u64 w[2];
+	__u8 a[16];
+
+	(void)state;
+	for (i = 0; i < N; i++) {
+		memset(a, 0, sizeof(a));
+		a[0] = 10;
+		a[1] = (__u8)(i >> 16);
+		a[2] = (__u8)(i >> 8);
+		a[3] = (__u8)i;
+		memcpy(w, a, sizeof(w));
+		set = ig_rl_source_set(tag, w, SETS);
+		assert_true(set < SETS);
+		load[set]++;
+	}
+	for (i = 0; i < SETS; i++)
+		worst = load[i] > worst ? load[i] : worst;
+	/* 100 a set on average; a uniform hash stays well under 2x. */
+	assert_true(worst < 2 * N / SETS);
+	memset(load, 0, sizeof(load));
+	tag = ig_rl_tag(1, 128, -1, 0, 64);
+	for (i = 0; i < N; i++) {
+		memset(a, 0, sizeof(a));
+		a[0] = 0x20;
+		a[1] = 0x01;
+		a[5] = (__u8)(i >> 16);
+		a[6] = (__u8)(i >> 8);
+		a[7] = (__u8)i;
+		memcpy(w, a, sizeof(w));
+		load[ig_rl_source_set(tag, w, SETS)]++;
+	}
+	for (i = 0, worst = 0; i < SETS; i++)
+		worst = load[i] > worst ? load[i] : worst;
+	assert_true(worst < 2 * N / SETS);
+	/* The class is part of the key: another tag, another set. */
+	memset(w, 0, sizeof(w));
+	w[0] = 0x0100000a;
+	assert_int_not_equal(
+		ig_rl_source_set(ig_rl_tag(0, 8, -1, 0, 32), w, 1u << 20),
+		ig_rl_source_set(ig_rl_tag(0, 0, -1, 0, 32), w, 1u << 20));
 }
 
 /* Tags tell classes apart and survive nothing but the same rule. */
@@ -518,6 +572,7 @@ int main(void)
 		cmocka_unit_test(test_coarse_clock),
 		cmocka_unit_test(test_cas_threads),
 		cmocka_unit_test(test_mask),
+		cmocka_unit_test(test_source_set),
 		cmocka_unit_test(test_tag),
 	};
 
