@@ -24,7 +24,6 @@
 #define IG_QUOTE_L4 8 /* transport bytes an error must quote (RFC 792) */
 #define IG_MIN_MTU_V4 68 /* RFC 791 */
 #define IG_MIN_MTU_V6 1280 /* RFC 8200 §5 */
-#define IG_NDP_HOP_LIMIT 255 /* RFC 4861 §6.1, §7.1, §8.1 */
 #define IG_ICMP_HDR_LEN 8
 
 static __always_inline __u32 local_kind(__u32 family, const void *addr)
@@ -176,22 +175,32 @@ static __always_inline int ra_router_allowed(__u32 slot_nr, const void *saddr)
 /*
  * An IPv4 echo-request sent to a broadcast or multicast address (the
  * smurf amplifier, RFC 2644): link-layer group address, 255.255.255.255,
- * 224.0.0.0/4, or a directed broadcast address of the interface.
+ * 224.0.0.0/4, or a directed broadcast address of the interface. Inline
+ * on the echo-request path: the interface's broadcasts are compared from
+ * ig_ifinfo (an array read the verifier inlines), and only an interface
+ * with more of them than it holds costs a hash lookup.
  */
-static __always_inline int to_broadcast(void *data, struct iphdr *iph,
-					void *end)
+static __always_inline int to_broadcast(const struct ethhdr *eth,
+					const struct iphdr *iph)
 {
-	struct ethhdr *eth = data;
-	__u32 dst;
+	__u32 dst = bpf_ntohl(iph->daddr), zero = 0, n, i;
+	struct ig_ifinfo *ifi;
 
-	if ((void *)(eth + 1) > end || (void *)(iph + 1) > end)
-		return 0;
 	if (eth->h_dest[0] & 1)
 		return 1;
-	dst = bpf_ntohl(iph->daddr);
 	if (dst == 0xffffffff || (dst & 0xf0000000) == 0xe0000000)
 		return 1;
-	return local_kind(IG_FAM_V4, &iph->daddr) == IG_LOCAL_BROADCAST;
+	ifi = bpf_map_lookup_elem(&ig_ifinfo, &zero);
+	if (!ifi)
+		return 0;
+	n = ifi->n_bcast;
+	if (n > IG_IFINFO_BCAST)
+		return local_kind(IG_FAM_V4, &iph->daddr) == IG_LOCAL_BROADCAST;
+#pragma unroll
+	for (i = 0; i < IG_IFINFO_BCAST; i++)
+		if (i < n && ifi->bcast[i] == iph->daddr)
+			return 1;
+	return 0;
 }
 
 /* What check_packet() needs of the slot and the rule, in one word. */
@@ -199,10 +208,8 @@ enum {
 	IG_CHK_V6 = 1 << 0,
 	IG_CHK_SLOT1 = 1 << 1, /* the live slot is slot 1 */
 	IG_CHK_RA_GUARD = 1 << 2,
-	IG_CHK_BCAST_DROP = 1 << 3,
 	IG_CHK_VALIDATE = 1 << 4,
 	IG_CHK_SOCKET = 1 << 5, /* validate socket */
-	IG_CHK_SIZE_SHIFT = 16, /* the rule's max_size */
 };
 
 /* The verifier allows variable packet offsets up to 0xffff, all in. */
@@ -223,19 +230,18 @@ static __always_inline __u32 check_cfg(const struct ig_policy_slot *slot,
 		       "check_cfg() packs these as they are");
 	return (family & 1) | (slot_nr & 1) << 1 |
 	       (slot->meta.ra_guard & 1) << 2 |
-	       (slot->meta.broadcast_echo & 1) << 3 |
 	       (rule->flags & (IG_RULE_VALIDATE | IG_RULE_VALIDATE_SOCKET))
-		       << 2 |
-	       (__u32)rule->max_size << IG_CHK_SIZE_SHIFT;
+		       << 2;
 }
 
 /*
  * Everything between the rule lookup and its action: 0 to go on with the
  * rule, or the reason to drop the packet. l3_off and icmp_off are where
  * the IP and ICMP headers start (the parser checked both), l4len is what
- * the IP header says follows it, cfg is check_cfg(). The NDP hop limit
- * and the RA guard apply whatever the rule says; the size cap and
- * validation are the rule's.
+ * the IP header says follows it, cfg is check_cfg(): the RA guard,
+ * broadcast echo and validation, for the entries the compiler marked
+ * IG_RULE_CHECK. (The NDP hop limit and the size cap take a compare
+ * each and are checked inline, icmpgate.bpf.c: a call costs more.)
  *
  * A global function, so that the verifier checks it once, on its own,
  * rather than once for every path through the parsers that reaches it:
@@ -248,10 +254,9 @@ __noinline int check_packet(struct xdp_md *ctx, __u32 l3_off, __u32 icmp_off,
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
 	__u32 family = cfg & IG_CHK_V6 ? IG_FAM_V6 : IG_FAM_V4;
-	__u32 max_size = cfg >> IG_CHK_SIZE_SHIFT, type;
+	__u32 type;
 	struct icmphdr *ih;
 	struct ipv6hdr *ip6h;
-	struct iphdr *iph;
 
 	/*
 	 * The parser's offsets. An ICMP header 32 KiB into a frame is an
@@ -273,20 +278,11 @@ __noinline int check_packet(struct xdp_md *ctx, __u32 l3_off, __u32 icmp_off,
 		ip6h = data + l3_off;
 		if ((void *)(ip6h + 1) > end)
 			return IG_R_MALFORMED_L3;
-		if (type >= IG_ND_ROUTER_SOLICIT && type <= IG_ND_REDIRECT &&
-		    ip6h->hop_limit != IG_NDP_HOP_LIMIT)
-			return IG_R_SPOOFED_NDP;
 		if (type == IG_ND_ROUTER_ADVERT && (cfg & IG_CHK_RA_GUARD) &&
 		    !ra_router_allowed(cfg & IG_CHK_SLOT1 ? 1 : 0,
 				       &ip6h->saddr))
 			return IG_R_DROP_RA_GUARD;
-	} else if (type == IG_V4_ECHO_REQUEST && (cfg & IG_CHK_BCAST_DROP)) {
-		iph = data + l3_off;
-		if (to_broadcast(data, iph, end))
-			return IG_R_DROP_BROADCAST_ECHO;
 	}
-	if (max_size && l4len > max_size)
-		return IG_R_DROP_MAX_SIZE;
 	if (cfg & IG_CHK_VALIDATE)
 		return validate_error(ctx, family, ih, end, l4len,
 				      !!(cfg & IG_CHK_SOCKET));

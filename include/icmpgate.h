@@ -37,16 +37,16 @@ enum ig_rule_flag {
 	IG_RULE_VALIDATE_SOCKET = 1 << 3, /* and that a socket sent it */
 	/*
 	 * check_packet() (bpf/validate.h) may drop what this entry would
-	 * pass: the entry validates or caps the size, is neighbour discovery
-	 * (hop limit, RA guard) or is v4 echo-request under `broadcast-echo
-	 * drop`. Set by the compiler, so that other packets skip the call.
-	 * Apart from neighbour discovery, a packet its entry drops anyway is
-	 * counted under the entry.
+	 * pass: the entry validates or is a router advert under the RA
+	 * guard. Set by the compiler, so that other packets skip the call; a
+	 * packet its entry drops anyway is counted under the entry.
 	 */
 	IG_RULE_CHECK = 1 << 4,
+	/* v4 echo-request under `broadcast-echo drop` (to_broadcast()). */
+	IG_RULE_BCAST = 1 << 5,
 };
 
-/* Types check_packet() looks at whatever the entry says. */
+#define IG_NDP_HOP_LIMIT 255 /* NDP is link-local: RFC 4861 §6.1, §7.1, §8.1 */
 #define IG_V4_ECHO_REQUEST 8
 #define IG_ND_ROUTER_SOLICIT 133 /* neighbour discovery (RFC 4861 §4): */
 #define IG_ND_ROUTER_ADVERT 134 /* 133 to 137 */
@@ -249,10 +249,19 @@ struct ig_local_value {
 #define IG_MAX_LOCAL 1024 /* addresses of one interface */
 
 /* The interface as the controller last saw it; one entry. */
+#define IG_IFINFO_BCAST 8
 struct ig_ifinfo {
 	__u32 mtu; /* 0: unknown, the upper MTU bound is not checked */
 	__u32 n_local; /* entries in the local map */
 	__u64 synced_at; /* CLOCK_REALTIME ns of the last sync */
+	/*
+	 * The interface's IPv4 directed broadcasts, also in the local map:
+	 * the echo-request path compares these instead of a hash lookup.
+	 * More than IG_IFINFO_BCAST of them: the program asks the map.
+	 */
+	__u32 n_bcast;
+	__u32 pad;
+	__be32 bcast[IG_IFINFO_BCAST];
 };
 
 /* Value of the prefix trie. */
@@ -380,7 +389,7 @@ _Static_assert(sizeof(struct ig_source_set) == 128, "ig_source_set layout");
 _Static_assert(sizeof(struct ig_prefix_key) == 24, "ig_prefix_key layout");
 _Static_assert(sizeof(struct ig_counter) == 16, "ig_counter layout");
 _Static_assert(sizeof(struct ig_local_key) == 20, "ig_local_key layout");
-_Static_assert(sizeof(struct ig_ifinfo) == 16, "ig_ifinfo layout");
+_Static_assert(sizeof(struct ig_ifinfo) == 56, "ig_ifinfo layout");
 _Static_assert(sizeof(struct ig_state) == 64, "ig_state layout");
 _Static_assert(sizeof(struct ig_policy_text) == 1024 * 1024, "text layout");
 

@@ -41,8 +41,8 @@ static const struct ig_opt attach_opts[] = {
 	  0, NULL },
 	{ "max-sources", 's', IG_OPT_UINT,
 	  OPTS_AT(struct ig_attach_opts, max_sources), "N",
-	  "per-source buckets to keep, least recently used evicted first "
-	  "(64-16777216, default 65536: about 7 MiB)",
+	  "per-source buckets to keep, the idlest evicted first "
+	  "(64-16777216, default 65536: 4 MiB)",
 	  IG_MAX_SOURCES_MIN, IG_MAX_SOURCES_MAX, NULL },
 	{ NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL },
 };

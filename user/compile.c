@@ -213,24 +213,28 @@ static void fill_reasons(struct ig_policy_slot *s)
 				   IG_R_PASS_DEFAULT);
 }
 
-/* Does check_packet() have work for entry e? See IG_RULE_CHECK. */
-static bool needs_check(const struct ig_policy_slot *s, int fam, int type,
-			const struct ig_rule *e)
+/*
+ * The checks entry e needs (IG_RULE_CHECK, IG_RULE_BCAST): none when it
+ * drops anyway.
+ */
+static __u8 checks_of(const struct ig_policy_slot *s, int fam, int type,
+		      const struct ig_rule *e)
 {
-	/* Forged neighbour discovery is counted as such, whatever the rule. */
-	if (fam == IG_FAM_V6 && type >= IG_ND_ROUTER_SOLICIT &&
-	    type <= IG_ND_REDIRECT)
-		return true;
+	__u8 f = 0;
+
 	if (e->action == IG_ACT_DROP)
-		return false;
-	if (e->flags & (IG_RULE_VALIDATE | IG_RULE_VALIDATE_SOCKET) ||
-	    e->max_size)
-		return true;
-	return fam == IG_FAM_V4 && type == IG_V4_ECHO_REQUEST &&
-	       s->meta.broadcast_echo == IG_ACT_DROP;
+		return 0;
+	if (e->flags & (IG_RULE_VALIDATE | IG_RULE_VALIDATE_SOCKET))
+		f |= IG_RULE_CHECK;
+	if (fam == IG_FAM_V6 && type == IG_ND_ROUTER_ADVERT && s->meta.ra_guard)
+		f |= IG_RULE_CHECK;
+	if (fam == IG_FAM_V4 && type == IG_V4_ECHO_REQUEST &&
+	    s->meta.broadcast_echo == IG_ACT_DROP)
+		f |= IG_RULE_BCAST;
+	return f;
 }
 
-/* Mark the entries check_packet() must see; after meta is filled in. */
+/* Mark the entries that need checks; after meta is filled in. */
 static void mark_checks(struct ig_policy_slot *s)
 {
 	int fam, type, code;
@@ -240,8 +244,7 @@ static void mark_checks(struct ig_policy_slot *s)
 		for (type = 0; type < IG_TYPES; type++)
 			for (code = 0; code < IG_CODES; code++) {
 				e = &s->rules[fam][type][code];
-				if (needs_check(s, fam, type, e))
-					e->flags |= IG_RULE_CHECK;
+				e->flags |= checks_of(s, fam, type, e);
 			}
 }
 
@@ -325,11 +328,11 @@ int ig_policy_compile(const struct ig_policy *p, struct ig_compiled *out)
 	if (err)
 		goto cleanup;
 	fill_rules(p, out->slot, class);
-	mark_checks(out->slot);
 	fill_reasons(out->slot);
 	free(class);
 	class = NULL;
-	fill_prefixes(p, out);
+	fill_prefixes(p, out); /* sets meta.ra_guard, which marking reads */
+	mark_checks(out->slot);
 	err = ig_policy_format(p, &out->text);
 	if (err)
 		goto cleanup;

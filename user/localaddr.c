@@ -183,6 +183,13 @@ int ig_local_sync(const struct ig_maps *m, const struct ig_local_set *s,
 	clock_gettime(CLOCK_REALTIME, &ts);
 	info.mtu = s->mtu;
 	info.n_local = (__u32)s->n;
+	for (i = 0; i < s->n; i++) {
+		if (s->e[i].value.kind != IG_LOCAL_BROADCAST)
+			continue;
+		if (info.n_bcast < IG_IFINFO_BCAST)
+			memcpy(&info.bcast[info.n_bcast], s->e[i].key.addr, 4);
+		info.n_bcast++;
+	}
 	info.synced_at = (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 	if (bpf_map_update_elem(m->ifinfo_fd, &zero, &info, BPF_ANY))
 		return -errno;

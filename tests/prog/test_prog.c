@@ -1429,6 +1429,35 @@ static void test_validate_socket(void **state)
 	close(l2fd);
 }
 
+/*
+ * More directed broadcasts than ig_ifinfo holds: the echo path asks the
+ * local map for them, and still finds the last one; then the usual set.
+ */
+static void test_many_broadcasts(void **state)
+{
+	struct ig_local_set *s = calloc(1, sizeof(*s));
+	struct pkt_desc echo = { ECHO4, .dst = "10.77.9.255" };
+	struct pkt_desc other = { ECHO4, .dst = "10.77.9.254" };
+	uint8_t addr[4] = { 10, 77, 0, 255 };
+	__u32 i;
+
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(apply_policy("v4 echo-request pass\n"), 0);
+	for (i = 0; i < IG_IFINFO_BCAST + 2; i++) {
+		addr[2] = (uint8_t)i;
+		assert_int_equal(ig_local_add(s, V4, addr, IG_LOCAL_BROADCAST),
+				 0);
+	}
+	s->mtu = IF_MTU;
+	assert_int_equal(ig_local_sync(&maps, s, NULL, NULL), 0);
+	free(s);
+	assert_int_equal(reason_of(&echo), IG_R_DROP_BROADCAST_ECHO);
+	assert_int_equal(reason_of(&other), IG_R_PASS_RULE);
+	assert_int_equal(set_local_addresses(), 0);
+	assert_int_equal(reason_of(&echo), IG_R_PASS_RULE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest seqs[] = {
@@ -1440,6 +1469,7 @@ int main(void)
 		cmocka_unit_test(test_limit_prefix_lengths),
 		cmocka_unit_test(test_limit_bytes),
 		cmocka_unit_test(test_validate_socket),
+		cmocka_unit_test(test_many_broadcasts),
 	};
 #define N_SEQS (sizeof(seqs) / sizeof(seqs[0]))
 	struct CMUnitTest tests[N_CASES + N_SEQS];

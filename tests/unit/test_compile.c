@@ -33,6 +33,8 @@ static void compile_text(const char *text, struct ig_compiled *c)
 	ig_policy_free(&p);
 }
 
+#define CHECK_MARKS (IG_RULE_CHECK | IG_RULE_BCAST)
+
 static const struct ig_rule *entry(const struct ig_compiled *c, int fam,
 				   int type, int code)
 {
@@ -44,8 +46,8 @@ static void assert_entry(const struct ig_compiled *c, int fam, int type,
 {
 	const struct ig_rule *e = entry(c, fam, type, code);
 
-	/* IG_RULE_CHECK has a test of its own (test_check_marks). */
-	if (e->action != action || (e->flags & ~IG_RULE_CHECK) != flags)
+	/* The check marks have a test of their own (test_check_marks). */
+	if (e->action != action || (e->flags & ~CHECK_MARKS) != flags)
 		fail_msg("v%d %d/%d: action %d flags %d, want %d %d",
 			 fam == IG_FAM_V4 ? 4 : 6, type, code, e->action,
 			 e->flags, action, flags);
@@ -286,7 +288,7 @@ static void test_validate_size_ra_guard(void **state)
 	assert_entry(&c, IG_FAM_V4, 11, 0, IG_ACT_PASS, 0);
 	e = entry(&c, IG_FAM_V6, 128, 0);
 	assert_int_equal(e->max_size, 100);
-	assert_int_equal(e->flags, IG_RULE_EXPLICIT | IG_RULE_CHECK);
+	assert_int_equal(e->flags, IG_RULE_EXPLICIT);
 	assert_int_equal(entry(&c, IG_FAM_V6, 129, 0)->max_size, 0);
 	assert_entry(&c, IG_FAM_V6, 3, 1, IG_ACT_PASS,
 		     IG_RULE_EXPLICIT | IG_RULE_VALIDATE |
@@ -462,7 +464,7 @@ static const struct ig_limit *limit_of(const struct ig_compiled *c, int fam,
 	const struct ig_rule *e = entry(c, fam, type, code);
 
 	assert_int_equal(e->action, IG_ACT_LIMIT);
-	assert_int_equal(e->flags & ~IG_RULE_CHECK, IG_RULE_EXPLICIT);
+	assert_int_equal(e->flags & ~CHECK_MARKS, IG_RULE_EXPLICIT);
 	assert_true(e->class_id < IG_MAX_CLASSES);
 	return &c->slot->limits[e->class_id];
 }
@@ -582,6 +584,11 @@ static bool checked(const struct ig_compiled *c, int fam, int type, int code)
 	return entry(c, fam, type, code)->flags & IG_RULE_CHECK;
 }
 
+static bool bcast_checked(const struct ig_compiled *c, int fam, int type)
+{
+	return entry(c, fam, type, 0)->flags & IG_RULE_BCAST;
+}
+
 /* Exactly the entries check_packet() could drop are marked for it. */
 static void test_check_marks(void **state)
 {
@@ -591,29 +598,35 @@ static void test_check_marks(void **state)
 	compile_text("v4 echo-reply pass\n"
 		     "v4 dest-unreachable pass validate\n"
 		     "v4 time-exceeded drop\n"
+		     "v4 parameter-problem drop\n"
 		     "v6 echo-request pass max-size 100\n"
-		     "v6 neighbor-solicit drop force\n",
+		     "v6 router-advert drop force\n"
+		     "ra-guard allow fe80::1\n",
 		     &c);
 	/* broadcast-echo drop is the default: v4 echo-request is checked */
-	assert_true(checked(&c, IG_FAM_V4, 8, 0));
+	assert_true(bcast_checked(&c, IG_FAM_V4, 8));
+	assert_false(checked(&c, IG_FAM_V4, 8, 0));
+	assert_false(bcast_checked(&c, IG_FAM_V6, 128));
 	assert_false(checked(&c, IG_FAM_V4, 0, 0)); /* plain pass */
 	assert_true(checked(&c, IG_FAM_V4, 3, 4)); /* validate */
 	assert_false(checked(&c, IG_FAM_V4, 11, 0)); /* dropped anyway */
-	assert_true(checked(&c, IG_FAM_V6, 128, 0)); /* max-size */
-	assert_false(checked(&c, IG_FAM_V6, 129, 0));
-	/* NDP: the hop limit, whatever the rule */
-	assert_true(checked(&c, IG_FAM_V6, 133, 0));
-	assert_true(checked(&c, IG_FAM_V6, 135, 0));
-	assert_true(checked(&c, IG_FAM_V6, 137, 0));
-	assert_false(checked(&c, IG_FAM_V6, 138, 0));
-	assert_false(checked(&c, IG_FAM_V4, 133, 0)); /* not NDP in v4 */
+	/* the size cap and the NDP hop limit are checked inline */
+	assert_false(checked(&c, IG_FAM_V6, 128, 0));
+	assert_false(checked(&c, IG_FAM_V6, 135, 0));
+	/* the RA guard, unless the rule drops router adverts anyway */
+	assert_false(checked(&c, IG_FAM_V6, 134, 0));
+	ig_compiled_free(&c);
+	compile_text("ra-guard allow fe80::1\n", &c);
+	assert_true(checked(&c, IG_FAM_V6, 134, 0));
+	assert_false(checked(&c, IG_FAM_V6, 133, 0));
+	assert_false(checked(&c, IG_FAM_V4, 134, 0)); /* not NDP in v4 */
 	ig_compiled_free(&c);
 
 	compile_text("broadcast-echo pass\n", &c);
-	assert_false(checked(&c, IG_FAM_V4, 8, 0));
+	assert_false(bcast_checked(&c, IG_FAM_V4, 8));
 	ig_compiled_free(&c);
 	compile_text("v4 echo-request drop\n", &c);
-	assert_false(checked(&c, IG_FAM_V4, 8, 0));
+	assert_false(bcast_checked(&c, IG_FAM_V4, 8));
 	ig_compiled_free(&c);
 }
 
