@@ -112,27 +112,10 @@ int icmpgate_xdp(struct xdp_md *ctx)
 	}
 
 	rule = &slot->rules[family][0][0] + tc;
-	/* Neighbour discovery from off the link, whatever the rule says. */
-	if (family == IG_FAM_V6 &&
-	    type - IG_ND_ROUTER_SOLICIT <=
-		    IG_ND_REDIRECT - IG_ND_ROUTER_SOLICIT &&
-	    ip6h->hop_limit != IG_NDP_HOP_LIMIT) {
-		out = ig_outcome(family, type, IG_R_SPOOFED_NDP, XDP_DROP);
-		goto out;
-	}
-	if ((rule->flags & IG_RULE_BCAST) && to_broadcast(data, iph)) {
-		out = ig_outcome(family, type, IG_R_DROP_BROADCAST_ECHO,
-				 XDP_DROP);
-		goto out;
-	}
-	if (rule->max_size && l4len > rule->max_size) {
-		out = ig_outcome(family, type, IG_R_DROP_MAX_SIZE, XDP_DROP);
-		goto out;
-	}
-	if (rule->flags & IG_RULE_CHECK) {
-		/* Only entries the compiler marked: see IG_RULE_CHECK. */
-		reason = check_packet(ctx, l3 - data, c.pos - data, l4len,
-				      check_cfg(slot, slot_nr, rule, family));
+	if (rule->flags & IG_RULE_CHECKS) {
+		/* Only entries the compiler marked: see IG_RULE_CHECKS. */
+		reason = rule_checks(ctx, data, rule, slot, slot_nr, family,
+				     ip6h, iph, c.pos - data, l3 - data, l4len);
 		if (reason) {
 			out = ig_outcome(family, type, reason, XDP_DROP);
 			goto out;

@@ -289,4 +289,31 @@ __noinline int check_packet(struct xdp_md *ctx, __u32 l3_off, __u32 icmp_off,
 	return 0;
 }
 
+/*
+ * The checks of a marked entry (IG_RULE_CHECKS), cheapest first: 0 to go
+ * on with the rule, or the reason to drop. Inline but for
+ * check_packet(): a call costs more than the compares. data, ip6h and
+ * iph are the parser's pointers, valid for the packet's family.
+ */
+static __always_inline __u32
+rule_checks(struct xdp_md *ctx, void *data, const struct ig_rule *rule,
+	    const struct ig_policy_slot *slot, __u32 slot_nr, __u32 family,
+	    const struct ipv6hdr *ip6h, const struct iphdr *iph, __u32 icmp_off,
+	    __u32 l3_off, __u32 l4len)
+{
+	__u8 flags = rule->flags;
+
+	/* Neighbour discovery from off the link, whatever the rule says. */
+	if ((flags & IG_RULE_NDP) && ip6h->hop_limit != IG_NDP_HOP_LIMIT)
+		return IG_R_SPOOFED_NDP;
+	if ((flags & IG_RULE_BCAST) && to_broadcast(data, iph))
+		return IG_R_DROP_BROADCAST_ECHO;
+	if ((flags & IG_RULE_SIZE) && l4len > rule->max_size)
+		return IG_R_DROP_MAX_SIZE;
+	if (flags & IG_RULE_CHECK)
+		return check_packet(ctx, l3_off, icmp_off, l4len,
+				    check_cfg(slot, slot_nr, rule, family));
+	return 0;
+}
+
 #endif /* IG_BPF_VALIDATE_H */

@@ -44,6 +44,11 @@ enum ig_rule_flag {
 	IG_RULE_CHECK = 1 << 4,
 	/* v4 echo-request under `broadcast-echo drop` (to_broadcast()). */
 	IG_RULE_BCAST = 1 << 5,
+	IG_RULE_NDP = 1 << 6, /* neighbour discovery: check the hop limit */
+	IG_RULE_SIZE = 1 << 7, /* max_size is set */
+	/* Any of the checks: one test on the common path. */
+	IG_RULE_CHECKS = IG_RULE_CHECK | IG_RULE_BCAST | IG_RULE_NDP |
+			 IG_RULE_SIZE,
 };
 
 #define IG_NDP_HOP_LIMIT 255 /* NDP is link-local: RFC 4861 §6.1, §7.1, §8.1 */

@@ -214,16 +214,22 @@ static void fill_reasons(struct ig_policy_slot *s)
 }
 
 /*
- * The checks entry e needs (IG_RULE_CHECK, IG_RULE_BCAST): none when it
- * drops anyway.
+ * The checks entry e needs (IG_RULE_CHECKS). Forged neighbour discovery
+ * is counted as such whatever the rule; the other checks only refine why
+ * a packet the entry would not drop anyway is dropped.
  */
 static __u8 checks_of(const struct ig_policy_slot *s, int fam, int type,
 		      const struct ig_rule *e)
 {
 	__u8 f = 0;
 
+	if (fam == IG_FAM_V6 && type >= IG_ND_ROUTER_SOLICIT &&
+	    type <= IG_ND_REDIRECT)
+		f |= IG_RULE_NDP;
 	if (e->action == IG_ACT_DROP)
-		return 0;
+		return f;
+	if (e->max_size)
+		f |= IG_RULE_SIZE;
 	if (e->flags & (IG_RULE_VALIDATE | IG_RULE_VALIDATE_SOCKET))
 		f |= IG_RULE_CHECK;
 	if (fam == IG_FAM_V6 && type == IG_ND_ROUTER_ADVERT && s->meta.ra_guard)

@@ -33,7 +33,7 @@ static void compile_text(const char *text, struct ig_compiled *c)
 	ig_policy_free(&p);
 }
 
-#define CHECK_MARKS (IG_RULE_CHECK | IG_RULE_BCAST)
+#define CHECK_MARKS IG_RULE_CHECKS
 
 static const struct ig_rule *entry(const struct ig_compiled *c, int fam,
 				   int type, int code)
@@ -288,7 +288,7 @@ static void test_validate_size_ra_guard(void **state)
 	assert_entry(&c, IG_FAM_V4, 11, 0, IG_ACT_PASS, 0);
 	e = entry(&c, IG_FAM_V6, 128, 0);
 	assert_int_equal(e->max_size, 100);
-	assert_int_equal(e->flags, IG_RULE_EXPLICIT);
+	assert_int_equal(e->flags, IG_RULE_EXPLICIT | IG_RULE_SIZE);
 	assert_int_equal(entry(&c, IG_FAM_V6, 129, 0)->max_size, 0);
 	assert_entry(&c, IG_FAM_V6, 3, 1, IG_ACT_PASS,
 		     IG_RULE_EXPLICIT | IG_RULE_VALIDATE |
@@ -613,6 +613,19 @@ static void test_check_marks(void **state)
 	/* the size cap and the NDP hop limit are checked inline */
 	assert_false(checked(&c, IG_FAM_V6, 128, 0));
 	assert_false(checked(&c, IG_FAM_V6, 135, 0));
+	assert_true(entry(&c, IG_FAM_V6, 128, 0)->flags & IG_RULE_SIZE);
+	assert_false(entry(&c, IG_FAM_V6, 129, 0)->flags & IG_RULE_SIZE);
+	/* the hop limit of NDP whatever the rule, and only of NDP */
+	assert_true(entry(&c, IG_FAM_V6, 133, 0)->flags & IG_RULE_NDP);
+	assert_true(entry(&c, IG_FAM_V6, 134, 0)->flags & IG_RULE_NDP);
+	assert_true(entry(&c, IG_FAM_V6, 137, 9)->flags & IG_RULE_NDP);
+	assert_false(entry(&c, IG_FAM_V6, 132, 0)->flags & IG_RULE_NDP);
+	assert_false(entry(&c, IG_FAM_V6, 138, 0)->flags & IG_RULE_NDP);
+	assert_false(entry(&c, IG_FAM_V4, 134, 0)->flags & IG_RULE_NDP);
+	/* a plain drop or pass needs none of them */
+	assert_int_equal(entry(&c, IG_FAM_V4, 11, 0)->flags & IG_RULE_CHECKS,
+			 0);
+	assert_int_equal(entry(&c, IG_FAM_V4, 0, 0)->flags & IG_RULE_CHECKS, 0);
 	/* the RA guard, unless the rule drops router adverts anyway */
 	assert_false(checked(&c, IG_FAM_V6, 134, 0));
 	ig_compiled_free(&c);
