@@ -350,6 +350,12 @@ static int sync_local(const char *cmd, struct iface *i, size_t *n,
 	if (!s)
 		return -ENOMEM;
 	err = ig_local_read(i->name, s);
+	if (err == -E2BIG) {
+		pr_err("%s: %s has more than %d local and broadcast addresses; "
+		       "icmpgate keeps at most that many",
+		       cmd, i->name, IG_MAX_LOCAL);
+		goto out;
+	}
 	if (err) {
 		fail(cmd, err, "cannot read the addresses of %s", i->name);
 		goto out;

@@ -87,4 +87,18 @@ expect_ok "set broadcast-echo pass" ig set "$IF" broadcast-echo pass
 expect_ok "policy show has it" policy_has "$IF" '^broadcast-echo pass$'
 expect_eq "broadcast echo now passes the filter, to its limit" \
 	"$(moved pass-limit A ping -b -n -q -c 2 -i 0.2 -W 1 10.199.1.255)" 2
+
+# More addresses than the local map holds: a clear error, nothing changed.
+d0=$(status_field "$IF" policy_digest)
+for i in $(seq 1 1100); do
+	echo "addr add 10.56.$((i / 250)).$((i % 250 + 1))/24 dev $IF"
+done | ip -n "$NS_B" -batch -
+expect_fail "set with 1,100 more addresses fails" \
+	ig set "$IF" v4 echo-reply drop
+expect_match "the error says why" \
+	"$(ig sync "$IF" 2>&1)" "more than 1024 local and broadcast addresses"
+expect_eq "the policy in force is kept" \
+	"$(status_field "$IF" policy_digest)" "$d0"
+ip -n "$NS_B" addr flush dev "$IF" to 10.56.0.0/16
+expect_ok "sync works again once they are gone" ig sync "$IF"
 lab_done
