@@ -55,6 +55,7 @@ show() {
 # remount /sys and hide them).
 icmpgate() { nsenter --net="/run/netns/$NS_B" "$IG" "$@"; }
 in_a() { ip netns exec "$NS_A" "$@"; }
+FORGE=$(dirname "$0")/forge.py
 
 cleanup() {
 	local rc=$?
@@ -145,6 +146,26 @@ if [ -n "$passed" ] && [ "$passed" -ge 35 ] && [ "$passed" -le 70 ]; then
 	echo "(v4 echo-request passed by the limit: $passed)"
 else
 	surprise "the limit passed '$passed' requests, not about 50"
+fi
+
+heading "Forged path-MTU and neighbour messages are told from real ones"
+show icmpgate stats "$IF_B" --reset >/dev/null
+echo "(a frag-needed is believed only if it quotes a packet $NS_B sent)"
+show in_a python3 "$FORGE" ptb 4 "$B4" "$B4" 192.0.2.1 1280 3
+echo "(3 quoting $B4 -> 192.0.2.1: a packet $NS_B could have sent; they pass)"
+show in_a python3 "$FORGE" ptb 4 "$B4" 198.51.100.7 192.0.2.1 576 5
+echo "(5 quoting 198.51.100.7, not an address of $NS_B: forged)"
+show in_a python3 "$FORGE" ns "$B6" "$B6" 254 4
+echo "(4 neighbour solicitations with hop limit 254: not from the link)"
+show icmpgate stats "$IF_B"
+counts=$(icmpgate stats "$IF_B" --json | python3 -c 'import json, sys
+r = json.load(sys.stdin)["reasons"]
+print(r["pass-limit"]["packets"], r["invalid-source"]["packets"],
+      r["spoofed-ndp"]["packets"])' 2>/dev/null)
+if [ "$counts" = "3 5 4" ]; then
+	echo "(passed 3, invalid-source 5, spoofed-ndp 4: as sent)"
+else
+	surprise "pass-limit, invalid-source, spoofed-ndp are '$counts', not '3 5 4'"
 fi
 
 heading "Detach: the program and its pins are removed"

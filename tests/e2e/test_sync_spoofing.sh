@@ -19,7 +19,7 @@ IF=$(ifb 1)
 B6=$(addr6_b 1)
 NEW4=10.199.1.50
 REMOTE4=10.198.9.9
-FORGE=$(dirname "$0")/forge.py
+FORGE=$(dirname "$0")/../../tools/forge.py
 
 # ptb_from QSRC MTU: one frag-needed from A to B quoting QSRC -> REMOTE4.
 ptb_from() {

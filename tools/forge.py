@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-"""Forged ICMP for the e2e tier, sent from a namespace it made.
+"""Forged ICMP for the e2e tier and the demo, sent from a namespace they made.
 
 forge.py ptb 4|6 DST QSRC QDST MTU COUNT
     an IPv4 frag-needed or IPv6 packet-too-big to DST reporting MTU and
