@@ -6,19 +6,16 @@
  * one exit, under the reason for its verdict.
  */
 #include <linux/bpf.h>
-#include <linux/icmp.h>
-#include <linux/icmpv6.h>
 #include <bpf/bpf_helpers.h>
 
 #include "icmpgate.h"
+#include "icmp.h"
 #include "maps.h"
 #include "parse.h"
 #include "policy.h"
 #include "ratelimit.h"
 #include "validate.h"
 #include "counters.h"
-
-#define ICMP_HDR_LEN 8 /* type, code, checksum, 4 bytes of rest (RFC 792) */
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -65,7 +62,7 @@ int icmpgate_xdp(struct xdp_md *ctx)
 	/* Type and code in one load: icmphdr and icmp6hdr share them. */
 	tc = 0;
 	if (!nonfirst) {
-		if (c.pos + ICMP_HDR_LEN > end || l4len < ICMP_HDR_LEN) {
+		if (c.pos + IG_ICMP_HDR_LEN > end || l4len < IG_ICMP_HDR_LEN) {
 			out = ig_outcome(family, 0, IG_R_MALFORMED_ICMP,
 					 XDP_DROP);
 			goto out;

@@ -11,20 +11,18 @@
 #define IG_BPF_VALIDATE_H
 
 #include <linux/bpf.h>
-#include <linux/icmp.h>
-#include <linux/icmpv6.h>
 #include <linux/if_ether.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
+#include "icmp.h"
 #include "maps.h"
 
 #define IG_QUOTE_L4 8 /* transport bytes an error must quote (RFC 792) */
 #define IG_MIN_MTU_V4 68 /* RFC 791 */
 #define IG_MIN_MTU_V6 1280 /* RFC 8200 §5 */
-#define IG_ICMP_HDR_LEN 8
 
 static __always_inline __u32 local_kind(__u32 family, const void *addr)
 {
@@ -115,7 +113,7 @@ static __always_inline __u32 validate_error(struct xdp_md *ctx, __u32 family,
 					    int socket)
 {
 	void *inner = icmp + IG_ICMP_HDR_LEN;
-	struct icmphdr *ih = icmp;
+	struct ig_icmphdr *ih = icmp;
 	struct ipv6hdr *in6;
 	struct iphdr *in4;
 	__u32 hdr;
@@ -133,9 +131,9 @@ static __always_inline __u32 validate_error(struct xdp_md *ctx, __u32 family,
 			return IG_R_INVALID_SOURCE;
 		if (local_kind(family, &in4->daddr) == IG_LOCAL_ADDR)
 			return IG_R_INVALID_DEST;
-		if (ih->type == ICMP_DEST_UNREACH &&
-		    ih->code == ICMP_FRAG_NEEDED &&
-		    bad_mtu(bpf_ntohs(ih->un.frag.mtu), IG_MIN_MTU_V4))
+		if (ih->type == IG_ICMP_DEST_UNREACH &&
+		    ih->code == IG_ICMP_FRAG_NEEDED &&
+		    bad_mtu(bpf_ntohs(ih->frag.mtu), IG_MIN_MTU_V4))
 			return IG_R_INVALID_MTU;
 		return socket ? quote_socket(ctx, family, in4->protocol,
 					     &in4->saddr, &in4->daddr,
@@ -151,9 +149,8 @@ static __always_inline __u32 validate_error(struct xdp_md *ctx, __u32 family,
 		return IG_R_INVALID_SOURCE;
 	if (local_kind(family, &in6->daddr) == IG_LOCAL_ADDR)
 		return IG_R_INVALID_DEST;
-	if (ih->type == ICMPV6_PKT_TOOBIG &&
-	    bad_mtu(bpf_ntohl(((struct icmp6hdr *)icmp)->icmp6_mtu),
-		    IG_MIN_MTU_V6))
+	if (ih->type == IG_ICMPV6_PKT_TOOBIG &&
+	    bad_mtu(bpf_ntohl(ih->mtu6), IG_MIN_MTU_V6))
 		return IG_R_INVALID_MTU;
 	return socket ? quote_socket(ctx, family, in6->nexthdr, &in6->saddr,
 				     &in6->daddr, in6 + 1, end) :
@@ -255,7 +252,7 @@ __noinline int check_packet(struct xdp_md *ctx, __u32 l3_off, __u32 icmp_off,
 	void *end = (void *)(long)ctx->data_end;
 	__u32 family = cfg & IG_CHK_V6 ? IG_FAM_V6 : IG_FAM_V4;
 	__u32 type;
-	struct icmphdr *ih;
+	struct ig_icmphdr *ih;
 	struct ipv6hdr *ip6h;
 
 	/*
