@@ -14,6 +14,7 @@
 #include "parse.h"
 #include "policy.h"
 #include "ratelimit.h"
+#include "side.h"
 #include "validate.h"
 #include "counters.h"
 
@@ -24,7 +25,8 @@ int icmpgate_xdp(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
-	__u32 family, type, tc, reason, list, slot_nr, out, l4len = 0;
+	__u32 family, cfam, side, type, tc, reason, list, slot_nr, out;
+	__u32 l4len = 0;
 	struct cursor c = { .pos = data };
 	struct ig_policy_slot *slot;
 	const struct ig_rule *rule;
@@ -59,11 +61,18 @@ int icmpgate_xdp(struct xdp_md *ctx)
 		goto out;
 	}
 
+	/*
+	 * Addressed to this host, or passing through it? Every ICMP packet
+	 * is judged, and counted, on its side (side.h).
+	 */
+	side = packet_side(ctx, l3 - data, family) & 1;
+	cfam = ig_counter_family(family, side);
+
 	/* Type and code in one load: icmphdr and icmp6hdr share them. */
 	tc = 0;
 	if (!nonfirst) {
 		if (c.pos + IG_ICMP_HDR_LEN > end || l4len < IG_ICMP_HDR_LEN) {
-			out = ig_outcome(family, 0, IG_R_MALFORMED_ICMP,
+			out = ig_outcome(cfam, 0, IG_R_MALFORMED_ICMP,
 					 XDP_DROP);
 			goto out;
 		}
@@ -73,20 +82,18 @@ int icmpgate_xdp(struct xdp_md *ctx)
 
 	slot = live_slot(&slot_nr);
 	if (!slot) { /* cannot happen: index is masked to the array */
-		out = ig_outcome(family, type, IG_R_NON_ICMP, XDP_PASS);
+		out = ig_outcome(cfam, type, IG_R_NON_ICMP, XDP_PASS);
 		goto out;
 	}
 
 	if (nonfirst) {
 		if (nonfirst == IG_FRAG_PAST_MAX)
-			out = ig_outcome(family, 0, IG_R_DROP_PING_OF_DEATH,
+			out = ig_outcome(cfam, 0, IG_R_DROP_PING_OF_DEATH,
 					 XDP_DROP);
 		else if (slot->meta.fragments == IG_ACT_DROP)
-			out = ig_outcome(family, 0, IG_R_DROP_FRAGMENT,
-					 XDP_DROP);
+			out = ig_outcome(cfam, 0, IG_R_DROP_FRAGMENT, XDP_DROP);
 		else
-			out = ig_outcome(family, 0, IG_R_PASS_FRAGMENT,
-					 XDP_PASS);
+			out = ig_outcome(cfam, 0, IG_R_PASS_FRAGMENT, XDP_PASS);
 		goto out;
 	}
 
@@ -97,24 +104,24 @@ int icmpgate_xdp(struct xdp_md *ctx)
 		else
 			list = source_list(slot_nr, family, saddr, 16);
 		if (list == IG_LIST_ALLOW) {
-			out = ig_outcome(family, type, IG_R_PASS_ALLOWLIST,
+			out = ig_outcome(cfam, type, IG_R_PASS_ALLOWLIST,
 					 XDP_PASS);
 			goto out;
 		}
 		if (list == IG_LIST_BLOCK) {
-			out = ig_outcome(family, type, IG_R_DROP_BLOCKLIST,
+			out = ig_outcome(cfam, type, IG_R_DROP_BLOCKLIST,
 					 XDP_DROP);
 			goto out;
 		}
 	}
 
-	rule = &slot->rules[family][0][0] + tc;
+	rule = &slot->rules[side][family & 1][0][0] + tc;
 	if (rule->flags & IG_RULE_CHECKS) {
 		/* Only entries the compiler marked: see IG_RULE_CHECKS. */
 		reason = rule_checks(ctx, data, rule, slot, slot_nr, family,
 				     ip6h, iph, c.pos - data, l3 - data, l4len);
 		if (reason) {
-			out = ig_outcome(family, type, reason, XDP_DROP);
+			out = ig_outcome(cfam, type, reason, XDP_DROP);
 			goto out;
 		}
 	}
@@ -122,13 +129,13 @@ int icmpgate_xdp(struct xdp_md *ctx)
 		/* The only path that reads the clock or the bucket maps. */
 		reason = rate_limit(slot, slot_nr, rule->class_id, family,
 				    saddr, len);
-		out = ig_outcome(family, type, reason,
+		out = ig_outcome(cfam, type, reason,
 				 reason == IG_R_PASS_LIMIT ? XDP_PASS :
 							     XDP_DROP);
 		goto out;
 	}
 	/* IG_ACT_PASS (0) is XDP_PASS, IG_ACT_DROP (1) XDP_DROP. */
-	out = ig_outcome(family, type, rule->reason ^ IG_R_PASS_DEFAULT,
+	out = ig_outcome(cfam, type, rule->reason ^ IG_R_PASS_DEFAULT,
 			 XDP_PASS - rule->action);
 	goto out;
 

@@ -85,7 +85,15 @@ struct {
 	__type(value, struct ig_local_value);
 } ig_local SEC(".maps");
 
-/* The interface's MTU as of the last sync, for PMTUD validation. */
+/* The kernel's recent answers to "host or transit?", per CPU (side.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, IG_SIDE_CACHE);
+	__type(key, __u32);
+	__type(value, struct ig_side_entry);
+} ig_side_cache SEC(".maps");
+
+/* The interface's directed broadcasts (and MTU) as of the last sync. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);

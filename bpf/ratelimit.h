@@ -274,6 +274,12 @@ IG_RL_FN __u32 ig_rl_tag(__u32 family, __u32 type, int code, int fine,
 	       ((__u32)(code + 1) & 0x1ff) << 8 | (plen & 0xff);
 }
 
+/* The side's part of a class's tag: a transit class is another class. */
+IG_RL_FN __u32 ig_rl_tag_side(__u32 side)
+{
+	return (side & 1) << 27;
+}
+
 #ifdef __bpf__
 /* ---- the program's side ------------------------------------------------ */
 

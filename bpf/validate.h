@@ -37,29 +37,33 @@ static __always_inline __u32 local_kind(__u32 family, const void *addr)
 	return v ? v->kind : 0;
 }
 
-/* The interface MTU as the controller last saw it; 0 if unknown. */
-static __always_inline __u32 iface_mtu(void)
-{
-	__u32 zero = 0;
-	struct ig_ifinfo *ifi = bpf_map_lookup_elem(&ig_ifinfo, &zero);
-
-	return ifi ? ifi->mtu : 0;
-}
-
 /*
  * An ICMP error worth believing (RFC 5927 §4.1 and RFC 4443 §5.4: check
- * what the error quotes): it quotes an IP header and 8 bytes after it,
- * the quoted packet was sent by this host (its source is one of our
- * addresses on this interface) to someone else, and a PMTUD message
- * reports an MTU a path can have: at least 68 (IPv4) or 1280 (IPv6), and
- * below the interface's own, which every packet we sent fitted.
+ * what the error quotes), judged by the packet alone, never by a copy of
+ * the host's state that could go stale when its addresses or MTU change:
+ *  - it quotes an IP header and the 8 bytes after it (RFC 792);
+ *  - the quoted packet came from where the error goes: an error is sent
+ *    to the source of the packet that caused it (RFC 792, RFC 4443 §2.2),
+ *    so the quote's source is the error's destination. On the host side,
+ *    that is an address of this host, the one the kernel delivers the
+ *    error to, whatever addresses came or went since attach;
+ *  - the quoted packet did not go to its own source (this host does not
+ *    send itself packets through a router);
+ *  - a PMTUD message reports an MTU a path can have, at least 68 (IPv4)
+ *    or 1280 (IPv6), and smaller than the quoted packet: a router that
+ *    reports MTU X dropped a packet longer than X (RFC 5927 §4.1,
+ *    RFC 1191 §4). Whatever MTU the interface has now.
  */
-/* An MTU no path has: below the family's minimum, or not below ours. */
-static __always_inline int bad_mtu(__u32 mtu, __u32 min)
+static __always_inline int same_addr6(const void *a, const void *b)
 {
-	__u32 ifmtu = iface_mtu();
+	const __u64 *x = a, *y = b;
 
-	return mtu < min || (ifmtu && mtu >= ifmtu);
+	return x[0] == y[0] && x[1] == y[1];
+}
+
+static __always_inline int bad_mtu(__u32 mtu, __u32 min, __u32 quoted_len)
+{
+	return mtu < min || mtu >= quoted_len;
 }
 
 /*
@@ -109,8 +113,8 @@ static __always_inline __u32 quote_socket(struct xdp_md *ctx, __u32 family,
 }
 
 static __always_inline __u32 validate_error(struct xdp_md *ctx, __u32 family,
-					    void *icmp, void *end, __u32 l4len,
-					    int socket)
+					    const void *daddr, void *icmp,
+					    void *end, __u32 l4len, int socket)
 {
 	void *inner = icmp + IG_ICMP_HDR_LEN;
 	struct ig_icmphdr *ih = icmp;
@@ -127,13 +131,14 @@ static __always_inline __u32 validate_error(struct xdp_md *ctx, __u32 family,
 		if (inner + hdr + IG_QUOTE_L4 > end ||
 		    l4len < IG_ICMP_HDR_LEN + hdr + IG_QUOTE_L4)
 			return IG_R_INVALID_QUOTE;
-		if (local_kind(family, &in4->saddr) != IG_LOCAL_ADDR)
+		if (in4->saddr != *(const __be32 *)daddr)
 			return IG_R_INVALID_SOURCE;
-		if (local_kind(family, &in4->daddr) == IG_LOCAL_ADDR)
+		if (in4->daddr == in4->saddr)
 			return IG_R_INVALID_DEST;
 		if (ih->type == IG_ICMP_DEST_UNREACH &&
 		    ih->code == IG_ICMP_FRAG_NEEDED &&
-		    bad_mtu(bpf_ntohs(ih->frag.mtu), IG_MIN_MTU_V4))
+		    bad_mtu(bpf_ntohs(ih->frag.mtu), IG_MIN_MTU_V4,
+			    bpf_ntohs(in4->tot_len)))
 			return IG_R_INVALID_MTU;
 		return socket ? quote_socket(ctx, family, in4->protocol,
 					     &in4->saddr, &in4->daddr,
@@ -145,12 +150,13 @@ static __always_inline __u32 validate_error(struct xdp_md *ctx, __u32 family,
 	    l4len < IG_ICMP_HDR_LEN + sizeof(*in6) + IG_QUOTE_L4 ||
 	    in6->version != 6)
 		return IG_R_INVALID_QUOTE;
-	if (local_kind(family, &in6->saddr) != IG_LOCAL_ADDR)
+	if (!same_addr6(&in6->saddr, daddr))
 		return IG_R_INVALID_SOURCE;
-	if (local_kind(family, &in6->daddr) == IG_LOCAL_ADDR)
+	if (same_addr6(&in6->daddr, &in6->saddr))
 		return IG_R_INVALID_DEST;
 	if (ih->type == IG_ICMPV6_PKT_TOOBIG &&
-	    bad_mtu(bpf_ntohl(ih->mtu6), IG_MIN_MTU_V6))
+	    bad_mtu(bpf_ntohl(ih->mtu6), IG_MIN_MTU_V6,
+		    sizeof(*in6) + bpf_ntohs(in6->payload_len)))
 		return IG_R_INVALID_MTU;
 	return socket ? quote_socket(ctx, family, in6->nexthdr, &in6->saddr,
 				     &in6->daddr, in6 + 1, end) :
@@ -251,9 +257,11 @@ __noinline int check_packet(struct xdp_md *ctx, __u32 l3_off, __u32 icmp_off,
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
 	__u32 family = cfg & IG_CHK_V6 ? IG_FAM_V6 : IG_FAM_V4;
-	__u32 type;
 	struct ig_icmphdr *ih;
 	struct ipv6hdr *ip6h;
+	struct iphdr *iph;
+	const void *daddr;
+	__u32 type;
 
 	/*
 	 * The parser's offsets. An ICMP header 32 KiB into a frame is an
@@ -279,9 +287,15 @@ __noinline int check_packet(struct xdp_md *ctx, __u32 l3_off, __u32 icmp_off,
 		    !ra_router_allowed(cfg & IG_CHK_SLOT1 ? 1 : 0,
 				       &ip6h->saddr))
 			return IG_R_DROP_RA_GUARD;
+		daddr = &ip6h->daddr;
+	} else {
+		iph = data + l3_off;
+		if ((void *)(iph + 1) > end)
+			return IG_R_MALFORMED_L3;
+		daddr = &iph->daddr;
 	}
 	if (cfg & IG_CHK_VALIDATE)
-		return validate_error(ctx, family, ih, end, l4len,
+		return validate_error(ctx, family, daddr, ih, end, l4len,
 				      !!(cfg & IG_CHK_SOCKET));
 	return 0;
 }

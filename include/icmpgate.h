@@ -24,6 +24,17 @@ enum ig_family {
 	IG_FAM_COUNT = 3,
 };
 
+/*
+ * Which policy judges a packet: the host's, for what is addressed to this
+ * host (nftables' input), or the transit one, for what the kernel would
+ * forward (nftables' forward). bpf/side.h asks the kernel which.
+ */
+enum ig_side {
+	IG_SIDE_HOST = 0,
+	IG_SIDE_TRANSIT = 1,
+	IG_SIDES = 2,
+};
+
 enum ig_action {
 	IG_ACT_PASS = 0, /* zero, so an all-zero slot passes everything */
 	IG_ACT_DROP = 1,
@@ -159,7 +170,7 @@ static inline __u32 ig_prefix_filter_bit(__u64 w, __u32 bits)
  */
 struct ig_policy_slot {
 	struct ig_slot_meta meta;
-	struct ig_rule rules[IG_POLICY_FAMILIES][IG_TYPES][IG_CODES];
+	struct ig_rule rules[IG_SIDES][IG_POLICY_FAMILIES][IG_TYPES][IG_CODES];
 	struct ig_limit limits[IG_MAX_CLASSES];
 	/* The prefix filter of each family: see ig_prefix_filter_bit(). */
 	__u64 prefix_filter[IG_POLICY_FAMILIES][IG_PREFIX_FILTER_WORDS];
@@ -269,6 +280,19 @@ struct ig_ifinfo {
 	__be32 bcast[IG_IFINFO_BCAST];
 };
 
+/*
+ * One entry of the per-CPU cache of the kernel's answer to "host or
+ * transit?" (bpf/side.h), direct-mapped by destination address.
+ */
+struct ig_side_entry {
+	__u64 addr[2]; /* destination, v4 in the first 4 bytes */
+	__u64 expires; /* ns of the program's clock; 0: empty */
+	__u32 family; /* IG_FAM_V4 or IG_FAM_V6 */
+	__u32 side; /* enum ig_side */
+};
+#define IG_SIDE_CACHE 256 /* entries per CPU; a power of two */
+#define IG_SIDE_TTL_NS 100000000ull /* how old an answer may get: 100 ms */
+
 /* Value of the prefix trie. */
 struct ig_prefix_value {
 	__u32 list; /* enum ig_prefix_list */
@@ -326,12 +350,26 @@ struct ig_counter {
 	__u64 bytes;
 };
 
-/* Reasons that carry no ICMP type are counted under type 0. */
-static inline __u32 ig_counter_index(__u32 family, __u32 type, __u32 reason)
+/*
+ * Counters are kept by "counter family": the packet's family on the host
+ * side (v4, v6, other), then v4 and v6 judged as transit. Packets that are
+ * not ICMP, or whose IP header is malformed, are judged on no side and
+ * counted on the host side's.
+ */
+#define IG_COUNTER_FAMILIES (IG_FAM_COUNT + IG_POLICY_FAMILIES)
+
+/* Arithmetic, not a branch: a branch would split the verifier's states. */
+static inline __u32 ig_counter_family(__u32 family, __u32 side)
 {
-	return (family * IG_TYPES + type) * IG_REASON_COUNT + reason;
+	return (side & 1) * IG_FAM_COUNT + family;
 }
-#define IG_COUNTER_ENTRIES (IG_FAM_COUNT * IG_TYPES * IG_REASON_COUNT)
+
+/* Reasons that carry no ICMP type are counted under type 0. */
+static inline __u32 ig_counter_index(__u32 cfamily, __u32 type, __u32 reason)
+{
+	return (cfamily * IG_TYPES + type) * IG_REASON_COUNT + reason;
+}
+#define IG_COUNTER_ENTRIES (IG_COUNTER_FAMILIES * IG_TYPES * IG_REASON_COUNT)
 
 #define IG_MAX_PREFIXES 16384 /* per policy; the trie holds both slots */
 #define IG_POLICY_TEXT_MAX (1024 * 1024 - 8)
@@ -381,7 +419,9 @@ _Static_assert(sizeof(struct ig_slot_meta) == 16, "ig_slot_meta layout");
 _Static_assert(sizeof(struct ig_bucket_cfg) == 16, "ig_bucket_cfg layout");
 _Static_assert(sizeof(struct ig_limit) == 40, "ig_limit layout");
 _Static_assert(sizeof(struct ig_policy_slot) ==
-		       16 + IG_POLICY_FAMILIES * IG_TYPES * IG_CODES * 8 +
+		       16 +
+			       IG_SIDES * IG_POLICY_FAMILIES * IG_TYPES *
+				       IG_CODES * 8 +
 			       IG_MAX_CLASSES * 40 +
 			       IG_POLICY_FAMILIES * IG_PREFIX_FILTER_WORDS * 8,
 	       "ig_policy_slot layout");
@@ -395,6 +435,8 @@ _Static_assert(sizeof(struct ig_prefix_key) == 24, "ig_prefix_key layout");
 _Static_assert(sizeof(struct ig_counter) == 16, "ig_counter layout");
 _Static_assert(sizeof(struct ig_local_key) == 20, "ig_local_key layout");
 _Static_assert(sizeof(struct ig_ifinfo) == 56, "ig_ifinfo layout");
+_Static_assert(sizeof(struct ig_side_entry) == 32, "ig_side_entry layout");
+_Static_assert((IG_SIDE_CACHE & (IG_SIDE_CACHE - 1)) == 0, "power of two");
 _Static_assert(sizeof(struct ig_state) == 64, "ig_state layout");
 _Static_assert(sizeof(struct ig_policy_text) == 1024 * 1024, "text layout");
 

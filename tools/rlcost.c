@@ -177,7 +177,8 @@ static const struct ig_limit *case_limit(const struct rl_case *c,
 					 const struct ig_compiled *comp)
 {
 	int fam = c->family == AF_INET ? IG_FAM_V4 : IG_FAM_V6;
-	const struct ig_rule *r = &comp->slot->rules[fam][c->type][0];
+	const struct ig_rule *r =
+		&comp->slot->rules[IG_SIDE_HOST][fam][c->type][0];
 
 	if (r->action != IG_ACT_LIMIT)
 		return NULL;
@@ -224,7 +225,8 @@ static const char *clock_of(const struct rl_case *c,
 			    const struct ig_compiled *comp)
 {
 	int fam = c->family == AF_INET ? IG_FAM_V4 : IG_FAM_V6;
-	const struct ig_rule *r = &comp->slot->rules[fam][c->type][0];
+	const struct ig_rule *r =
+		&comp->slot->rules[IG_SIDE_HOST][fam][c->type][0];
 	__u8 flags =
 		comp->slot->limits[r->class_id & (IG_MAX_CLASSES - 1)].flags;
 

@@ -109,7 +109,8 @@ static void fill_limit(const struct ig_rule_spec *r, struct ig_limit *l)
 			l->flags |= IG_LIMIT_FINE_CLOCK;
 	}
 	l->tag = ig_rl_tag(r->family, r->type, r->code,
-			   l->flags & IG_LIMIT_FINE_CLOCK, l->prefix_len);
+			   l->flags & IG_LIMIT_FINE_CLOCK, l->prefix_len) |
+		 ig_rl_tag_side(r->side);
 }
 
 static int rule_cmp(const void *a, const void *b)
@@ -117,6 +118,8 @@ static int rule_cmp(const void *a, const void *b)
 	const struct ig_rule_spec *x = *(const struct ig_rule_spec *const *)a;
 	const struct ig_rule_spec *y = *(const struct ig_rule_spec *const *)b;
 
+	if (x->side != y->side)
+		return x->side < y->side ? -1 : 1;
 	if (x->family != y->family)
 		return x->family < y->family ? -1 : 1;
 	if (x->type != y->type)
@@ -155,32 +158,38 @@ static int number_classes(const struct ig_policy *p, struct ig_policy_slot *s,
 }
 
 /*
- * Every entry starts at `default`, except the essential ones, which start
- * at pass: `default drop` must not cut a host off its neighbours or its
- * path MTU (RFC 4861, 1191, 8201). Then type-wide rules, then code rules,
- * so the most specific rule is written last and wins.
+ * Every entry starts at its side's `default`, except the essential ones,
+ * which start at pass: `default drop` must not cut a host off its
+ * neighbours or its path MTU (RFC 4861, 1191, 8201), nor `forward default
+ * drop` the hosts behind a router off theirs. Then type-wide rules, then
+ * code rules, so the most specific rule is written last and wins.
  */
 static void fill_rules(const struct ig_policy *p, struct ig_policy_slot *s,
 		       const uint16_t *class)
 {
-	const struct ig_rule deflt = { .action = p->default_action };
+	const struct ig_rule deflt[IG_SIDES] = {
+		[IG_SIDE_HOST] = { .action = p->default_action },
+		[IG_SIDE_TRANSIT] = { .action = p->forward_default },
+	};
 	const struct ig_rule essential = { .action = IG_ACT_PASS,
 					   .flags = IG_RULE_ESSENTIAL };
 	const struct ig_rule_spec *r;
-	int fam, type, code, pass;
+	int side, fam, type, code, pass;
 	struct ig_rule *codes, e;
 	size_t i;
 
-	for (fam = 0; fam < IG_POLICY_FAMILIES; fam++) {
-		for (type = 0; type < IG_TYPES; type++) {
-			codes = s->rules[fam][type];
-			set_codes(codes, 0, IG_CODES - 1, &deflt);
-			if (!ig_is_essential(fam, type, IG_CODE_ANY))
-				continue;
-			for (code = 0; code < IG_CODES; code++)
-				if (ig_is_essential(fam, type, code))
-					set_codes(codes, code, code,
-						  &essential);
+	for (side = 0; side < IG_SIDES; side++) {
+		for (fam = 0; fam < IG_POLICY_FAMILIES; fam++) {
+			for (type = 0; type < IG_TYPES; type++) {
+				codes = s->rules[side][fam][type];
+				set_codes(codes, 0, IG_CODES - 1, &deflt[side]);
+				if (!ig_is_essential(fam, type, IG_CODE_ANY))
+					continue;
+				for (code = 0; code < IG_CODES; code++)
+					if (ig_is_essential(fam, type, code))
+						set_codes(codes, code, code,
+							  &essential);
+			}
 		}
 	}
 	for (pass = 0; pass < 2; pass++) {
@@ -188,7 +197,7 @@ static void fill_rules(const struct ig_policy *p, struct ig_policy_slot *s,
 			r = &p->rules[i];
 			if ((r->code == IG_CODE_ANY) != (pass == 0))
 				continue;
-			codes = s->rules[r->family][r->type];
+			codes = s->rules[r->side][r->family][r->type];
 			e = entry_of(r, class[i]);
 			if (r->code == IG_CODE_ANY)
 				set_codes(codes, 0, IG_CODES - 1, &e);
@@ -204,7 +213,7 @@ static void fill_rules(const struct ig_policy *p, struct ig_policy_slot *s,
  */
 static void fill_reasons(struct ig_policy_slot *s)
 {
-	struct ig_rule *r = &s->rules[0][0][0];
+	struct ig_rule *r = &s->rules[0][0][0][0];
 	size_t i, n = sizeof(s->rules) / sizeof(*r);
 
 	for (i = 0; i < n; i++)
@@ -218,8 +227,8 @@ static void fill_reasons(struct ig_policy_slot *s)
  * is counted as such whatever the rule; the other checks only refine why
  * a packet the entry would not drop anyway is dropped.
  */
-static __u8 checks_of(const struct ig_policy_slot *s, int fam, int type,
-		      const struct ig_rule *e)
+static __u8 checks_of(const struct ig_policy_slot *s, int side, int fam,
+		      int type, const struct ig_rule *e)
 {
 	__u8 f = 0;
 
@@ -232,6 +241,9 @@ static __u8 checks_of(const struct ig_policy_slot *s, int fam, int type,
 		f |= IG_RULE_SIZE;
 	if (e->flags & (IG_RULE_VALIDATE | IG_RULE_VALIDATE_SOCKET))
 		f |= IG_RULE_CHECK;
+	/* The RA guard and smurf echo are about this host's own link. */
+	if (side == IG_SIDE_TRANSIT)
+		return f;
 	if (fam == IG_FAM_V6 && type == IG_ND_ROUTER_ADVERT && s->meta.ra_guard)
 		f |= IG_RULE_CHECK;
 	if (fam == IG_FAM_V4 && type == IG_V4_ECHO_REQUEST &&
@@ -243,15 +255,17 @@ static __u8 checks_of(const struct ig_policy_slot *s, int fam, int type,
 /* Mark the entries that need checks; after meta is filled in. */
 static void mark_checks(struct ig_policy_slot *s)
 {
-	int fam, type, code;
+	int side, fam, type, code;
 	struct ig_rule *e;
 
-	for (fam = 0; fam < IG_POLICY_FAMILIES; fam++)
-		for (type = 0; type < IG_TYPES; type++)
-			for (code = 0; code < IG_CODES; code++) {
-				e = &s->rules[fam][type][code];
-				e->flags |= checks_of(s, fam, type, e);
-			}
+	for (side = 0; side < IG_SIDES; side++)
+		for (fam = 0; fam < IG_POLICY_FAMILIES; fam++)
+			for (type = 0; type < IG_TYPES; type++)
+				for (code = 0; code < IG_CODES; code++) {
+					e = &s->rules[side][fam][type][code];
+					e->flags |= checks_of(s, side, fam,
+							      type, e);
+				}
 }
 
 /* Every prefix's bit in its family's filter (ig_prefix_filter_bit). */

@@ -368,6 +368,13 @@ const char *ig_family_name(int family)
 	return f ? f->name : NULL;
 }
 
+const char *ig_side_name(int side)
+{
+	return side == IG_SIDE_HOST    ? "host" :
+	       side == IG_SIDE_TRANSIT ? "transit" :
+					 NULL;
+}
+
 int ig_family_by_name(const char *name)
 {
 	int fam;

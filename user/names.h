@@ -24,6 +24,8 @@ int ig_code_by_name(int family, int type, const char *name);
 bool ig_is_essential(int family, int type, int code);
 /* "v4" / "v6" ("other" for IG_FAM_OTHER), or NULL. */
 const char *ig_family_name(int family);
+/* "host" / "transit" (enum ig_side), or NULL. */
+const char *ig_side_name(int side);
 
 /*
  * Does an ICMP error of this type quote the packet that caused it, so that

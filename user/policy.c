@@ -42,8 +42,11 @@
 #define NAME_MAX_LEN (2 * WORD_MAX) /* "TYPE/CODE" built from names */
 #define NONE ((size_t)-1)
 #define SET_LINE 1 /* `set` and `unset` read one statement: line 1 */
-/* Every (family, type, code) target; code IG_CODE_ANY has a slot too. */
-#define RULE_TARGETS (IG_POLICY_FAMILIES * IG_TYPES * (IG_CODES + 1))
+/*
+ * Every (side, family, type, code) target; code IG_CODE_ANY has a slot
+ * too.
+ */
+#define RULE_TARGETS (IG_SIDES * IG_POLICY_FAMILIES * IG_TYPES * (IG_CODES + 1))
 /* Open addressing, at most half full, so a probe always ends. */
 #define PREFIX_SLOTS (2 * IG_MAX_PREFIXES)
 
@@ -64,6 +67,7 @@ struct words {
 
 enum stmt_kind {
 	ST_DEFAULT,
+	ST_FORWARD_DEFAULT,
 	ST_FRAGMENTS,
 	ST_BROADCAST,
 	ST_RULE,
@@ -86,6 +90,7 @@ struct seen {
 	uint32_t *prefixes; /* [PREFIX_SLOTS]: index + 1 into p->prefixes */
 	unsigned n_limits; /* `limit` rules so far */
 	unsigned default_line;
+	unsigned forward_default_line;
 	unsigned fragments_line;
 	unsigned broadcast_line;
 };
@@ -109,9 +114,10 @@ static const char *const list_names[] = {
 };
 
 static const char set_expects[] =
-	"default, fragments, broadcast-echo, v4, v6, allow, block or ra-guard";
+	"default, fragments, broadcast-echo, v4, v6, forward, allow, block or "
+	"ra-guard";
 static const char unset_expects[] =
-	"v4|v6 TYPE[/CODE], allow|block CIDR or ra-guard allow CIDR";
+	"[forward] v4|v6 TYPE[/CODE], allow|block CIDR or ra-guard allow CIDR";
 
 /* A cleared diag for source: d, or scratch when the caller passed none. */
 static struct ig_diag *diag_start(struct ig_diag *d, struct ig_diag *scratch,
@@ -983,13 +989,58 @@ static bool is_switch_keyword(const char *s)
 	       !strcmp(s, "broadcast-echo");
 }
 
-/* One statement (ws->n > 0). */
-static int parse_stmt(const struct words *ws, struct stmt *st,
+/*
+ * A leading `forward`: the statement is about transit traffic. Drops the
+ * word from ws (the others keep their columns) and returns the side.
+ */
+static uint8_t take_side(struct words *ws)
+{
+	if (ws->n < 2 || strcmp(ws->w[0].s, "forward"))
+		return IG_SIDE_HOST;
+	memmove(&ws->w[0], &ws->w[1], (size_t)(ws->n - 1) * sizeof(ws->w[0]));
+	ws->n--;
+	return IG_SIDE_TRANSIT;
+}
+
+/* `forward default ...` or `forward v4|v6 ...` (words after `forward`). */
+static int parse_forward(const struct words *ws, struct stmt *st,
+			 struct ig_diag *d)
+{
+	int err;
+
+	if (!strcmp(ws->w[0].s, "default")) {
+		err = parse_switch(ws, st, d);
+		st->kind = ST_FORWARD_DEFAULT;
+		return err;
+	}
+	if (ig_family_by_name(ws->w[0].s) < 0)
+		return fail_word(d, ws, 0,
+				 "'forward' takes 'default' or a v4|v6 rule, "
+				 "not '%s'",
+				 ws->w[0].s);
+	err = parse_rule(ws, st, d);
+	st->rule.side = IG_SIDE_TRANSIT;
+	if (!err && (st->rule.flags & IG_SPEC_VALIDATE_SOCKET))
+		return fail_word(d, ws, 0,
+				 "'validate socket' asks this host's sockets, "
+				 "and a transit error was sent to another "
+				 "host: use 'validate' in a 'forward' rule");
+	return err;
+}
+
+/* One statement (ws->n > 0), on side (take_side()). */
+static int parse_stmt(const struct words *ws, uint8_t side, struct stmt *st,
 		      struct ig_diag *d)
 {
 	const char *kw = ws->w[0].s;
 
 	memset(st, 0, sizeof(*st));
+	if (side == IG_SIDE_TRANSIT)
+		return parse_forward(ws, st, d);
+	if (!strcmp(kw, "forward"))
+		return fail_word(d, ws, -1,
+				 "missing statement after 'forward': expected "
+				 "'default' or a v4|v6 rule");
 	if (is_switch_keyword(kw))
 		return parse_switch(ws, st, d);
 	if (ig_family_by_name(kw) >= 0)
@@ -1004,15 +1055,17 @@ static int parse_stmt(const struct words *ws, struct stmt *st,
 
 static size_t rule_target(const struct ig_rule_spec *r)
 {
-	return ((size_t)r->family * IG_TYPES + r->type) * (IG_CODES + 1) +
+	return (((size_t)r->side * IG_POLICY_FAMILIES + r->family) * IG_TYPES +
+		r->type) *
+		       (IG_CODES + 1) +
 	       (size_t)(r->code + 1);
 }
 
 static bool same_target(const struct ig_rule_spec *a,
 			const struct ig_rule_spec *b)
 {
-	return a->family == b->family && a->type == b->type &&
-	       a->code == b->code;
+	return a->side == b->side && a->family == b->family &&
+	       a->type == b->type && a->code == b->code;
 }
 
 /* The same prefix in the same namespace: allow/block, or the RA guard. */
@@ -1227,6 +1280,11 @@ static int put_stmt(struct ig_policy *p, struct seen *seen,
 			err = first_time(&seen->default_line, ws, d);
 		p->default_action = st->action;
 		return err;
+	case ST_FORWARD_DEFAULT:
+		if (seen)
+			err = first_time(&seen->forward_default_line, ws, d);
+		p->forward_default = st->action;
+		return err;
 	case ST_FRAGMENTS:
 		if (seen)
 			err = first_time(&seen->fragments_line, ws, d);
@@ -1297,7 +1355,8 @@ static bool find_violation(const struct ig_policy *p, size_t skip,
 			   struct violation *v)
 {
 	static const uint8_t none[IG_CODES / 8];
-	uint8_t coded[IG_POLICY_FAMILIES][IG_TYPES][IG_CODES / 8];
+	static uint8_t coded[IG_SIDES][IG_POLICY_FAMILIES][IG_TYPES]
+			    [IG_CODES / 8];
 	const struct ig_rule_spec *r;
 	bool found = false;
 	size_t i;
@@ -1307,16 +1366,18 @@ static bool find_violation(const struct ig_policy *p, size_t skip,
 	for (i = 0; i < p->n_rules; i++) {
 		r = &p->rules[i];
 		if (i != skip && r->code >= 0 && r->code < IG_CODES &&
-		    r->family < IG_POLICY_FAMILIES)
-			BIT_SET(coded[r->family][r->type], r->code);
+		    r->family < IG_POLICY_FAMILIES && r->side < IG_SIDES)
+			BIT_SET(coded[r->side][r->family][r->type], r->code);
 	}
 	for (i = 0; i < p->n_rules; i++) {
 		r = &p->rules[i];
 		if (i == skip)
 			continue;
-		code = dropped_essential(r, r->family < IG_POLICY_FAMILIES ?
-						    coded[r->family][r->type] :
-						    none);
+		code = dropped_essential(
+			r,
+			r->family < IG_POLICY_FAMILIES && r->side < IG_SIDES ?
+				coded[r->side][r->family][r->type] :
+				none);
 		if (code < 0 || (found && r->line >= p->rules[v->rule].line))
 			continue;
 		v->rule = i;
@@ -1443,6 +1504,7 @@ static int policy_copy(struct ig_policy *dst, const struct ig_policy *src)
 {
 	ig_policy_init(dst);
 	dst->default_action = src->default_action;
+	dst->forward_default = src->forward_default;
 	dst->fragments = src->fragments;
 	dst->broadcast_echo = src->broadcast_echo;
 	dst->rules = malloc((src->n_rules + 1) * sizeof(*dst->rules));
@@ -1491,7 +1553,7 @@ int ig_policy_parse(struct ig_policy *p, const char *text, size_t len,
 			;
 		err = split_words(text + pos, eol - pos, ++line, &ws, diag);
 		if (!err && ws.n)
-			err = parse_stmt(&ws, &st, diag);
+			err = parse_stmt(&ws, take_side(&ws), &st, diag);
 		if (!err && ws.n)
 			err = put_stmt(p, &seen, &st, &ws, diag);
 		pos = eol + 1;
@@ -1499,7 +1561,8 @@ int ig_policy_parse(struct ig_policy *p, const char *text, size_t len,
 	/* Whole-policy: a later code rule may rescue an earlier type rule. */
 	if (!err && find_violation(p, NONE, &v))
 		err = refuse(p, &v, p->rules[v.rule].line,
-			     col_in_text(text, len, p->rules[v.rule].line, 2),
+			     col_in_text(text, len, p->rules[v.rule].line,
+					 2 + p->rules[v.rule].side),
 			     diag);
 out:
 	free(seen.rules);
@@ -1544,7 +1607,7 @@ int ig_policy_set(struct ig_policy *p, const char *stmt, struct ig_diag *diag)
 	diag = diag_start(diag, &scratch, "set");
 	err = one_statement(stmt, set_expects, &ws, diag);
 	if (!err)
-		err = parse_stmt(&ws, &st, diag);
+		err = parse_stmt(&ws, take_side(&ws), &st, diag);
 	if (err)
 		return err;
 	err = policy_copy(&q, p);
@@ -1631,6 +1694,7 @@ int ig_policy_unset(struct ig_policy *p, const char *what, struct ig_diag *diag)
 	if (err)
 		return err;
 	memset(&st, 0, sizeof(st));
+	st.rule.side = take_side(&ws);
 	if (ig_family_by_name(ws.w[0].s) >= 0) {
 		err = parse_rule_head(&ws, &st.rule, diag);
 		if (!err)
@@ -1640,6 +1704,11 @@ int ig_policy_unset(struct ig_policy *p, const char *what, struct ig_diag *diag)
 					 diag);
 		return err ? err : unset_rule(p, &st.rule, &ws, diag);
 	}
+	if (st.rule.side == IG_SIDE_TRANSIT)
+		return fail_word(diag, &ws, 0,
+				 "cannot unset 'forward %s': expected "
+				 "'forward v4|v6 TYPE[/CODE]'",
+				 ws.w[0].s);
 	if (is_prefix_keyword(ws.w[0].s) || !strcmp(ws.w[0].s, "ra-guard")) {
 		err = is_prefix_keyword(ws.w[0].s) ?
 			      parse_prefix_stmt(&ws, &st, diag) :
@@ -1694,8 +1763,11 @@ static bool opts_ok(const struct ig_rule_spec *r)
 
 static bool rule_ok(const struct ig_rule_spec *r)
 {
-	return r->family < IG_POLICY_FAMILIES && r->action <= IG_ACT_LIMIT &&
-	       r->code >= IG_CODE_ANY && r->code < IG_CODES &&
+	if (r->side == IG_SIDE_TRANSIT && (r->flags & IG_SPEC_VALIDATE_SOCKET))
+		return false;
+	return r->side < IG_SIDES && r->family < IG_POLICY_FAMILIES &&
+	       r->action <= IG_ACT_LIMIT && r->code >= IG_CODE_ANY &&
+	       r->code < IG_CODES &&
 	       !(r->flags & ~(IG_SPEC_FORCE | IG_SPEC_VALIDATE |
 			      IG_SPEC_VALIDATE_SOCKET)) &&
 	       limit_ok(r) && opts_ok(r);
@@ -1720,10 +1792,10 @@ static int check_shape(const struct ig_policy *p, struct ig_diag *d)
 	size_t i;
 
 	if (p->default_action > IG_ACT_DROP || p->fragments > IG_ACT_DROP ||
-	    p->broadcast_echo > IG_ACT_DROP)
+	    p->broadcast_echo > IG_ACT_DROP || p->forward_default > IG_ACT_DROP)
 		return fail_at(d, 0, 0, "",
-			       "'default', 'fragments' and 'broadcast-echo' "
-			       "must be pass or drop");
+			       "'default', 'forward default', 'fragments' and "
+			       "'broadcast-echo' must be pass or drop");
 	for (i = 0; i < p->n_rules; i++)
 		if (!rule_ok(&p->rules[i]))
 			return fail_at(d, p->rules[i].line, 0, "",
@@ -1802,11 +1874,16 @@ static int cmp_int(int a, int b)
 	return (a > b) - (a < b);
 }
 
-/* Family (v4 first), type, code (the type-wide rule, code -1, first). */
+/*
+ * Host rules first, then `forward`; family (v4 first), type, code (the
+ * type-wide rule, code -1, first).
+ */
 static int rule_cmp(const void *a, const void *b)
 {
 	const struct ig_rule_spec *x = a, *y = b;
 
+	if (x->side != y->side)
+		return cmp_int(x->side, y->side);
 	if (x->family != y->family)
 		return cmp_int(x->family, y->family);
 	if (x->type != y->type)
@@ -1864,10 +1941,13 @@ int ig_policy_format(const struct ig_policy *p, char **out)
 	}
 	sb_printf(&b, "default %s\nfragments %s\n",
 		  action_names[p->default_action], action_names[p->fragments]);
-	/* Printed only when it is not the default, drop. */
+	/* Printed only when they are not their defaults. */
 	if (p->broadcast_echo != IG_ACT_DROP)
 		sb_printf(&b, "broadcast-echo %s\n",
 			  action_names[p->broadcast_echo]);
+	if (p->forward_default != IG_ACT_PASS)
+		sb_printf(&b, "forward default %s\n",
+			  action_names[p->forward_default]);
 	for (i = 0; i < p->n_rules; i++) {
 		target_str(target, sizeof(target), rules[i].family,
 			   rules[i].type, rules[i].code);
@@ -1876,7 +1956,8 @@ int ig_policy_format(const struct ig_policy *p, char **out)
 		if (rules[i].max_size)
 			snprintf(size, sizeof(size), " max-size %u",
 				 rules[i].max_size);
-		sb_printf(&b, "%s %s %s%s%s%s%s\n",
+		sb_printf(&b, "%s%s %s %s%s%s%s%s\n",
+			  rules[i].side == IG_SIDE_TRANSIT ? "forward " : "",
 			  ig_family_name(rules[i].family), target,
 			  action_names[rules[i].action],
 			  rules[i].action == IG_ACT_LIMIT ? limit : "",

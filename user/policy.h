@@ -52,8 +52,12 @@ struct ig_limit_spec {
 #define IG_LIMIT_PREFIX_V4 32 /* per-source default: one address */
 #define IG_LIMIT_PREFIX_V6 64 /* per-source default: one subnet */
 
-/* `v4|v6 TYPE[/CODE] ACTION [validate] [max-size N] [force]` */
+/*
+ * `[forward] v4|v6 TYPE[/CODE] ACTION [validate] [max-size N] [force]`
+ * With `forward`, the rule judges transit traffic (IG_SIDE_TRANSIT).
+ */
 struct ig_rule_spec {
+	uint8_t side; /* IG_SIDE_HOST, or IG_SIDE_TRANSIT for `forward` */
 	uint8_t family; /* IG_FAM_V4 or IG_FAM_V6 */
 	uint8_t type;
 	int16_t code; /* 0-255, or IG_CODE_ANY */
@@ -79,6 +83,7 @@ struct ig_prefix_spec {
 
 struct ig_policy {
 	uint8_t default_action; /* IG_ACT_PASS or IG_ACT_DROP */
+	uint8_t forward_default; /* `forward default`: IG_ACT_PASS or DROP */
 	uint8_t fragments; /* IG_ACT_PASS or IG_ACT_DROP */
 	uint8_t broadcast_echo; /* IG_ACT_PASS or IG_ACT_DROP (the default) */
 	struct ig_rule_spec *rules;
@@ -99,8 +104,8 @@ struct ig_diag {
 };
 
 /*
- * An empty policy: `default pass`, `fragments pass`, `broadcast-echo
- * drop`, no rules.
+ * An empty policy: `default pass`, `forward default pass`, `fragments
+ * pass`, `broadcast-echo drop`, no rules.
  */
 void ig_policy_init(struct ig_policy *p);
 void ig_policy_free(struct ig_policy *p);
@@ -121,7 +126,7 @@ int ig_policy_parse(struct ig_policy *p, const char *text, size_t len,
 int ig_policy_set(struct ig_policy *p, const char *stmt, struct ig_diag *diag);
 
 /*
- * Remove what `icmpgate unset` names: "v4|v6 TYPE[/CODE]", or
+ * Remove what `icmpgate unset` names: "[forward] v4|v6 TYPE[/CODE]", or
  * "allow|block CIDR". -ENOENT (diag filled) if there is no such statement.
  */
 int ig_policy_unset(struct ig_policy *p, const char *what,

@@ -20,23 +20,28 @@ void ig_stats_aggregate(const struct ig_counter *counters, struct ig_stats *s)
 {
 	const struct ig_counter *c;
 	struct ig_type_stats t;
-	__u32 fam, type, r;
+	__u32 cfam, fam, side, type, r;
 	enum ig_total total;
 	bool typed;
 
 	memset(s, 0, sizeof(*s));
-	for (fam = 0; fam < IG_FAM_COUNT; fam++) {
+	for (cfam = 0; cfam < IG_COUNTER_FAMILIES; cfam++) {
+		side = cfam < IG_FAM_COUNT ? IG_SIDE_HOST : IG_SIDE_TRANSIT;
+		fam = cfam < IG_FAM_COUNT ? cfam : cfam - IG_FAM_COUNT;
 		for (type = 0; type < IG_TYPES; type++) {
 			memset(&t, 0, sizeof(t));
-			t.family = fam;
-			t.type = type;
+			t.side = (uint8_t)side;
+			t.family = (uint8_t)fam;
+			t.type = (uint8_t)type;
 			typed = false;
 			for (r = 0; r < IG_REASON_COUNT; r++) {
-				c = &counters[ig_counter_index(fam, type, r)];
+				c = &counters[ig_counter_index(cfam, type, r)];
 				total = ig_reasons[r].total;
 				s->packets += c->packets;
 				s->bytes += c->bytes;
 				s->totals[total] += c->packets;
+				s->side_packets[side] += c->packets;
+				s->side_totals[side][total] += c->packets;
 				s->reasons[r].packets += c->packets;
 				s->reasons[r].bytes += c->bytes;
 				/* Only v4 and v6 have ICMP types. */
@@ -47,7 +52,7 @@ void ig_stats_aggregate(const struct ig_counter *counters, struct ig_stats *s)
 				t.bytes += c->bytes;
 				typed = true;
 			}
-			/* typed only for v4 and v6: at most the array's size */
+			/* typed only for v4 and v6: within the array */
 			if (typed)
 				s->types[s->n_types++] = t;
 		}
@@ -122,6 +127,32 @@ static struct json_object *totals_json(const struct ig_stats *s,
 	return done(obj, err);
 }
 
+/* Packets judged on each side: "sides": { "host": {...}, ... } */
+static struct json_object *sides_json(const struct ig_stats *s,
+				      unsigned long interval)
+{
+	struct json_object *obj = json_object_new_object(), *side;
+	int i, t, err = 0;
+
+	if (!obj)
+		return NULL;
+	for (i = 0; i < IG_SIDES && !err; i++) {
+		side = json_object_new_object();
+		err = side ? 0 : -ENOMEM;
+		err = err   ?:
+			      ig_json_add(side, "packets",
+					  num(s->side_packets[i], interval));
+		for (t = 0; t < IG_TOTAL_COUNT && !err; t++)
+			err = ig_json_add(side, ig_total_names[t],
+					  num(s->side_totals[i][t], interval));
+		if (err)
+			json_object_put(side);
+		else
+			err = ig_json_add(obj, ig_side_name(i), side);
+	}
+	return done(obj, err);
+}
+
 static struct json_object *type_json(const struct ig_type_stats *t,
 				     unsigned long interval)
 {
@@ -131,8 +162,12 @@ static struct json_object *type_json(const struct ig_type_stats *t,
 
 	if (!obj)
 		return NULL;
-	err = ig_json_add(obj, "family",
-			  json_object_new_string(ig_family_name(t->family)));
+	err = ig_json_add(obj, "side",
+			  json_object_new_string(ig_side_name(t->side)));
+	err = err   ?:
+		      ig_json_add(obj, "family",
+				  json_object_new_string(
+					  ig_family_name(t->family)));
 	err = err ?: ig_json_add(obj, "type", json_object_new_int(t->type));
 	if (!err && name)
 		err = ig_json_add(obj, "name", json_object_new_string(name));
@@ -211,6 +246,7 @@ int ig_stats_json(const struct ig_stats *s, const char *ifname,
 		err = ig_json_add(obj, "interval",
 				  json_object_new_uint64(interval));
 	err = err ?: ig_json_add(obj, "totals", totals_json(s, interval));
+	err = err ?: ig_json_add(obj, "sides", sides_json(s, interval));
 	err = err ?: ig_json_add(obj, "types", types_json(s, interval));
 	err = err ?: ig_json_add(obj, "reasons", reasons_json(s, interval));
 	if (err) {
@@ -251,13 +287,14 @@ static void print_types(FILE *out, const struct ig_stats *s,
 
 	if (!s->n_types)
 		return;
-	fprintf(out, "\n  %-6s %4s %-22s %12s %12s %12s %14s\n", "family",
-		"type", "name", "passed", "dropped", "rate_limited", "bytes");
+	fprintf(out, "\n  %-7s %-6s %4s %-22s %12s %12s %12s %14s\n", "side",
+		"family", "type", "name", "passed", "dropped", "rate_limited",
+		"bytes");
 	for (i = 0; i < s->n_types; i++) {
 		t = &s->types[i];
 		name = ig_type_name(t->family, t->type);
-		fprintf(out, "  %-6s %4u %-22s", ig_family_name(t->family),
-			t->type, name ? name : "-");
+		fprintf(out, "  %-7s %-6s %4u %-22s", ig_side_name(t->side),
+			ig_family_name(t->family), t->type, name ? name : "-");
 		put_num(out, 12, t->totals[IG_TOTAL_PASSED], interval);
 		put_num(out, 12, t->totals[IG_TOTAL_DROPPED], interval);
 		put_num(out, 12, t->totals[IG_TOTAL_RATE_LIMITED], interval);

@@ -19,8 +19,9 @@
 struct json_object;
 struct ig_maps;
 
-/* One (family, type) with packets under a typed reason. */
+/* One (side, family, type) with packets under a typed reason. */
 struct ig_type_stats {
+	uint8_t side; /* IG_SIDE_HOST or IG_SIDE_TRANSIT */
 	uint8_t family; /* IG_FAM_V4 or IG_FAM_V6 */
 	uint8_t type;
 	uint64_t totals[IG_TOTAL_COUNT]; /* packets, by total */
@@ -32,8 +33,11 @@ struct ig_stats {
 	uint64_t bytes;
 	uint64_t totals[IG_TOTAL_COUNT]; /* packets, by total */
 	struct ig_counter reasons[IG_REASON_COUNT];
-	/* Ordered by family, then type; only those with packets. */
-	struct ig_type_stats types[IG_POLICY_FAMILIES * IG_TYPES];
+	/* Packets judged on each side, by total (not ICMP: host side). */
+	uint64_t side_packets[IG_SIDES];
+	uint64_t side_totals[IG_SIDES][IG_TOTAL_COUNT];
+	/* Ordered by side, family, then type; only those with packets. */
+	struct ig_type_stats types[IG_SIDES * IG_POLICY_FAMILIES * IG_TYPES];
 	size_t n_types;
 };
 

@@ -38,7 +38,7 @@ static void compile_text(const char *text, struct ig_compiled *c)
 static const struct ig_rule *entry(const struct ig_compiled *c, int fam,
 				   int type, int code)
 {
-	return &c->slot->rules[fam][type][code];
+	return &c->slot->rules[IG_SIDE_HOST][fam][type][code];
 }
 
 static void assert_entry(const struct ig_compiled *c, int fam, int type,

@@ -141,7 +141,7 @@ static void test_totals_add_up(void **state)
 	assert_int_equal(f->s.packets, packets);
 	assert_int_equal(f->s.bytes, bytes);
 	assert_int_equal(sum_totals(&f->s), packets);
-	assert_true(f->s.n_types <= IG_POLICY_FAMILIES * IG_TYPES);
+	assert_true(f->s.n_types <= IG_SIDES * IG_POLICY_FAMILIES * IG_TYPES);
 }
 
 static void test_types(void **state)
