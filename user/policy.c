@@ -1006,7 +1006,7 @@ static uint8_t take_side(struct words *ws)
 static int parse_forward(const struct words *ws, struct stmt *st,
 			 struct ig_diag *d)
 {
-	int err;
+	int err, i;
 
 	if (!strcmp(ws->w[0].s, "default")) {
 		err = parse_switch(ws, st, d);
@@ -1020,12 +1020,14 @@ static int parse_forward(const struct words *ws, struct stmt *st,
 				 ws->w[0].s);
 	err = parse_rule(ws, st, d);
 	st->rule.side = IG_SIDE_TRANSIT;
-	if (!err && (st->rule.flags & IG_SPEC_VALIDATE_SOCKET))
-		return fail_word(d, ws, 0,
-				 "'validate socket' asks this host's sockets, "
-				 "and a transit error was sent to another "
-				 "host: use 'validate' in a 'forward' rule");
-	return err;
+	if (err || !(st->rule.flags & IG_SPEC_VALIDATE_SOCKET))
+		return err;
+	for (i = 1; i < ws->n && strcmp(ws->w[i].s, "socket"); i++)
+		;
+	return fail_word(d, ws, i,
+			 "validate 'socket' asks this host's sockets, and a "
+			 "transit error goes to another host: use 'validate' "
+			 "alone in a 'forward' rule");
 }
 
 /* One statement (ws->n > 0), on side (take_side()). */

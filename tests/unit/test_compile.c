@@ -57,6 +57,50 @@ static void assert_entry(const struct ig_compiled *c, int fam, int type,
 			 ig_rule_reason(e->action, e->flags));
 }
 
+/*
+ * `forward` rules fill the transit table and leave the host's alone; a
+ * transit `default drop` still passes PMTUD; a transit class is a class
+ * of its own; the RA guard and smurf checks are the host's only.
+ */
+static void test_forward_sides(void **state)
+{
+	struct ig_compiled c;
+	const struct ig_rule *h, *t;
+
+	(void)state;
+	compile_text("v4 echo-request limit 10/s\n"
+		     "forward v4 echo-request limit 10/s\n"
+		     "forward default drop\n"
+		     "ra-guard allow fe80::1\n",
+		     &c);
+	h = &c.slot->rules[IG_SIDE_HOST][IG_FAM_V4][8][0];
+	t = &c.slot->rules[IG_SIDE_TRANSIT][IG_FAM_V4][8][0];
+	assert_int_equal(h->action, IG_ACT_LIMIT);
+	assert_int_equal(t->action, IG_ACT_LIMIT);
+	assert_int_not_equal(h->class_id, t->class_id);
+	assert_int_not_equal(c.slot->limits[h->class_id].tag,
+			     c.slot->limits[t->class_id].tag);
+	assert_true(h->flags & IG_RULE_BCAST);
+	assert_false(t->flags & IG_RULE_BCAST);
+	assert_true(c.slot->rules[IG_SIDE_HOST][IG_FAM_V6][134][0].flags &
+		    IG_RULE_CHECK);
+	assert_false(c.slot->rules[IG_SIDE_TRANSIT][IG_FAM_V6][134][0].flags &
+		     IG_RULE_CHECK);
+	/* Default drop on transit, pass on the host; PMTUD passes both. */
+	assert_int_equal(
+		c.slot->rules[IG_SIDE_TRANSIT][IG_FAM_V4][13][0].action,
+		IG_ACT_DROP);
+	assert_int_equal(c.slot->rules[IG_SIDE_HOST][IG_FAM_V4][13][0].action,
+			 IG_ACT_PASS);
+	assert_int_equal(c.slot->rules[IG_SIDE_TRANSIT][IG_FAM_V4][3][4].action,
+			 IG_ACT_PASS);
+	assert_true(c.slot->rules[IG_SIDE_TRANSIT][IG_FAM_V4][3][4].flags &
+		    IG_RULE_ESSENTIAL);
+	assert_int_equal(c.slot->rules[IG_SIDE_TRANSIT][IG_FAM_V6][2][0].action,
+			 IG_ACT_PASS);
+	ig_compiled_free(&c);
+}
+
 static void test_specificity(void **state)
 {
 	struct ig_compiled c;
@@ -646,6 +690,7 @@ static void test_check_marks(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_forward_sides),
 		cmocka_unit_test(test_specificity),
 		cmocka_unit_test(test_specificity_any_order),
 		cmocka_unit_test(test_essential_under_default),

@@ -95,16 +95,22 @@ static void expect_all_bad(const struct bad *b, size_t n)
 		expect_bad(&b[i]);
 }
 
-static const struct ig_rule_spec *rule_at(const struct ig_policy *p, int fam,
-					  int type, int code)
+static const struct ig_rule_spec *
+side_rule_at(const struct ig_policy *p, int side, int fam, int type, int code)
 {
 	size_t i;
 
 	for (i = 0; i < p->n_rules; i++)
-		if (p->rules[i].family == fam && p->rules[i].type == type &&
-		    p->rules[i].code == code)
+		if (p->rules[i].side == side && p->rules[i].family == fam &&
+		    p->rules[i].type == type && p->rules[i].code == code)
 			return &p->rules[i];
 	return NULL;
+}
+
+static const struct ig_rule_spec *rule_at(const struct ig_policy *p, int fam,
+					  int type, int code)
+{
+	return side_rule_at(p, IG_SIDE_HOST, fam, type, code);
 }
 
 static bool rates_equal(const struct ig_rate_spec *a,
@@ -130,13 +136,14 @@ static void assert_policy_equal(const struct ig_policy *a,
 	bool found;
 
 	assert_int_equal(a->default_action, b->default_action);
+	assert_int_equal(a->forward_default, b->forward_default);
 	assert_int_equal(a->fragments, b->fragments);
 	assert_int_equal(a->broadcast_echo, b->broadcast_echo);
 	assert_int_equal(a->n_rules, b->n_rules);
 	assert_int_equal(a->n_prefixes, b->n_prefixes);
 	for (i = 0; i < a->n_rules; i++) {
 		r = &a->rules[i];
-		s = rule_at(b, r->family, r->type, r->code);
+		s = side_rule_at(b, r->side, r->family, r->type, r->code);
 		assert_non_null(s);
 		assert_int_equal(r->action, s->action);
 		assert_int_equal(r->flags, s->flags);
@@ -1440,9 +1447,82 @@ static void test_limit_validate(void **state)
 	assert_int_equal(ig_policy_validate(&p, &d), -EINVAL); /* no bucket */
 }
 
+/*
+ * `forward`: rules and a default for transit traffic, apart from the
+ * host's; the same target may have one of each.
+ */
+static void test_forward(void **state)
+{
+	static const char text[] = "v4 echo-request drop\n"
+				   "forward v4 echo-request limit 100/s\n"
+				   "forward v6 time-exceeded pass validate\n"
+				   "forward default drop\n";
+	const struct ig_rule_spec *r;
+	struct ig_policy p;
+	char *out;
+
+	(void)state;
+	parse_ok(&p, text);
+	assert_int_equal(p.default_action, IG_ACT_PASS);
+	assert_int_equal(p.forward_default, IG_ACT_DROP);
+	r = rule_at(&p, IG_FAM_V4, 8, IG_CODE_ANY);
+	assert_non_null(r);
+	assert_int_equal(r->action, IG_ACT_DROP);
+	r = side_rule_at(&p, IG_SIDE_TRANSIT, IG_FAM_V4, 8, IG_CODE_ANY);
+	assert_non_null(r);
+	assert_int_equal(r->action, IG_ACT_LIMIT);
+	assert_null(rule_at(&p, IG_FAM_V6, 3, IG_CODE_ANY));
+	out = format(&p);
+	assert_string_equal(out, "default pass\nfragments pass\n"
+				 "forward default drop\n"
+				 "v4 echo-request drop\n"
+				 "forward v4 echo-request limit 100/s\n"
+				 "forward v6 time-exceeded pass validate\n");
+	free(out);
+	assert_int_equal(
+		ig_policy_set(&p, "forward v4 echo-request pass", NULL), 0);
+	r = side_rule_at(&p, IG_SIDE_TRANSIT, IG_FAM_V4, 8, IG_CODE_ANY);
+	assert_int_equal(r->action, IG_ACT_PASS);
+	assert_int_equal(rule_at(&p, IG_FAM_V4, 8, IG_CODE_ANY)->action,
+			 IG_ACT_DROP);
+	assert_int_equal(ig_policy_unset(&p, "forward v4 echo-request", NULL),
+			 0);
+	assert_null(
+		side_rule_at(&p, IG_SIDE_TRANSIT, IG_FAM_V4, 8, IG_CODE_ANY));
+	assert_non_null(rule_at(&p, IG_FAM_V4, 8, IG_CODE_ANY));
+	ig_policy_free(&p);
+	check_round_trip(text);
+}
+
+static void test_forward_errors(void **state)
+{
+	static const struct bad bad[] = {
+		{ "forward\n", 1, 8, "", "missing statement after 'forward'" },
+		{ "forward fragments drop\n", 1, 9, "fragments",
+		  "'forward' takes 'default' or a v4|v6 rule" },
+		{ "forward allow 10.0.0.0/8\n", 1, 9, "allow",
+		  "'forward' takes 'default'" },
+		{ "forward v4 echo-request drop\n"
+		  "forward v4 echo-request pass\n",
+		  2, 12, "echo-request", "duplicate rule" },
+		{ "forward default pass\nforward default drop\n", 2, 9,
+		  "default", "duplicate 'default'" },
+		{ "forward v6 packet-too-big drop\n", 1, 27, "drop",
+		  "would drop packet-too-big" },
+		{ "forward v4 dest-unreachable/frag-needed pass validate "
+		  "socket\n",
+		  1, 55, "socket", "asks this host's sockets" },
+	};
+
+	(void)state;
+	expect_all_bad(bad, sizeof(bad) / sizeof(bad[0]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_forward),
+		cmocka_unit_test(test_forward_errors),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_every_statement),
 		cmocka_unit_test(test_comments_and_blanks),
