@@ -8,8 +8,9 @@
  *
  *   forwarding off on the interface (FWD_DISABLED)  host: the kernel
  *                                   forwards nothing that arrives here
- *   a local, broadcast or multicast route (NOT_FWDED)  host
- *   anything else (a route out, no route, a blackhole)  transit
+ *   a local, broadcast or multicast route, or no route at all
+ *                                   (NOT_FWDED)  host
+ *   a route out (also unreachable, blackhole, prohibit)  transit
  *
  * Multicast and limited-broadcast destinations are the host's without a
  * lookup. A lookup costs about 30 ns with forwarding off and 100-140 ns

@@ -51,6 +51,22 @@ if want cost; then
 	ip netns exec "$NS_P" "$TOOLS/bench_prog" --cpu "$CPU_RX" --runs "$RUNS" \
 		--json "$OUT/program_cost.json" igp0 igp1 igp2 ||
 		die "program cost benchmark failed"
+	# The same frames on a router: forwarding on and a route out for
+	# their destinations, so that every ICMP frame is judged as transit
+	# (bpf/side.h; the kernel's answer is cached, as under a flood). The
+	# base policy's echo drop rules are host rules: in transit, echo
+	# passes under `forward default pass`.
+	echo "Program cost on a router: the frames above, judged as transit"
+	ip -n "$NS_P" addr add 10.251.0.1/24 dev igq2 &&
+		ip -n "$NS_P" -6 addr add fd00:251::1/64 dev igq2 nodad &&
+		ip -n "$NS_P" route add 198.51.100.0/24 via 10.251.0.2 &&
+		ip -n "$NS_P" -6 route add 2001:db8:ffff::/48 via fd00:251::2 &&
+		ip netns exec "$NS_P" sysctl -qw net.ipv4.conf.all.forwarding=1 \
+			net.ipv6.conf.all.forwarding=1 ||
+		die "cannot make $NS_P a router"
+	ip netns exec "$NS_P" "$TOOLS/bench_prog" --cpu "$CPU_RX" --runs "$RUNS" \
+		--json "$OUT/program_cost_transit.json" igp0 igp1 igp2 ||
+		die "program cost benchmark (transit) failed"
 	ip netns del "$NS_P"
 	echo
 fi

@@ -215,10 +215,13 @@ flood_measure() {
 # ---- program cost ------------------------------------------------------
 
 # cost_ns_up N: namespace NS_P with N veth pairs igp0/igq0..., up, no
-# traffic: the timed programs are attached to igpI.
+# traffic, forwarding off: the timed programs are attached to igpI.
 cost_ns_up() {
 	local i
 	ip netns add "$NS_P" || die "cannot create namespace $NS_P"
+	# A host: a new namespace inherits IPv4 forwarding from the first.
+	ip netns exec "$NS_P" sysctl -qw net.ipv4.conf.all.forwarding=0 \
+		net.ipv6.conf.all.forwarding=0
 	for i in $(seq 0 $(($1 - 1))); do
 		ip -n "$NS_P" link add "igp$i" type veth peer name "igq$i" ||
 			die "cannot create veth igp$i"
