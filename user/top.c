@@ -15,6 +15,7 @@
 
 #include <json-c/json.h>
 
+#include "../bpf/ratelimit.h"
 #include "names.h"
 #include "stats.h"
 #include "top.h"
@@ -27,6 +28,12 @@ void ig_top_decode(const struct ig_source_key *key, int *family, int *type,
 	*type = (key->tag >> 17) & 0xff;
 	*code = (int)((key->tag >> 8) & 0x1ff) - 1;
 	*plen = key->tag & 0xff;
+}
+
+int ig_top_side(const struct ig_source_key *key)
+{
+	return key->tag & ig_rl_tag_side(IG_SIDE_TRANSIT) ? IG_SIDE_TRANSIT :
+							    IG_SIDE_HOST;
 }
 
 void ig_top_source_str(const struct ig_source_key *key, char *buf, size_t size)
@@ -106,9 +113,13 @@ void ig_top_free(struct ig_top *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/* "v4 echo-request", "v4 dest-unreachable/frag-needed", "v6 200/7" */
+/*
+ * "v4 echo-request", "v4 dest-unreachable/frag-needed", "v6 200/7",
+ * "forward v4 echo-request"
+ */
 static void rule_str(const struct ig_source_key *key, char *buf, size_t size)
 {
+	const char *fwd = ig_top_side(key) == IG_SIDE_TRANSIT ? "forward " : "";
 	const char *tn, *cn;
 	int family, type, code;
 	unsigned plen;
@@ -121,7 +132,7 @@ static void rule_str(const struct ig_source_key *key, char *buf, size_t size)
 		tn = t;
 	}
 	if (code < 0) {
-		snprintf(buf, size, "%s %s", ig_family_name(family), tn);
+		snprintf(buf, size, "%s%s %s", fwd, ig_family_name(family), tn);
 		return;
 	}
 	cn = ig_code_name(family, type, code);
@@ -129,7 +140,7 @@ static void rule_str(const struct ig_source_key *key, char *buf, size_t size)
 		snprintf(c, sizeof(c), "%d", code);
 		cn = c;
 	}
-	snprintf(buf, size, "%s %s/%s", ig_family_name(family), tn, cn);
+	snprintf(buf, size, "%s%s %s/%s", fwd, ig_family_name(family), tn, cn);
 }
 
 void ig_top_print(FILE *out, const struct ig_top *t, const char *ifname)
@@ -172,6 +183,10 @@ static struct json_object *row_json(const struct ig_top_row *r)
 	ig_top_source_str(&r->key, src, sizeof(src));
 	name = ig_type_name(family, type);
 	err = ig_json_add(obj, "source", json_object_new_string(src));
+	err = err   ?:
+		      ig_json_add(obj, "side",
+				  json_object_new_string(
+					  ig_side_name(ig_top_side(&r->key))));
 	err = err   ?:
 		      ig_json_add(
 			      obj, "family",

@@ -35,6 +35,8 @@ struct ig_top {
 };
 
 /* The rule and source of a bucket's key: family, type, code, prefix. */
+/* IG_SIDE_TRANSIT for a `forward` rule's bucket, else IG_SIDE_HOST. */
+int ig_top_side(const struct ig_source_key *key);
 void ig_top_decode(const struct ig_source_key *key, int *family, int *type,
 		   int *code, unsigned *plen);
 /* "203.0.113.0/24", "2001:db8::/64" */

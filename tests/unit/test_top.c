@@ -60,6 +60,14 @@ static void test_decode(void **state)
 	assert_int_equal(plen, 64);
 	ig_top_source_str(&e.key, buf, sizeof(buf));
 	assert_string_equal(buf, "2001:db8:1:2::/64");
+	assert_int_equal(ig_top_side(&e.key), IG_SIDE_HOST);
+	/* A `forward` rule's bucket: the same class on the other side. */
+	e.key.tag |= ig_rl_tag_side(IG_SIDE_TRANSIT);
+	assert_int_equal(ig_top_side(&e.key), IG_SIDE_TRANSIT);
+	ig_top_decode(&e.key, &family, &type, &code, &plen);
+	assert_int_equal(family, IG_FAM_V6);
+	assert_int_equal(type, 128);
+	assert_int_equal(plen, 64);
 }
 
 static void test_rank_and_rates(void **state)
