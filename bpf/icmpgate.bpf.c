@@ -20,7 +20,13 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-SEC("xdp")
+/*
+ * xdp.frags: the program can be attached to an interface whose MTU does
+ * not fit one page (9000-byte jumbo frames), and the MTU can be raised
+ * after attach; without it, drivers refuse the one or the other. Every
+ * header it reads is in the first buffer; only the length needs the rest.
+ */
+SEC("xdp.frags")
 int icmpgate_xdp(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
@@ -34,7 +40,7 @@ int icmpgate_xdp(struct xdp_md *ctx)
 	struct ipv6hdr *ip6h;
 	struct iphdr *iph;
 	const void *saddr;
-	__u64 len = end - data;
+	__u64 len = bpf_xdp_get_buff_len(ctx); /* all buffers of a frame */
 	void *l3;
 
 	/*
