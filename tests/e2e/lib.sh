@@ -27,6 +27,11 @@
 #   ig attach "$(ifb 1)"   # the controller, in namespace B
 #   expect_ok "v4 ping" ping_a4 1
 #   lab_done               # prints the summary, exits 0 or 1
+#
+# Tests that need more namespaces make them with lab_ns NAME (removed by
+# the trap like A and B), run the controller in them with ig_in NS ... or
+# IG_NS=NS before a stats helper, and name every interface they attach to
+# with lab_track NS IFACE, so that the trap detaches it.
 
 set -u
 
@@ -45,6 +50,8 @@ TEST_NAME=$(basename "${0%.sh}")
 CHECKS_OK=0
 CHECKS_FAILED=0
 LAB_IFACES=() # B-side interfaces the controller may have pinned state for
+LAB_NS_IFACES=() # "NS IFACE": the same, in any namespace (lab_track)
+LAB_NSS=() # namespaces made by lab_ns
 LAB_PIDS=() # background jobs to kill on exit (BG_PIDS, for the tests)
 LAB_TMP=
 LAB_UP=0
@@ -59,8 +66,15 @@ addr6_b() { echo "fd00:199:$1::2"; }
 A() { ip netns exec "$NS_A" "$@"; }
 B() { ip netns exec "$NS_B" "$@"; }
 C() { ip netns exec "$NS_C" "$@"; }
-# The controller, in B's network namespace but the host's mount namespace.
-ig() { nsenter --net="/run/netns/$NS_B" "$ICMPGATE" "$@"; }
+# The controller, in B's network namespace (or IG_NS's, when a test sets
+# it for one call) but the host's mount namespace.
+ig() { nsenter --net="/run/netns/${IG_NS:-$NS_B}" "$ICMPGATE" "$@"; }
+# ig_in NS ARGS...: the controller in namespace NS.
+ig_in() {
+	local ns=$1
+	shift
+	nsenter --net="/run/netns/$ns" "$ICMPGATE" "$@"
+}
 
 log() { printf '# %s\n' "$*"; }
 die() {
@@ -195,6 +209,42 @@ except Exception as e:
 ' "$2" "$3" "$4"
 }
 
+# stat_side_type IFACE SIDE FAMILY TYPE FIELD: as stat_type, counting only
+# the packets judged on SIDE (host or transit).
+stat_side_type() {
+	local js
+	js=$(ig stats "$1" --json 2>/dev/null) || {
+		echo ERR
+		return 1
+	}
+	printf '%s' "$js" | python3 -c '
+import json, sys
+try:
+    d = json.load(sys.stdin)
+    s, f, t, k = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+    print(sum(int(e[k]) for e in d["types"]
+              if e["side"] == s and e["family"] == f and int(e["type"]) == t))
+except Exception as e:
+    print("ERR", e)
+' "$2" "$3" "$4" "$5"
+}
+
+# stat_side IFACE SIDE FIELD: one of a side's totals ("sides" in the JSON).
+stat_side() {
+	local js
+	js=$(ig stats "$1" --json 2>/dev/null) || {
+		echo ERR
+		return 1
+	}
+	printf '%s' "$js" | python3 -c '
+import json, sys
+try:
+    print(int(json.load(sys.stdin)["sides"][sys.argv[1]][sys.argv[2]]))
+except Exception as e:
+    print("ERR", e)
+' "$2" "$3"
+}
+
 # stat_total IFACE FIELD: one of the totals.
 stat_total() {
 	local js
@@ -285,11 +335,13 @@ lab_cleanup() {
 	# Detach while the interfaces still exist, so the controller and libxdp
 	# remove their own pins; then remove whatever is left under our names.
 	for ifname in "${LAB_IFACES[@]}"; do
-		if [ -d "$PIN_ROOT/$ifname" ] || xdp_attached "$NS_B" "$ifname"; then
-			ig detach "$ifname" >/dev/null 2>&1
-		fi
-		lab_forget_dispatcher "$ifname"
-		[ -e "$PIN_ROOT/$ifname" ] && rm -rf -- "${PIN_ROOT:?}/$ifname"
+		lab_forget_iface "$NS_B" "$ifname"
+	done
+	for ifname in "${LAB_NS_IFACES[@]}"; do
+		lab_forget_iface "${ifname% *}" "${ifname#* }"
+	done
+	for ifname in "${LAB_NSS[@]}"; do
+		ip netns del "$ifname" 2>/dev/null
 	done
 	ip netns del "$NS_A" 2>/dev/null
 	ip netns del "$NS_B" 2>/dev/null
@@ -298,16 +350,28 @@ lab_cleanup() {
 	exit $rc
 }
 
-# If libxdp's dispatcher for IFACE is still attached, remove its pin dir
+# lab_forget_iface NS IFACE: detach icmpgate from IFACE in NS while the
+# interface still exists, so the controller and libxdp remove their own
+# pins; then remove whatever is left under its name.
+lab_forget_iface() {
+	if [ -d "$PIN_ROOT/$2" ] || xdp_attached "$1" "$2"; then
+		ig_in "$1" detach "$2" >/dev/null 2>&1
+	fi
+	lab_forget_dispatcher "$2" "$1"
+	[ -e "$PIN_ROOT/$2" ] && rm -rf -- "${PIN_ROOT:?}/$2"
+}
+
+# lab_forget_dispatcher IFACE [NS]: if libxdp's dispatcher for IFACE (in
+# NS, B by default) is still attached, remove its pin dir
 # (/sys/fs/bpf/xdp/dispatch-IFINDEX-PROGID) before the link disappears.
 lab_forget_dispatcher() {
-	local ifindex progid
-	ifindex=$(ip -n "$NS_B" -o link show dev "$1" 2>/dev/null | cut -d: -f1)
-	progid=$(ip -n "$NS_B" -d link show dev "$1" 2>/dev/null |
+	local ifindex progid ns=${2:-$NS_B}
+	ifindex=$(ip -n "$ns" -o link show dev "$1" 2>/dev/null | cut -d: -f1)
+	progid=$(ip -n "$ns" -d link show dev "$1" 2>/dev/null |
 		sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p' | head -n 1)
 	[ -n "$ifindex" ] && [ -n "$progid" ] || return 0
-	ip -n "$NS_B" link set dev "$1" xdp off 2>/dev/null
-	ip -n "$NS_B" link set dev "$1" xdpgeneric off 2>/dev/null
+	ip -n "$ns" link set dev "$1" xdp off 2>/dev/null
+	ip -n "$ns" link set dev "$1" xdpgeneric off 2>/dev/null
 	rm -rf -- "/sys/fs/bpf/xdp/dispatch-$ifindex-$progid"
 }
 
@@ -368,6 +432,22 @@ lab_ns_c() {
 		net.ipv6.conf.default.accept_dad=0 \
 		net.ipv6.conf.default.router_solicitations=0
 }
+
+# lab_ns NAME: one more namespace, igt-NAME-ID, set up like A and B and
+# removed by the trap. Its name is left in LAB_NS (not printed: in a
+# command substitution the record of it would be lost with the subshell).
+lab_ns() {
+	LAB_NS=igt-$1-$LAB_ID
+	ip netns add "$LAB_NS" || die "cannot create namespace $LAB_NS"
+	LAB_NSS+=("$LAB_NS")
+	ip -n "$LAB_NS" link set lo up
+	ip netns exec "$LAB_NS" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+		net.ipv6.conf.default.accept_dad=0 \
+		net.ipv6.conf.default.router_solicitations=0
+}
+
+# lab_track NS IFACE: the trap detaches icmpgate from IFACE in NS.
+lab_track() { LAB_NS_IFACES+=("$1 $2"); }
 
 # lab_bg NS CMD...: run CMD in namespace NS in the background, as the
 # leader of its own process group, so that the cleanup kills it and every

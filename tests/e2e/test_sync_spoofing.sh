@@ -2,12 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # shellcheck disable=SC2016,SC2317 # helpers run through expect_ok; scripts run in a namespace
 # The local-address map follows the interface through `icmpgate sync`,
-# and the checks that need no rule work on real packets:
-#  - a frag-needed quoting a packet from an address B does not have yet is
-#    invalid-source; after the address is added and synced it is valid;
-#    after it is removed and synced, invalid again; an MTU that was below
-#    the interface's is invalid-mtu once the interface's MTU is lowered and
-#    synced;
+# PMTUD validation needs no sync at all, and the checks that need no rule
+# work on real packets:
+#  - a frag-needed sent to B quoting a packet from another address is
+#    invalid-source; once that address is added to B, a frag-needed sent
+#    to it and quoting it passes at once, with no sync (the quote's source
+#    is the error's destination); sync still reports what it added and
+#    removed;
+#  - the MTU a frag-needed reports is judged against the packet it
+#    quotes, never the interface's MTU: it passes whether the interface's
+#    MTU was lowered or raised after attach, synced or not, and one not
+#    smaller than the quoted packet is invalid-mtu;
 #  - neighbour solicitations with hop limit 254 are dropped as
 #    spoofed-ndp, with 255 they pass;
 #  - a broadcast ping (smurf) is dropped as drop-broadcast-echo.
@@ -21,9 +26,12 @@ NEW4=10.199.1.50
 REMOTE4=10.198.9.9
 FORGE=$(dirname "$0")/../../tools/forge.py
 
-# ptb_from QSRC MTU: one frag-needed from A to B quoting QSRC -> REMOTE4.
-ptb_from() {
-	A python3 "$FORGE" ptb 4 "$(addr4_b 1)" "$1" "$REMOTE4" "$2" 1
+# ptb_from QSRC MTU [QLEN]: one frag-needed from A to B quoting a packet
+# of QLEN bytes (1500) from QSRC to REMOTE4.
+ptb_from() { ptb_to "$(addr4_b 1)" "$@"; }
+# ptb_to DST QSRC MTU [QLEN]: the same, sent to DST.
+ptb_to() {
+	A python3 "$FORGE" ptb 4 "$1" "$2" "$REMOTE4" "$3" 1 "${4:-1500}"
 	sleep 0.2
 }
 
@@ -37,33 +45,40 @@ moved() {
 }
 
 expect_ok "attach $IF" ig attach "$IF"
-expect_eq "frag-needed from an address B lacks: invalid-source" \
+expect_eq "frag-needed quoting an address B lacks: invalid-source" \
 	"$(moved invalid-source ptb_from "$NEW4" 1280)" 1
 
 ip -n "$NS_B" addr add "$NEW4/24" dev "$IF"
-expect_eq "added but not synced: still invalid-source" \
-	"$(moved invalid-source ptb_from "$NEW4" 1280)" 1
+expect_eq "added, no sync: a frag-needed to it, quoting it, passes" \
+	"$(moved pass-limit ptb_to "$NEW4" "$NEW4" 1280)" 1
 out=$(ig sync "$IF" 2>&1)
 expect_match "sync says what it added" "$out" "1 added, 0 removed"
 expect_eq "status --json counts the addresses" \
 	"$(status_field "$IF" addresses)" \
 	"$(($(ip -n "$NS_B" -o addr show dev "$IF" | wc -l) + 1))"
 expect_eq "synced: the same frag-needed passes" \
-	"$(moved pass-limit ptb_from "$NEW4" 1280)" 1
+	"$(moved pass-limit ptb_to "$NEW4" "$NEW4" 1280)" 1
 
 ip -n "$NS_B" addr del "$NEW4/24" dev "$IF"
 out=$(ig sync "$IF" 2>&1)
 expect_match "sync says what it removed" "$out" "0 added, 1 removed"
-expect_eq "removed and synced: invalid-source again" \
+expect_eq "removed and synced: quoting it to B: invalid-source" \
 	"$(moved invalid-source ptb_from "$NEW4" 1280)" 1
 
 expect_eq "MTU 1450 under a 1500 interface passes" \
 	"$(moved pass-limit ptb_from "$(addr4_b 1)" 1450)" 1
 ip -n "$NS_B" link set dev "$IF" mtu 1400
+expect_eq "interface lowered to 1400, no sync: MTU 1450 of 1500 passes" \
+	"$(moved pass-limit ptb_from "$(addr4_b 1)" 1450)" 1
 out=$(ig sync "$IF" 2>&1)
 expect_match "sync reads the new MTU" "$out" "mtu 1400"
-expect_eq "MTU 1450 under a 1400 interface: invalid-mtu" \
-	"$(moved invalid-mtu ptb_from "$(addr4_b 1)" 1450)" 1
+expect_eq "synced: MTU 1450 of 1500 still passes" \
+	"$(moved pass-limit ptb_from "$(addr4_b 1)" 1450)" 1
+expect_eq "MTU 1500 quoting a 1500-byte packet: invalid-mtu" \
+	"$(moved invalid-mtu ptb_from "$(addr4_b 1)" 1500)" 1
+ip -n "$NS_B" link set dev "$IF" mtu 9000
+expect_eq "interface raised to 9000, no sync: MTU 8000 of 9000 passes" \
+	"$(moved pass-limit ptb_from "$(addr4_b 1)" 8000 9000)" 1
 ip -n "$NS_B" link set dev "$IF" mtu 1500
 expect_ok "policy apply syncs too" ig policy apply "$IF" \
 	"$(lab_file default.policy "$("$ICMPGATE" policy default)")"
