@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # icmpgate: `make` builds into build/; `make check` runs all three test tiers;
 # `make demo` shows the filter on a two-namespace lab; `make deps` installs
-# the Debian packages all of that needs. V=1 shows the commands.
+# the Debian packages all of that needs; `make check-fresh` proves that on a
+# bare Debian 12 root. V=1 shows the commands.
 
 BUILD    ?= build
 CC       ?= cc
@@ -21,8 +22,10 @@ endif
 
 HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
 	-MMD -MP -Iinclude -Iuser -I$(BUILD) $(EXTRA_CFLAGS)
+# -MD, not -MMD: the .d lists system headers too, which the format tier
+# reads to prove that no BPF object includes a glibc header.
 BPF_CFLAGS := -O2 -g -Wall -Werror -target bpf -D__TARGET_ARCH_$(ARCH) \
-	-MMD -MP -Iinclude -I/usr/include/$(MULTIARCH) $(EXTRA_BPF_CFLAGS)
+	-MD -MP -Iinclude -I/usr/include/$(MULTIARCH) $(EXTRA_BPF_CFLAGS)
 LIBS := -lxdp -lbpf -ljson-c -lelf -lz
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
@@ -45,7 +48,7 @@ TOOL_SRCS := $(filter-out tools/benchutil.c,$(wildcard tools/*.c))
 TOOL_BINS := $(TOOL_SRCS:tools/%.c=$(BUILD)/tools/%)
 
 .PHONY: all deps check check-unit check-prog check-e2e check-format \
-	format demo bench install clean
+	check-fresh format demo bench install clean
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -114,8 +117,12 @@ check-prog: $(PROG_BIN)
 	$(Q)tools/check.sh $(BUILD) prog
 check-e2e: $(BIN)
 	$(Q)tools/check.sh $(BUILD) e2e
-check-format:
+# The format tier also reads the BPF objects' .d files.
+check-format: $(BPF_OBJS)
 	$(Q)tools/check.sh $(BUILD) format
+# A bare Debian 12 root (debootstrap, chroot): deps, build, tiers, demo.
+check-fresh:
+	$(Q)tools/check-fresh.sh
 
 format:
 	$(Q)clang-format -i $(wildcard bpf/*.c bpf/*.h include/*.h user/*.c \

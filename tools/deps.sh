@@ -1,12 +1,25 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-# Install the Debian packages that building, testing and the demo need;
-# only what is missing, after one `apt-get update`.
+# Install the Debian packages that `make`, `make check`, `make demo` and
+# `make bench` need; only what is missing, after one `apt-get update`.
+# Runs on a bare Debian 12 (a debootstrap minbase root: no make, no
+# compiler), so `sudo tools/deps.sh` works where `make deps` cannot yet.
+# The README's dependency table lists exactly these packages (the format
+# tier of tools/check.sh compares them). `deps.sh --list` prints them.
 set -eu
 
-PKGS="make gcc clang llvm libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev
-libjson-c-dev libcmocka-dev iproute2 iputils-ping socat nftables clang-format
-python3 util-linux"
+# Build: make, gcc (+ libc6-dev), clang and llvm (-target bpf), the libraries.
+# Tests and demo: cmocka; ip, ss, nstat (iproute2); ping; socat; python3
+# (forge.py, JSON); nsenter, setpriv, taskset, chrt, setsid (util-linux);
+# mount (bpffs); sysctl (procps). Bench: nft, ethtool. Format: clang-format.
+PKGS="make gcc libc6-dev clang llvm libbpf-dev libxdp-dev bpftool libelf-dev
+zlib1g-dev libjson-c-dev libcmocka-dev iproute2 iputils-ping socat python3
+util-linux mount procps nftables ethtool clang-format"
+
+if [ "${1:-}" = --list ]; then
+	printf '%s\n' $PKGS
+	exit 0
+fi
 
 missing=""
 for p in $PKGS; do
