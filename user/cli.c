@@ -44,6 +44,11 @@ static const struct ig_opt attach_opts[] = {
 	  "per-source buckets to keep, the idlest evicted first "
 	  "(64-16777216, default 65536: 4 MiB)",
 	  IG_MAX_SOURCES_MIN, IG_MAX_SOURCES_MAX, NULL },
+	{ "allow-empty", 0, IG_OPT_BOOL,
+	  OPTS_AT(struct ig_attach_opts, allow_empty), NULL,
+	  "accept a --policy FILE without statements (it passes every ICMP "
+	  "message); refused otherwise",
+	  0, 0, NULL },
 	{ NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL },
 };
 
@@ -75,6 +80,15 @@ static const struct ig_arg policy_apply_args[] = {
 	{ NULL, 0, 0 },
 };
 
+static const struct ig_opt policy_apply_opts[] = {
+	{ "allow-empty", 0, IG_OPT_BOOL,
+	  OPTS_AT(struct ig_policy_apply_opts, allow_empty), NULL,
+	  "apply input without statements (it passes every ICMP message); "
+	  "refused otherwise",
+	  0, 0, NULL },
+	{ NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL },
+};
+
 static const struct ig_arg policy_show_args[] = {
 	{ "IFACE", OPTS_AT(struct ig_policy_show_opts, iface), IG_ARG_IFACE },
 	{ NULL, 0, 0 },
@@ -83,6 +97,15 @@ static const struct ig_arg policy_show_args[] = {
 static const struct ig_arg policy_check_args[] = {
 	{ "FILE|-", OPTS_AT(struct ig_policy_check_opts, file), 0 },
 	{ NULL, 0, 0 },
+};
+
+static const struct ig_opt policy_check_opts[] = {
+	{ "allow-empty", 0, IG_OPT_BOOL,
+	  OPTS_AT(struct ig_policy_check_opts, allow_empty), NULL,
+	  "accept input without statements, as policy apply --allow-empty "
+	  "does",
+	  0, 0, NULL },
+	{ NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL },
 };
 
 static const struct ig_arg set_args[] = {
@@ -150,7 +173,8 @@ const struct ig_command ig_commands[] = {
 	{ "attach", "load the filter and attach it to an interface",
 	  "Load the XDP filter, attach it to IFACE and apply the policy in "
 	  "FILE, or the built-in default policy. Everything is checked "
-	  "before anything is loaded; a failed attach leaves nothing behind.",
+	  "before anything is loaded; a failed attach leaves nothing behind. "
+	  "A FILE without statements is refused unless --allow-empty is given.",
 	  attach_args, attach_opts, NULL, ig_cmd_attach },
 	{ "detach", "detach the filter from an interface and remove its state",
 	  "Detach the filter from IFACE and remove its pinned maps. If the "
@@ -170,16 +194,19 @@ const struct ig_command ig_commands[] = {
 	  status_args, status_opts, NULL, ig_cmd_status },
 	{ "policy apply", "replace the whole policy of an interface",
 	  "Check FILE (or stdin for -), then replace the policy of IFACE with "
-	  "it in one atomic step. A rejected policy leaves the old one in force.",
-	  policy_apply_args, no_opts, NULL, ig_cmd_policy_apply },
+	  "it in one atomic step. A rejected policy leaves the old one in force; "
+	  "so does input that could not be read whole, and input without a "
+	  "statement (empty, or only comments) unless --allow-empty is given.",
+	  policy_apply_args, policy_apply_opts, NULL, ig_cmd_policy_apply },
 	{ "policy show", "print the live policy of an interface",
 	  "Print the live policy of IFACE in policy syntax. Applying the output "
 	  "changes nothing.",
 	  policy_show_args, no_opts, NULL, ig_cmd_policy_show },
 	{ "policy check", "check a policy file without applying it",
 	  "Parse and compile FILE (or stdin for -) and report the first error. "
-	  "Needs no privileges.",
-	  policy_check_args, no_opts, NULL, ig_cmd_policy_check },
+	  "Input without a statement is an error, as for policy apply, unless "
+	  "--allow-empty is given. Needs no privileges.",
+	  policy_check_args, policy_check_opts, NULL, ig_cmd_policy_check },
 	{ "policy default", "print the built-in default policy",
 	  "Print the policy that attach applies when no --policy is given.",
 	  no_args, no_opts, NULL, ig_cmd_policy_default },
@@ -538,24 +565,51 @@ int ig_cli_parse(int argc, char **argv, struct ig_invocation *inv)
 	return parse_command(inv, argc - i - used, argv + i + used);
 }
 
-/* "attach IFACE [--mode native|skb] [--policy FILE]" */
-static void print_synopsis(FILE *out, const struct ig_command *cmd)
+/* One word of a synopsis at *col, on a new line past column 79. */
+static void synopsis_word(FILE *out, int *col, int indent, const char *fmt,
+			  const char *a, const char *b)
+{
+	char word[128];
+	int len;
+
+	len = snprintf(word, sizeof(word), fmt, a, b);
+	if (*col + 1 + len > 79) {
+		fprintf(out, "\n%*s", indent, "");
+		*col = indent;
+	} else {
+		fputc(' ', out);
+		(*col)++;
+	}
+	fputs(word, out);
+	*col += len;
+}
+
+/*
+ * "attach IFACE [--mode native|skb] [--policy FILE]", from column col,
+ * wrapped under the first argument.
+ */
+static void print_synopsis(FILE *out, const struct ig_command *cmd, int col)
 {
 	const struct ig_arg *a;
 	const struct ig_opt *o;
+	int indent;
 
-	fprintf(out, "icmpgate %s", cmd->name);
+	col += fprintf(out, "icmpgate %s", cmd->name);
+	indent = col + 1;
 	for (a = cmd->args; a->name && !(a->flags & IG_ARG_REST); a++)
-		fprintf(out, (a->flags & IG_ARG_OPTIONAL) ? " [%s]" : " %s",
-			a->name);
+		synopsis_word(out, &col, indent,
+			      (a->flags & IG_ARG_OPTIONAL) ? "[%s]%s" : "%s%s",
+			      a->name, "");
 	for (o = cmd->opts; o->name; o++) {
 		if (o->kind == IG_OPT_BOOL)
-			fprintf(out, " [--%s]", o->name);
+			synopsis_word(out, &col, indent, "[--%s]%s", o->name,
+				      "");
 		else
-			fprintf(out, " [--%s %s]", o->name, o->metavar);
+			synopsis_word(out, &col, indent, "[--%s %s]", o->name,
+				      o->metavar);
 	}
 	if (a->name)
-		fprintf(out, " %s", a->name);
+		synopsis_word(out, &col, indent, "%s%s", a->name, "");
 	fputc('\n', out);
 }
 
@@ -607,7 +661,7 @@ static void command_usage(FILE *out, const struct ig_command *cmd)
 	const struct ig_opt *o;
 
 	fputs("Usage: ", out);
-	print_synopsis(out, cmd);
+	print_synopsis(out, cmd, 7);
 	fputc('\n', out);
 	print_wrapped(out, cmd->help, 0, 0);
 	fputs("\nOptions:\n", out);
@@ -626,7 +680,7 @@ static void command_list(FILE *out, const char *group)
 			      strncmp(c->name, group, strlen(group))))
 			continue;
 		fputs("  ", out);
-		print_synopsis(out, c);
+		print_synopsis(out, c, 2);
 		fprintf(out, "      %s\n", c->summary);
 	}
 }

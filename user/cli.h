@@ -27,6 +27,7 @@ struct ig_attach_opts {
 	unsigned mode; /* enum ig_attach_mode */
 	const char *policy; /* NULL: the built-in default policy */
 	unsigned long max_sources; /* 0: IG_MAX_SOURCES_DEFAULT */
+	bool allow_empty; /* a --policy without statements is not an error */
 };
 
 struct ig_detach_opts {
@@ -45,6 +46,7 @@ struct ig_status_opts {
 struct ig_policy_apply_opts {
 	const char *iface;
 	const char *file; /* "-": stdin */
+	bool allow_empty; /* input without statements is not an error */
 };
 
 struct ig_policy_show_opts {
@@ -53,6 +55,7 @@ struct ig_policy_show_opts {
 
 struct ig_policy_check_opts {
 	const char *file; /* "-": stdin */
+	bool allow_empty;
 };
 
 struct ig_set_opts {

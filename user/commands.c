@@ -23,6 +23,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "compile.h"
+#include "input.h"
 #include "loader.h"
 #include "localaddr.h"
 #include "log.h"
@@ -31,9 +32,6 @@
 #include "stats.h"
 #include "store.h"
 #include "top.h"
-
-/* Policy files are read whole; comments make them larger than the text. */
-#define POLICY_INPUT_MAX (16u << 20)
 
 /* "cmd: what: reason" for err; returns err. */
 __attribute__((format(printf, 3, 4))) static int fail(const char *cmd, int err,
@@ -78,49 +76,6 @@ static void format_time(uint64_t ns, char *buf, size_t size)
 	if (!ns || !localtime_r(&t, &tm) ||
 	    !strftime(buf, size, "%Y-%m-%dT%H:%M:%S%z", &tm))
 		snprintf(buf, size, "-");
-}
-
-/* The whole of path ("-": stdin), NUL-terminated; *text is malloc'ed. */
-static int read_text(const char *cmd, const char *path, char **text,
-		     size_t *len)
-{
-	FILE *f = strcmp(path, "-") ? fopen(path, "re") : stdin;
-	size_t cap = 0, n;
-	char *buf = NULL, *p;
-	int err = 0;
-
-	if (!f)
-		return fail(cmd, -errno, "cannot read '%s'", path);
-	*len = 0;
-	do {
-		if (*len + 1 >= cap) {
-			cap = cap ? cap * 2 : 4096;
-			if (cap > POLICY_INPUT_MAX + 1) {
-				err = fail(cmd, -EFBIG, "'%s'", path);
-				goto out;
-			}
-			p = realloc(buf, cap);
-			if (!p) {
-				err = -ENOMEM;
-				goto out;
-			}
-			buf = p;
-		}
-		n = fread(buf + *len, 1, cap - *len - 1, f);
-		*len += n;
-	} while (n);
-	if (ferror(f)) {
-		err = fail(cmd, -EIO, "cannot read '%s'", path);
-		goto out;
-	}
-	buf[*len] = '\0';
-	*text = buf;
-	buf = NULL;
-out:
-	free(buf);
-	if (f != stdin)
-		fclose(f);
-	return err;
 }
 
 static void print_diag(const struct ig_diag *diag)
@@ -171,8 +126,13 @@ static int compile_text(const char *cmd, const char *text, size_t len,
 	return err;
 }
 
-/* A policy file ("-": stdin), parsed and compiled, or the diagnostic. */
-static int compile_file(const char *cmd, const char *path,
+/*
+ * A policy file ("-": stdin), read whole, parsed and compiled, or the one
+ * line that says why not. Input with no statement is refused unless
+ * allow_empty: it would pass everything, and it is what a failed
+ * `policy show | policy apply -` or a truncated file looks like.
+ */
+static int compile_file(const char *cmd, const char *path, bool allow_empty,
 			struct ig_compiled *c)
 {
 	const char *source = strcmp(path, "-") ? path : "<stdin>";
@@ -180,10 +140,28 @@ static int compile_file(const char *cmd, const char *path,
 	size_t len = 0;
 	int err;
 
-	err = read_text(cmd, path, &text, &len);
-	if (err)
+	err = ig_input_read(path, IG_INPUT_MAX, &text, &len);
+	if (err == -EISDIR) {
+		pr_err("%s: '%s' is a directory, not a policy file", cmd,
+		       source);
 		return err;
+	}
+	if (err == -EFBIG) {
+		pr_err("%s: %s is larger than %u MiB: not a policy", cmd,
+		       source, IG_INPUT_MAX >> 20);
+		return err;
+	}
+	if (err)
+		return fail(cmd, err, "cannot read %s", source);
+	if (!allow_empty && !ig_input_has_statement(text, len)) {
+		pr_err("%s: %s has no statements: as a policy it would pass "
+		       "every ICMP message (refused; --allow-empty accepts it)",
+		       cmd, source);
+		err = -ENODATA;
+		goto out;
+	}
 	err = compile_text(cmd, text, len, source, c);
+out:
 	free(text);
 	return err;
 }
@@ -510,7 +488,7 @@ int ig_cmd_attach(const void *opts)
 	err = already_attached(cmd, &i);
 	if (err)
 		return err;
-	err = o->policy ? compile_file(cmd, o->policy, &c) :
+	err = o->policy ? compile_file(cmd, o->policy, o->allow_empty, &c) :
 			  compile_text(cmd, ig_default_policy,
 				       strlen(ig_default_policy),
 				       "built-in default policy", &c);
@@ -830,7 +808,7 @@ int ig_cmd_policy_apply(const void *opts)
 	int err;
 
 	/* Check the policy before taking the lock: a bad one changes nothing. */
-	err = compile_file(cmd, o->file, &c);
+	err = compile_file(cmd, o->file, o->allow_empty, &c);
 	if (err)
 		goto out;
 	err = iface_open(cmd, o->iface, OPEN_LOCK | OPEN_LIVE, &i);
@@ -870,7 +848,7 @@ int ig_cmd_policy_check(const void *opts)
 	struct ig_compiled c = {};
 	int err;
 
-	err = compile_file("policy check", o->file, &c);
+	err = compile_file("policy check", o->file, o->allow_empty, &c);
 	if (!err)
 		pr_info("%s: ok (digest %016" PRIx64 ")",
 			strcmp(o->file, "-") ? o->file : "<stdin>", c.digest);

@@ -246,7 +246,20 @@ static void test_policy(void **state)
 	/* A lone "-" is stdin, not an option. */
 	assert_int_equal(PARSE(&inv, "policy", "apply", "eth0", "-"), 0);
 	assert_string_equal(inv.opts.policy_apply.file, "-");
+	assert_false(inv.opts.policy_apply.allow_empty);
 	assert_usage_error(PARSE(&inv, "policy", "apply", "eth0"), "FILE");
+	/* An empty policy is applied only when asked for by name. */
+	assert_int_equal(PARSE(&inv, "policy", "apply", "--allow-empty", "eth0",
+			       "-"),
+			 0);
+	assert_true(inv.opts.policy_apply.allow_empty);
+	assert_int_equal(PARSE(&inv, "attach", "eth0", "--allow-empty", "-p",
+			       "/dev/null"),
+			 0);
+	assert_true(inv.opts.attach.allow_empty);
+	assert_int_equal(PARSE(&inv, "policy", "check", "--allow-empty", "-"),
+			 0);
+	assert_true(inv.opts.policy_check.allow_empty);
 
 	assert_int_equal(PARSE(&inv, "policy", "show", "eth0"), 0);
 	assert_cmd(&inv, "policy show");
@@ -455,13 +468,13 @@ static void test_usage_text(void **state)
 	static char buf[8192];
 	static const char *const synopses[] = {
 		"icmpgate attach IFACE [--mode native|skb] [--policy FILE] "
-		"[--max-sources N]\n",
+		"[--max-sources N]\n                  [--allow-empty]\n",
 		"icmpgate detach IFACE\n",
 		"icmpgate sync IFACE\n",
 		"icmpgate status [IFACE] [--json]\n",
-		"icmpgate policy apply IFACE FILE|-\n",
+		"icmpgate policy apply IFACE FILE|- [--allow-empty]\n",
 		"icmpgate policy show IFACE\n",
-		"icmpgate policy check FILE|-\n",
+		"icmpgate policy check FILE|- [--allow-empty]\n",
 		"icmpgate policy default\n",
 		"icmpgate set IFACE STATEMENT...\n",
 		"icmpgate unset IFACE FAMILY TYPE[/CODE]\n",
