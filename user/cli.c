@@ -259,16 +259,20 @@ int ig_parse_ulong(const char *s, unsigned long min, unsigned long max,
 __attribute__((format(printf, 2, 3))) static int
 usage_error(const char *where, const char *fmt, ...)
 {
-	char msg[256];
+	char *msg = NULL;
 	va_list ap;
 
+	/* Any length: an option value is the user's, and may be long. */
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
 	va_end(ap);
 	if (where)
-		pr_err("%s: %s (see 'icmpgate %s --help')", where, msg, where);
+		pr_err("%s: %s (see 'icmpgate %s --help')", where,
+		       msg ? msg : fmt, where);
 	else
-		pr_err("%s (see 'icmpgate --help')", msg);
+		pr_err("%s (see 'icmpgate --help')", msg ? msg : fmt);
+	free(msg);
 	return -EINVAL;
 }
 
@@ -522,6 +526,13 @@ static int parse_help(struct ig_invocation *inv, int argc, char **argv)
 	inv->help = true;
 	if (!argc)
 		return 0;
+	/* `help --help`: the usage of the program, where help is listed. */
+	if (is_help(argv[0]))
+		return argc > 1 ? usage_error("help",
+					      "unexpected argument "
+					      "'%s'",
+					      argv[1]) :
+				  0;
 	err = find_command(argc, argv, inv, &used);
 	if (err)
 		return err;

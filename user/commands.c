@@ -37,17 +37,20 @@
 __attribute__((format(printf, 3, 4))) static int fail(const char *cmd, int err,
 						      const char *fmt, ...)
 {
-	char what[512], why[128];
+	char *what = NULL, why[128];
 	va_list ap;
 
+	/* Any length: paths and names in it are the user's. */
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	if (vasprintf(&what, fmt, ap) < 0)
+		what = NULL;
 	va_end(ap);
 	if (err == -EPERM || err == -EACCES)
 		snprintf(why, sizeof(why), "permission denied (run as root)");
 	else
 		libxdp_strerror(err, why, sizeof(why));
-	pr_err("%s: %s: %s", cmd, what, why);
+	pr_err("%s: %s: %s", cmd, what ? what : fmt, why);
+	free(what);
 	return err;
 }
 
@@ -80,6 +83,7 @@ static void format_time(uint64_t ns, char *buf, size_t size)
 
 static void print_diag(const struct ig_diag *diag)
 {
+	/* Room for every field of diag whole, and the separators. */
 	char msg[sizeof(*diag) + 64];
 
 	ig_diag_format(diag, msg, sizeof(msg));
@@ -932,6 +936,13 @@ static int edit_live(const char *cmd, const char *ifname,
 	err = compile_policy(cmd, &p, cmd, &c);
 	if (err)
 		goto out;
+	/* The digest is of the canonical text: equal digests, equal policies. */
+	if (c.digest == i.state.digest) {
+		pr_info("%s: unchanged (policy %016" PRIx64
+			", generation %" PRIu64 ")",
+			ifname, c.digest, (uint64_t)i.state.generation);
+		goto out;
+	}
 	err = apply_reported(cmd, &i, &c);
 out:
 	ig_compiled_free(&c);

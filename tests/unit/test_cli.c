@@ -424,6 +424,10 @@ static void test_help(void **state)
 	assert_true(inv.help);
 	assert_null(inv.cmd);
 
+	assert_int_equal(PARSE(&inv, "help", "--help"), 0);
+	assert_true(inv.help);
+	assert_null(inv.cmd);
+	assert_usage_error(PARSE(&inv, "help", "--help", "x"), "x");
 	assert_int_equal(PARSE(&inv, "help", "attach"), 0);
 	assert_true(inv.help);
 	assert_string_equal(inv.cmd->name, "attach");
