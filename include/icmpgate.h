@@ -359,6 +359,8 @@ struct ig_state {
 	__u64 digest; /* FNV-1a 64 of the canonical policy text */
 	__u64 generation; /* number of applies since attach */
 	char ifname[16];
+	/* Legacy: why libxdp did not use its dispatcher, in its words. */
+	char legacy_why[96];
 };
 
 /* Pins, under IG_PIN_ROOT/<ifname>/. */
@@ -395,7 +397,7 @@ _Static_assert(sizeof(struct ig_prefix_key) == 24, "ig_prefix_key layout");
 _Static_assert(sizeof(struct ig_counter) == 16, "ig_counter layout");
 _Static_assert(sizeof(struct ig_local_key) == 20, "ig_local_key layout");
 _Static_assert(sizeof(struct ig_ifinfo) == 56, "ig_ifinfo layout");
-_Static_assert(sizeof(struct ig_state) == 64, "ig_state layout");
+_Static_assert(sizeof(struct ig_state) == 160, "ig_state layout");
 _Static_assert(sizeof(struct ig_policy_text) == 1024 * 1024, "text layout");
 
 #endif /* ICMPGATE_H */

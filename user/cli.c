@@ -94,6 +94,13 @@ static const struct ig_arg policy_show_args[] = {
 	{ NULL, 0, 0 },
 };
 
+static const struct ig_opt policy_show_opts[] = {
+	{ "json", 'j', IG_OPT_BOOL, OPTS_AT(struct ig_policy_show_opts, json),
+	  NULL, "print JSON: the statements, digest and generation", 0, 0,
+	  NULL },
+	{ NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL },
+};
+
 static const struct ig_arg policy_check_args[] = {
 	{ "FILE|-", OPTS_AT(struct ig_policy_check_opts, file), 0 },
 	{ NULL, 0, 0 },
@@ -201,7 +208,7 @@ const struct ig_command ig_commands[] = {
 	{ "policy show", "print the live policy of an interface",
 	  "Print the live policy of IFACE in policy syntax. Applying the output "
 	  "changes nothing.",
-	  policy_show_args, no_opts, NULL, ig_cmd_policy_show },
+	  policy_show_args, policy_show_opts, NULL, ig_cmd_policy_show },
 	{ "policy check", "check a policy file without applying it",
 	  "Parse and compile FILE (or stdin for -) and report the first error. "
 	  "Input without a statement is an error, as for policy apply, unless "
@@ -518,6 +525,18 @@ static int parse_command(struct ig_invocation *inv, int argc, char **argv)
 	return 0;
 }
 
+/* -j before the command, as in ip and bpftool: the command's own --json. */
+static int set_json(struct ig_invocation *inv)
+{
+	const struct ig_opt *o = find_opt(inv->cmd, "json", 4);
+
+	if (!o)
+		return usage_error(inv->cmd->name,
+				   "-j: this command has no JSON output");
+	*(bool *)((char *)&inv->opts + o->offset) = true;
+	return 0;
+}
+
 /* `help [COMMAND]`: the usage of COMMAND, a group, or everything. */
 static int parse_help(struct ig_invocation *inv, int argc, char **argv)
 {
@@ -550,6 +569,8 @@ int ig_cli_parse(int argc, char **argv, struct ig_invocation *inv)
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose"))
 			inv->verbose = true;
+		else if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))
+			inv->json = true;
 		else if (is_help(argv[i]))
 			inv->help = true;
 		else if (!strcmp(argv[i], "--version"))
@@ -573,7 +594,10 @@ int ig_cli_parse(int argc, char **argv, struct ig_invocation *inv)
 	err = find_command(argc - i, argv + i, inv, &used);
 	if (err || !inv->cmd)
 		return err;
-	return parse_command(inv, argc - i - used, argv + i + used);
+	err = parse_command(inv, argc - i - used, argv + i + used);
+	if (err || inv->help || !inv->json)
+		return err;
+	return set_json(inv);
 }
 
 /* One word of a synopsis at *col, on a new line past column 79. */
@@ -708,7 +732,7 @@ void ig_cli_usage(FILE *out, const struct ig_invocation *inv)
 		command_list(out, inv->group);
 		return;
 	}
-	fputs("Usage: icmpgate [-v] COMMAND [ARGS...]\n\n", out);
+	fputs("Usage: icmpgate [-v] [-j] COMMAND [ARGS...]\n\n", out);
 	print_wrapped(
 		out,
 		"Filter ICMP and ICMPv6 floods with XDP, without breaking "
@@ -718,6 +742,8 @@ void ig_cli_usage(FILE *out, const struct ig_invocation *inv)
 	command_list(out, NULL);
 	fputs("\nOptions:\n", out);
 	print_common_opts(out);
+	print_opt(out, 'j', "json", NULL,
+		  "before the command: JSON output, as the command's --json");
 	print_opt(out, 0, "version", NULL, "print the version");
 	fputc('\n', out);
 	print_wrapped(out,

@@ -51,6 +51,7 @@ struct ig_policy_apply_opts {
 
 struct ig_policy_show_opts {
 	const char *iface;
+	bool json;
 };
 
 struct ig_policy_check_opts {
@@ -151,6 +152,7 @@ struct ig_invocation {
 	bool help; /* print usage of cmd (or group, or all) and stop */
 	bool version;
 	bool verbose;
+	bool json; /* -j before the command: its --json */
 	union ig_cmd_opts opts;
 };
 

@@ -423,14 +423,36 @@ static int already_attached(const char *cmd, const struct iface *i)
 	return -EEXIST;
 }
 
+/*
+ * The interface runs an XDP program that is not ours to touch. Say what it
+ * is and how to find who owns it; suggest removing it only when it is an
+ * icmpgate program that lost its pins.
+ */
+static int foreign_program(const char *cmd, const char *ifname, int err)
+{
+	struct ig_xdp_owner ow;
+
+	if (ig_loader_query(if_nametoindex(ifname), &ow)) {
+		pr_err("%s: %s already has another XDP program ('bpftool net show dev %s' shows it)",
+		       cmd, ifname, ifname);
+		return err;
+	}
+	if (ow.ours)
+		pr_err("%s: %s runs an icmpgate program (id %u) that no attachment records; if no other icmpgate uses it, remove it with 'ip link set dev %s %s off'",
+		       cmd, ifname, ow.prog_id, ifname,
+		       ow.generic ? "xdpgeneric" : "xdp");
+	else
+		pr_err("%s: %s already has XDP program %u%s%s%s, not icmpgate's; it is left alone ('bpftool prog show id %u' names the processes that hold it)",
+		       cmd, ifname, ow.prog_id, ow.name[0] ? " '" : "", ow.name,
+		       ow.name[0] ? "'" : "", ow.prog_id);
+	return err;
+}
+
 static int attach_error(const char *cmd, const struct ig_attach_opts *o,
 			int err)
 {
-	if (err == -EEXIST || err == -EBUSY) {
-		pr_err("%s: %s already has another XDP program; remove it first (ip link set dev %s xdp off)",
-		       cmd, o->iface, o->iface);
-		return err;
-	}
+	if (err == -EEXIST || err == -EBUSY)
+		return foreign_program(cmd, o->iface, err);
 	if (err == -ENOMEM) {
 		pr_err("%s: not enough memory for the program's maps on %s (--max-sources %lu)",
 		       cmd, o->iface,
@@ -446,6 +468,16 @@ static int attach_error(const char *cmd, const struct ig_attach_opts *o,
 	return fail(cmd, err,
 		    "cannot load the XDP program on %s (-v shows why)",
 		    o->iface);
+}
+
+/* Why libxdp attached without its dispatcher, as recorded at attach. */
+static const char *legacy_why(const struct ig_state *st)
+{
+	static char why[sizeof(st->legacy_why) + 1];
+
+	snprintf(why, sizeof(why), "%.*s", (int)sizeof(st->legacy_why),
+		 st->legacy_why);
+	return why[0] ? why : "no reason recorded";
 }
 
 /* Record where and how the program runs, then make the policy live. */
@@ -464,6 +496,10 @@ static int attach_finish(const char *cmd, struct iface *i,
 	i->state.multiprog = info.multiprog;
 	i->state.attached_at = now_ns();
 	snprintf(i->state.ifname, sizeof(i->state.ifname), "%s", i->name);
+	if (!info.multiprog)
+		snprintf(i->state.legacy_why, sizeof(i->state.legacy_why), "%s",
+			 ig_log_libxdp_failure()[0] ? ig_log_libxdp_failure() :
+						      "libxdp gave no reason");
 	return apply_compiled(cmd, i, c);
 }
 
@@ -508,6 +544,7 @@ int ig_cmd_attach(const void *opts)
 	err = already_attached(cmd, &i);
 	if (err)
 		goto out;
+	ig_log_libxdp_forget();
 	err = ig_loader_attach(&l, ifindex, o->mode,
 			       o->max_sources ? o->max_sources :
 						IG_MAX_SOURCES_DEFAULT);
@@ -544,11 +581,16 @@ int ig_cmd_attach(const void *opts)
 	err = attach_finish(cmd, &i, &l, &c);
 	if (err)
 		goto out;
-	pr_info("%s: attached in %s mode, %s, prog id %u, policy %016" PRIx64,
-		o->iface, ig_mode_name(o->mode),
-		i.state.multiprog ? "behind the libxdp dispatcher" :
-				    "legacy (single program)",
-		i.state.prog_id, c.digest);
+	if (i.state.multiprog)
+		pr_info("%s: attached in %s mode, behind the libxdp dispatcher, "
+			"prog id %u, policy %016" PRIx64,
+			o->iface, ig_mode_name(o->mode), i.state.prog_id,
+			c.digest);
+	else
+		pr_info("%s: attached in %s mode, legacy (single program; "
+			"libxdp: %s), prog id %u, policy %016" PRIx64,
+			o->iface, ig_mode_name(o->mode), legacy_why(&i.state),
+			i.state.prog_id, c.digest);
 
 out:
 	/* A failed attach leaves no program and no pins behind. */
@@ -651,8 +693,12 @@ static void status_print(const struct iface *i, const struct live *lv)
 	       lv->why_not ? " (" : "", lv->why_not ? lv->why_not : "",
 	       lv->why_not ? ")" : "");
 	printf("  %-15s %s\n", "mode", ig_mode_name(lv->info.mode));
-	printf("  %-15s %s\n", "dispatcher",
-	       dispatcher_name(lv->info.multiprog));
+	if (lv->info.multiprog)
+		printf("  %-15s %s\n", "dispatcher",
+		       dispatcher_name(lv->info.multiprog));
+	else
+		printf("  %-15s legacy (single program; libxdp: %s)\n",
+		       "dispatcher", legacy_why(st));
 	printf("  %-15s %u\n", "prog id", st->prog_id);
 	printf("  %-15s %016" PRIx64 "\n", "policy digest",
 	       (uint64_t)st->digest);
@@ -696,6 +742,9 @@ static struct json_object *status_json(const struct iface *i,
 				  json_object_new_string(lv->info.multiprog ?
 								 "libxdp" :
 								 "legacy"));
+	if (!err && !lv->info.multiprog)
+		err = ig_json_add(obj, "dispatcher_reason",
+				  json_object_new_string(legacy_why(st)));
 	err = err   ?:
 		      ig_json_add(obj, "prog_id",
 				  json_object_new_uint64(st->prog_id));
@@ -825,6 +874,47 @@ out:
 	return err;
 }
 
+/*
+ * One object: the interface, digest, generation, when the policy was
+ * applied, and its statements, one string each in canonical form (joined
+ * with newlines, they are what `policy show` prints).
+ */
+static int policy_show_json(const struct iface *i, const char *text)
+{
+	struct json_object *obj = json_object_new_object(), *list;
+	const char *line = text;
+	char buf[64];
+	size_t len;
+	int err;
+
+	if (!obj)
+		return -ENOMEM;
+	err = ig_json_add(obj, "interface", json_object_new_string(i->name));
+	snprintf(buf, sizeof(buf), "%016" PRIx64, (uint64_t)i->state.digest);
+	err = err   ?:
+		      ig_json_add(obj, "policy_digest",
+				  json_object_new_string(buf));
+	err = err   ?:
+		      ig_json_add(obj, "generation",
+				  json_object_new_uint64(i->state.generation));
+	format_time(i->state.policy_at, buf, sizeof(buf));
+	err = err ?: ig_json_add(obj, "policy_at", json_object_new_string(buf));
+	list = err ? NULL : json_object_new_array();
+	err = err ?: ig_json_add(obj, "statements", list);
+	for (; !err && *line; line += len + (line[len] == '\n')) {
+		len = strcspn(line, "\n");
+		if (!len)
+			continue;
+		if (json_object_array_add(
+			    list, json_object_new_string_len(line, (int)len)))
+			err = -ENOMEM;
+	}
+	if (!err)
+		ig_json_print(obj, true);
+	json_object_put(obj);
+	return err;
+}
+
 int ig_cmd_policy_show(const void *opts)
 {
 	const struct ig_policy_show_opts *o = opts;
@@ -839,6 +929,8 @@ int ig_cmd_policy_show(const void *opts)
 	err = ig_store_read_text(&i.maps, &text);
 	if (err)
 		fail(cmd, err, "cannot read the policy of %s", o->iface);
+	else if (o->json)
+		err = policy_show_json(&i, text);
 	else
 		fputs(text, stdout);
 	free(text);
@@ -967,6 +1059,24 @@ int ig_cmd_unset(const void *opts)
 	return edit_live("unset", o->iface, &o->what, true);
 }
 
+/*
+ * For stats --watch: is the program whose maps we read still the one on
+ * the interface? Its maps outlive a detach in our file descriptors, and
+ * would read as zero rates for ever.
+ */
+static int still_attached(void *ctx)
+{
+	const struct iface *i = ctx;
+	struct live lv;
+
+	probe_live(i->name, &i->state, &lv);
+	if (lv.attached)
+		return 0;
+	pr_err("stats: %s: the attachment went away (%s); stopping", i->name,
+	       lv.why_not);
+	return -ENOLINK;
+}
+
 int ig_cmd_stats(const void *opts)
 {
 	const struct ig_stats_opts *o = opts;
@@ -978,8 +1088,9 @@ int ig_cmd_stats(const void *opts)
 	if (err)
 		return err;
 	if (o->watch) {
-		err = ig_stats_watch(&i.maps, o->iface, o->watch, o->json);
-		if (err)
+		err = ig_stats_watch(&i.maps, o->iface, o->watch, o->json,
+				     still_attached, &i);
+		if (err && err != -ENOLINK)
 			fail(cmd, err, "cannot read the counters of %s",
 			     o->iface);
 		goto out;

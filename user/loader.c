@@ -8,7 +8,13 @@
  * interface, so both ways look the same to the callers.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <linux/if_link.h>
+
+#include <bpf/bpf.h>
 
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
@@ -187,4 +193,33 @@ int ig_loader_detach(int ifindex, uint32_t prog_id, unsigned mode)
 out:
 	xdp_multiprog__close(mp);
 	return err;
+}
+
+int ig_loader_query(int ifindex, struct ig_xdp_owner *owner)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	int fd, err;
+
+	memset(owner, 0, sizeof(*owner));
+	err = bpf_xdp_query(ifindex, 0, &q);
+	if (err)
+		return err;
+	owner->prog_id = q.prog_id     ? q.prog_id :
+			 q.drv_prog_id ? q.drv_prog_id :
+			 q.skb_prog_id ? q.skb_prog_id :
+					 q.hw_prog_id;
+	if (!owner->prog_id)
+		return -ENOENT;
+	owner->generic = q.attach_mode == XDP_ATTACHED_SKB;
+	fd = bpf_prog_get_fd_by_id(owner->prog_id);
+	if (fd < 0)
+		return 0; /* the id is known; its name needs more privilege */
+	if (!bpf_obj_get_info_by_fd(fd, &info, &len))
+		snprintf(owner->name, sizeof(owner->name), "%s", info.name);
+	close(fd);
+	owner->ours = !strcmp(owner->name, IG_PROG_NAME);
+	owner->dispatcher = !strcmp(owner->name, "xdp_dispatcher");
+	return 0;
 }

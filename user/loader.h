@@ -57,6 +57,18 @@ int ig_loader_find(int ifindex, uint32_t prog_id, struct ig_attach_info *info);
 /* Detach program prog_id from ifindex, in the mode it was attached with. */
 int ig_loader_detach(int ifindex, uint32_t prog_id, unsigned mode);
 
+/* The XDP program on an interface, whoever attached it. */
+struct ig_xdp_owner {
+	uint32_t prog_id;
+	char name[16]; /* the kernel's name of it; "" if unknown */
+	bool ours; /* named IG_PROG_NAME: an icmpgate program */
+	bool dispatcher; /* libxdp's dispatcher */
+	bool generic; /* attached in skb (generic) mode */
+};
+
+/* What XDP program ifindex runs: 0 and *owner, or -ENOENT for none. */
+int ig_loader_query(int ifindex, struct ig_xdp_owner *owner);
+
 const char *ig_mode_name(unsigned mode);
 
 #endif /* IG_LOADER_H */

@@ -424,6 +424,16 @@ static void test_help(void **state)
 	assert_true(inv.help);
 	assert_null(inv.cmd);
 
+	/* -j before the command is the command's --json. */
+	assert_int_equal(PARSE(&inv, "-j", "stats", "eth0"), 0);
+	assert_true(inv.opts.stats.json);
+	assert_int_equal(PARSE(&inv, "--json", "status"), 0);
+	assert_true(inv.opts.status.json);
+	assert_int_equal(PARSE(&inv, "-j", "policy", "show", "eth0"), 0);
+	assert_true(inv.opts.policy_show.json);
+	assert_int_equal(PARSE(&inv, "policy", "show", "--json", "eth0"), 0);
+	assert_true(inv.opts.policy_show.json);
+	assert_usage_error(PARSE(&inv, "-j", "detach", "eth0"), "no JSON");
 	assert_int_equal(PARSE(&inv, "help", "--help"), 0);
 	assert_true(inv.help);
 	assert_null(inv.cmd);
@@ -477,7 +487,7 @@ static void test_usage_text(void **state)
 		"icmpgate sync IFACE\n",
 		"icmpgate status [IFACE] [--json]\n",
 		"icmpgate policy apply IFACE FILE|- [--allow-empty]\n",
-		"icmpgate policy show IFACE\n",
+		"icmpgate policy show IFACE [--json]\n",
 		"icmpgate policy check FILE|- [--allow-empty]\n",
 		"icmpgate policy default\n",
 		"icmpgate set IFACE STATEMENT...\n",
