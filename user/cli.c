@@ -44,6 +44,11 @@ static const struct ig_opt attach_opts[] = {
 	  "per-source buckets to keep, the idlest evicted first "
 	  "(64-16777216, default 65536: 4 MiB)",
 	  IG_MAX_SOURCES_MIN, IG_MAX_SOURCES_MAX, NULL },
+	{ "replace", 'r', IG_OPT_BOOL, OPTS_AT(struct ig_attach_opts, replace),
+	  NULL,
+	  "if icmpgate is attached already, swap in a new program and the "
+	  "policy in one step, keeping counters and buckets",
+	  0, 0, NULL },
 	{ "allow-empty", 0, IG_OPT_BOOL,
 	  OPTS_AT(struct ig_attach_opts, allow_empty), NULL,
 	  "accept a --policy FILE without statements (it passes every ICMP "

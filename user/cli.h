@@ -28,6 +28,7 @@ struct ig_attach_opts {
 	const char *policy; /* NULL: the built-in default policy */
 	unsigned long max_sources; /* 0: IG_MAX_SOURCES_DEFAULT */
 	bool allow_empty; /* a --policy without statements is not an error */
+	bool replace; /* already attached: swap program and policy in place */
 };
 
 struct ig_detach_opts {

@@ -503,6 +503,55 @@ static int attach_finish(const char *cmd, struct iface *i,
 	return apply_compiled(cmd, i, c);
 }
 
+/*
+ * attach --replace on an attached interface: a new copy of the program,
+ * on the same maps (policy, counters, buckets and addresses carry over),
+ * swapped for the old one in one step, then the new policy applied
+ * atomically. Every packet is judged by the old program or the new one.
+ */
+static int attach_replace(const char *cmd, const struct ig_attach_opts *o,
+			  const struct ig_compiled *c)
+{
+	struct ig_loaded l = {};
+	uint32_t old_id;
+	struct iface i;
+	int err;
+
+	err = open_pins(cmd, o->iface, OPEN_LOCK | OPEN_LIVE, &i);
+	if (err)
+		return err;
+	if (i.state.multiprog) {
+		pr_err("%s: %s: --replace swaps a program attached alone; behind the libxdp dispatcher, use policy apply, or detach and attach",
+		       cmd, o->iface);
+		err = -EOPNOTSUPP;
+		goto out;
+	}
+	if (o->mode != i.state.mode)
+		pr_warn("%s: %s stays in %s mode (detach and attach to change it)",
+			cmd, o->iface, ig_mode_name(i.state.mode));
+	old_id = i.state.prog_id;
+	err = ig_loader_replace(&l, i.state.ifindex, i.state.mode, &i.maps,
+				old_id);
+	if (err) {
+		fail(cmd, err,
+		     "cannot replace program %u on %s (it stays, with its policy)",
+		     old_id, o->iface);
+		goto out;
+	}
+	i.state.prog_id = ig_loader_prog_id(&l);
+	err = apply_compiled(cmd, &i, c);
+	if (err)
+		goto out;
+	pr_info("%s: program %u replaced by %u in one step (%s mode; policy, counters and buckets kept), policy %016" PRIx64
+		" (generation %" PRIu64 ")",
+		o->iface, old_id, i.state.prog_id, ig_mode_name(i.state.mode),
+		c->digest, (uint64_t)i.state.generation);
+out:
+	ig_loader_close(&l);
+	iface_close(&i);
+	return err;
+}
+
 int ig_cmd_attach(const void *opts)
 {
 	const struct ig_attach_opts *o = opts;
@@ -525,7 +574,7 @@ int ig_cmd_attach(const void *opts)
 	err = ig_pindir_path(o->iface, i.dir, sizeof(i.dir));
 	if (err)
 		return fail(cmd, err, "%s", o->iface);
-	err = already_attached(cmd, &i);
+	err = o->replace ? 0 : already_attached(cmd, &i);
 	if (err)
 		return err;
 	err = o->policy ? compile_file(cmd, o->policy, o->allow_empty, &c) :
@@ -534,6 +583,10 @@ int ig_cmd_attach(const void *opts)
 				       "built-in default policy", &c);
 	if (err)
 		goto out;
+	if (o->replace && !access(i.dir, F_OK)) {
+		err = attach_replace(cmd, o, &c);
+		goto out;
+	}
 
 	/* Attaches to any interface are serialised by the root's lock. */
 	err = ig_pindir_lock(IG_PIN_ROOT, true, &root_fd);

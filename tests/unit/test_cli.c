@@ -482,7 +482,8 @@ static void test_usage_text(void **state)
 	static char buf[8192];
 	static const char *const synopses[] = {
 		"icmpgate attach IFACE [--mode native|skb] [--policy FILE] "
-		"[--max-sources N]\n                  [--allow-empty]\n",
+		"[--max-sources N]\n                  [--replace] "
+		"[--allow-empty]\n",
 		"icmpgate detach IFACE\n",
 		"icmpgate sync IFACE\n",
 		"icmpgate status [IFACE] [--json]\n",
