@@ -397,6 +397,8 @@ struct ig_state {
 	__u64 digest; /* FNV-1a 64 of the canonical policy text */
 	__u64 generation; /* number of applies since attach */
 	char ifname[16];
+	/* Legacy: why libxdp did not use its dispatcher, in its words. */
+	char legacy_why[96];
 };
 
 /* Pins, under IG_PIN_ROOT/<ifname>/. */
@@ -437,7 +439,7 @@ _Static_assert(sizeof(struct ig_local_key) == 20, "ig_local_key layout");
 _Static_assert(sizeof(struct ig_ifinfo) == 56, "ig_ifinfo layout");
 _Static_assert(sizeof(struct ig_side_entry) == 32, "ig_side_entry layout");
 _Static_assert((IG_SIDE_CACHE & (IG_SIDE_CACHE - 1)) == 0, "power of two");
-_Static_assert(sizeof(struct ig_state) == 64, "ig_state layout");
+_Static_assert(sizeof(struct ig_state) == 160, "ig_state layout");
 _Static_assert(sizeof(struct ig_policy_text) == 1024 * 1024, "text layout");
 
 #endif /* ICMPGATE_H */

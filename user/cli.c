@@ -44,6 +44,16 @@ static const struct ig_opt attach_opts[] = {
 	  "per-source buckets to keep, the idlest evicted first "
 	  "(64-16777216, default 65536: 4 MiB)",
 	  IG_MAX_SOURCES_MIN, IG_MAX_SOURCES_MAX, NULL },
+	{ "replace", 'r', IG_OPT_BOOL, OPTS_AT(struct ig_attach_opts, replace),
+	  NULL,
+	  "if icmpgate is attached already, swap in a new program and the "
+	  "policy in one step, keeping counters and buckets",
+	  0, 0, NULL },
+	{ "allow-empty", 0, IG_OPT_BOOL,
+	  OPTS_AT(struct ig_attach_opts, allow_empty), NULL,
+	  "accept a --policy FILE without statements (it passes every ICMP "
+	  "message); refused otherwise",
+	  0, 0, NULL },
 	{ NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL },
 };
 
@@ -75,14 +85,39 @@ static const struct ig_arg policy_apply_args[] = {
 	{ NULL, 0, 0 },
 };
 
+static const struct ig_opt policy_apply_opts[] = {
+	{ "allow-empty", 0, IG_OPT_BOOL,
+	  OPTS_AT(struct ig_policy_apply_opts, allow_empty), NULL,
+	  "apply input without statements (it passes every ICMP message); "
+	  "refused otherwise",
+	  0, 0, NULL },
+	{ NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL },
+};
+
 static const struct ig_arg policy_show_args[] = {
 	{ "IFACE", OPTS_AT(struct ig_policy_show_opts, iface), IG_ARG_IFACE },
 	{ NULL, 0, 0 },
 };
 
+static const struct ig_opt policy_show_opts[] = {
+	{ "json", 'j', IG_OPT_BOOL, OPTS_AT(struct ig_policy_show_opts, json),
+	  NULL, "print JSON: the statements, digest and generation", 0, 0,
+	  NULL },
+	{ NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL },
+};
+
 static const struct ig_arg policy_check_args[] = {
 	{ "FILE|-", OPTS_AT(struct ig_policy_check_opts, file), 0 },
 	{ NULL, 0, 0 },
+};
+
+static const struct ig_opt policy_check_opts[] = {
+	{ "allow-empty", 0, IG_OPT_BOOL,
+	  OPTS_AT(struct ig_policy_check_opts, allow_empty), NULL,
+	  "accept input without statements, as policy apply --allow-empty "
+	  "does",
+	  0, 0, NULL },
+	{ NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL },
 };
 
 static const struct ig_arg set_args[] = {
@@ -150,7 +185,8 @@ const struct ig_command ig_commands[] = {
 	{ "attach", "load the filter and attach it to an interface",
 	  "Load the XDP filter, attach it to IFACE and apply the policy in "
 	  "FILE, or the built-in default policy. Everything is checked "
-	  "before anything is loaded; a failed attach leaves nothing behind.",
+	  "before anything is loaded; a failed attach leaves nothing behind. "
+	  "A FILE without statements is refused unless --allow-empty is given.",
 	  attach_args, attach_opts, NULL, ig_cmd_attach },
 	{ "detach", "detach the filter from an interface and remove its state",
 	  "Detach the filter from IFACE and remove its pinned maps. If the "
@@ -170,16 +206,19 @@ const struct ig_command ig_commands[] = {
 	  status_args, status_opts, NULL, ig_cmd_status },
 	{ "policy apply", "replace the whole policy of an interface",
 	  "Check FILE (or stdin for -), then replace the policy of IFACE with "
-	  "it in one atomic step. A rejected policy leaves the old one in force.",
-	  policy_apply_args, no_opts, NULL, ig_cmd_policy_apply },
+	  "it in one atomic step. A rejected policy leaves the old one in force; "
+	  "so does input that could not be read whole, and input without a "
+	  "statement (empty, or only comments) unless --allow-empty is given.",
+	  policy_apply_args, policy_apply_opts, NULL, ig_cmd_policy_apply },
 	{ "policy show", "print the live policy of an interface",
 	  "Print the live policy of IFACE in policy syntax. Applying the output "
 	  "changes nothing.",
-	  policy_show_args, no_opts, NULL, ig_cmd_policy_show },
+	  policy_show_args, policy_show_opts, NULL, ig_cmd_policy_show },
 	{ "policy check", "check a policy file without applying it",
 	  "Parse and compile FILE (or stdin for -) and report the first error. "
-	  "Needs no privileges.",
-	  policy_check_args, no_opts, NULL, ig_cmd_policy_check },
+	  "Input without a statement is an error, as for policy apply, unless "
+	  "--allow-empty is given. Needs no privileges.",
+	  policy_check_args, policy_check_opts, NULL, ig_cmd_policy_check },
 	{ "policy default", "print the built-in default policy",
 	  "Print the policy that attach applies when no --policy is given.",
 	  no_args, no_opts, NULL, ig_cmd_policy_default },
@@ -232,16 +271,20 @@ int ig_parse_ulong(const char *s, unsigned long min, unsigned long max,
 __attribute__((format(printf, 2, 3))) static int
 usage_error(const char *where, const char *fmt, ...)
 {
-	char msg[256];
+	char *msg = NULL;
 	va_list ap;
 
+	/* Any length: an option value is the user's, and may be long. */
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
 	va_end(ap);
 	if (where)
-		pr_err("%s: %s (see 'icmpgate %s --help')", where, msg, where);
+		pr_err("%s: %s (see 'icmpgate %s --help')", where,
+		       msg ? msg : fmt, where);
 	else
-		pr_err("%s (see 'icmpgate --help')", msg);
+		pr_err("%s (see 'icmpgate --help')", msg ? msg : fmt);
+	free(msg);
 	return -EINVAL;
 }
 
@@ -487,6 +530,18 @@ static int parse_command(struct ig_invocation *inv, int argc, char **argv)
 	return 0;
 }
 
+/* -j before the command, as in ip and bpftool: the command's own --json. */
+static int set_json(struct ig_invocation *inv)
+{
+	const struct ig_opt *o = find_opt(inv->cmd, "json", 4);
+
+	if (!o)
+		return usage_error(inv->cmd->name,
+				   "-j: this command has no JSON output");
+	*(bool *)((char *)&inv->opts + o->offset) = true;
+	return 0;
+}
+
 /* `help [COMMAND]`: the usage of COMMAND, a group, or everything. */
 static int parse_help(struct ig_invocation *inv, int argc, char **argv)
 {
@@ -495,6 +550,13 @@ static int parse_help(struct ig_invocation *inv, int argc, char **argv)
 	inv->help = true;
 	if (!argc)
 		return 0;
+	/* `help --help`: the usage of the program, where help is listed. */
+	if (is_help(argv[0]))
+		return argc > 1 ? usage_error("help",
+					      "unexpected argument "
+					      "'%s'",
+					      argv[1]) :
+				  0;
 	err = find_command(argc, argv, inv, &used);
 	if (err)
 		return err;
@@ -512,6 +574,8 @@ int ig_cli_parse(int argc, char **argv, struct ig_invocation *inv)
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose"))
 			inv->verbose = true;
+		else if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))
+			inv->json = true;
 		else if (is_help(argv[i]))
 			inv->help = true;
 		else if (!strcmp(argv[i], "--version"))
@@ -535,27 +599,57 @@ int ig_cli_parse(int argc, char **argv, struct ig_invocation *inv)
 	err = find_command(argc - i, argv + i, inv, &used);
 	if (err || !inv->cmd)
 		return err;
-	return parse_command(inv, argc - i - used, argv + i + used);
+	err = parse_command(inv, argc - i - used, argv + i + used);
+	if (err || inv->help || !inv->json)
+		return err;
+	return set_json(inv);
 }
 
-/* "attach IFACE [--mode native|skb] [--policy FILE]" */
-static void print_synopsis(FILE *out, const struct ig_command *cmd)
+/* One word of a synopsis at *col, on a new line past column 79. */
+static void synopsis_word(FILE *out, int *col, int indent, const char *fmt,
+			  const char *a, const char *b)
+{
+	char word[128];
+	int len;
+
+	len = snprintf(word, sizeof(word), fmt, a, b);
+	if (*col + 1 + len > 79) {
+		fprintf(out, "\n%*s", indent, "");
+		*col = indent;
+	} else {
+		fputc(' ', out);
+		(*col)++;
+	}
+	fputs(word, out);
+	*col += len;
+}
+
+/*
+ * "attach IFACE [--mode native|skb] [--policy FILE]", from column col,
+ * wrapped under the first argument.
+ */
+static void print_synopsis(FILE *out, const struct ig_command *cmd, int col)
 {
 	const struct ig_arg *a;
 	const struct ig_opt *o;
+	int indent;
 
-	fprintf(out, "icmpgate %s", cmd->name);
+	col += fprintf(out, "icmpgate %s", cmd->name);
+	indent = col + 1;
 	for (a = cmd->args; a->name && !(a->flags & IG_ARG_REST); a++)
-		fprintf(out, (a->flags & IG_ARG_OPTIONAL) ? " [%s]" : " %s",
-			a->name);
+		synopsis_word(out, &col, indent,
+			      (a->flags & IG_ARG_OPTIONAL) ? "[%s]%s" : "%s%s",
+			      a->name, "");
 	for (o = cmd->opts; o->name; o++) {
 		if (o->kind == IG_OPT_BOOL)
-			fprintf(out, " [--%s]", o->name);
+			synopsis_word(out, &col, indent, "[--%s]%s", o->name,
+				      "");
 		else
-			fprintf(out, " [--%s %s]", o->name, o->metavar);
+			synopsis_word(out, &col, indent, "[--%s %s]", o->name,
+				      o->metavar);
 	}
 	if (a->name)
-		fprintf(out, " %s", a->name);
+		synopsis_word(out, &col, indent, "%s%s", a->name, "");
 	fputc('\n', out);
 }
 
@@ -607,7 +701,7 @@ static void command_usage(FILE *out, const struct ig_command *cmd)
 	const struct ig_opt *o;
 
 	fputs("Usage: ", out);
-	print_synopsis(out, cmd);
+	print_synopsis(out, cmd, 7);
 	fputc('\n', out);
 	print_wrapped(out, cmd->help, 0, 0);
 	fputs("\nOptions:\n", out);
@@ -626,7 +720,7 @@ static void command_list(FILE *out, const char *group)
 			      strncmp(c->name, group, strlen(group))))
 			continue;
 		fputs("  ", out);
-		print_synopsis(out, c);
+		print_synopsis(out, c, 2);
 		fprintf(out, "      %s\n", c->summary);
 	}
 }
@@ -643,7 +737,7 @@ void ig_cli_usage(FILE *out, const struct ig_invocation *inv)
 		command_list(out, inv->group);
 		return;
 	}
-	fputs("Usage: icmpgate [-v] COMMAND [ARGS...]\n\n", out);
+	fputs("Usage: icmpgate [-v] [-j] COMMAND [ARGS...]\n\n", out);
 	print_wrapped(
 		out,
 		"Filter ICMP and ICMPv6 floods with XDP, without breaking "
@@ -653,6 +747,8 @@ void ig_cli_usage(FILE *out, const struct ig_invocation *inv)
 	command_list(out, NULL);
 	fputs("\nOptions:\n", out);
 	print_common_opts(out);
+	print_opt(out, 'j', "json", NULL,
+		  "before the command: JSON output, as the command's --json");
 	print_opt(out, 0, "version", NULL, "print the version");
 	fputc('\n', out);
 	print_wrapped(out,

@@ -27,6 +27,8 @@ struct ig_attach_opts {
 	unsigned mode; /* enum ig_attach_mode */
 	const char *policy; /* NULL: the built-in default policy */
 	unsigned long max_sources; /* 0: IG_MAX_SOURCES_DEFAULT */
+	bool allow_empty; /* a --policy without statements is not an error */
+	bool replace; /* already attached: swap program and policy in place */
 };
 
 struct ig_detach_opts {
@@ -45,14 +47,17 @@ struct ig_status_opts {
 struct ig_policy_apply_opts {
 	const char *iface;
 	const char *file; /* "-": stdin */
+	bool allow_empty; /* input without statements is not an error */
 };
 
 struct ig_policy_show_opts {
 	const char *iface;
+	bool json;
 };
 
 struct ig_policy_check_opts {
 	const char *file; /* "-": stdin */
+	bool allow_empty;
 };
 
 struct ig_set_opts {
@@ -148,6 +153,7 @@ struct ig_invocation {
 	bool help; /* print usage of cmd (or group, or all) and stop */
 	bool version;
 	bool verbose;
+	bool json; /* -j before the command: its --json */
 	union ig_cmd_opts opts;
 };
 

@@ -23,6 +23,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "compile.h"
+#include "input.h"
 #include "loader.h"
 #include "localaddr.h"
 #include "log.h"
@@ -32,24 +33,24 @@
 #include "store.h"
 #include "top.h"
 
-/* Policy files are read whole; comments make them larger than the text. */
-#define POLICY_INPUT_MAX (16u << 20)
-
 /* "cmd: what: reason" for err; returns err. */
 __attribute__((format(printf, 3, 4))) static int fail(const char *cmd, int err,
 						      const char *fmt, ...)
 {
-	char what[512], why[128];
+	char *what = NULL, why[128];
 	va_list ap;
 
+	/* Any length: paths and names in it are the user's. */
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	if (vasprintf(&what, fmt, ap) < 0)
+		what = NULL;
 	va_end(ap);
 	if (err == -EPERM || err == -EACCES)
 		snprintf(why, sizeof(why), "permission denied (run as root)");
 	else
 		libxdp_strerror(err, why, sizeof(why));
-	pr_err("%s: %s: %s", cmd, what, why);
+	pr_err("%s: %s: %s", cmd, what ? what : fmt, why);
+	free(what);
 	return err;
 }
 
@@ -80,51 +81,9 @@ static void format_time(uint64_t ns, char *buf, size_t size)
 		snprintf(buf, size, "-");
 }
 
-/* The whole of path ("-": stdin), NUL-terminated; *text is malloc'ed. */
-static int read_text(const char *cmd, const char *path, char **text,
-		     size_t *len)
-{
-	FILE *f = strcmp(path, "-") ? fopen(path, "re") : stdin;
-	size_t cap = 0, n;
-	char *buf = NULL, *p;
-	int err = 0;
-
-	if (!f)
-		return fail(cmd, -errno, "cannot read '%s'", path);
-	*len = 0;
-	do {
-		if (*len + 1 >= cap) {
-			cap = cap ? cap * 2 : 4096;
-			if (cap > POLICY_INPUT_MAX + 1) {
-				err = fail(cmd, -EFBIG, "'%s'", path);
-				goto out;
-			}
-			p = realloc(buf, cap);
-			if (!p) {
-				err = -ENOMEM;
-				goto out;
-			}
-			buf = p;
-		}
-		n = fread(buf + *len, 1, cap - *len - 1, f);
-		*len += n;
-	} while (n);
-	if (ferror(f)) {
-		err = fail(cmd, -EIO, "cannot read '%s'", path);
-		goto out;
-	}
-	buf[*len] = '\0';
-	*text = buf;
-	buf = NULL;
-out:
-	free(buf);
-	if (f != stdin)
-		fclose(f);
-	return err;
-}
-
 static void print_diag(const struct ig_diag *diag)
 {
+	/* Room for every field of diag whole, and the separators. */
 	char msg[sizeof(*diag) + 64];
 
 	ig_diag_format(diag, msg, sizeof(msg));
@@ -171,8 +130,13 @@ static int compile_text(const char *cmd, const char *text, size_t len,
 	return err;
 }
 
-/* A policy file ("-": stdin), parsed and compiled, or the diagnostic. */
-static int compile_file(const char *cmd, const char *path,
+/*
+ * A policy file ("-": stdin), read whole, parsed and compiled, or the one
+ * line that says why not. Input with no statement is refused unless
+ * allow_empty: it would pass everything, and it is what a failed
+ * `policy show | policy apply -` or a truncated file looks like.
+ */
+static int compile_file(const char *cmd, const char *path, bool allow_empty,
 			struct ig_compiled *c)
 {
 	const char *source = strcmp(path, "-") ? path : "<stdin>";
@@ -180,10 +144,28 @@ static int compile_file(const char *cmd, const char *path,
 	size_t len = 0;
 	int err;
 
-	err = read_text(cmd, path, &text, &len);
-	if (err)
+	err = ig_input_read(path, IG_INPUT_MAX, &text, &len);
+	if (err == -EISDIR) {
+		pr_err("%s: '%s' is a directory, not a policy file", cmd,
+		       source);
 		return err;
+	}
+	if (err == -EFBIG) {
+		pr_err("%s: %s is larger than %u MiB: not a policy", cmd,
+		       source, IG_INPUT_MAX >> 20);
+		return err;
+	}
+	if (err)
+		return fail(cmd, err, "cannot read %s", source);
+	if (!allow_empty && !ig_input_has_statement(text, len)) {
+		pr_err("%s: %s has no statements: as a policy it would pass "
+		       "every ICMP message (refused; --allow-empty accepts it)",
+		       cmd, source);
+		err = -ENODATA;
+		goto out;
+	}
 	err = compile_text(cmd, text, len, source, c);
+out:
 	free(text);
 	return err;
 }
@@ -441,14 +423,36 @@ static int already_attached(const char *cmd, const struct iface *i)
 	return -EEXIST;
 }
 
+/*
+ * The interface runs an XDP program that is not ours to touch. Say what it
+ * is and how to find who owns it; suggest removing it only when it is an
+ * icmpgate program that lost its pins.
+ */
+static int foreign_program(const char *cmd, const char *ifname, int err)
+{
+	struct ig_xdp_owner ow;
+
+	if (ig_loader_query(if_nametoindex(ifname), &ow)) {
+		pr_err("%s: %s already has another XDP program ('bpftool net show dev %s' shows it)",
+		       cmd, ifname, ifname);
+		return err;
+	}
+	if (ow.ours)
+		pr_err("%s: %s runs an icmpgate program (id %u) that no attachment records; if no other icmpgate uses it, remove it with 'ip link set dev %s %s off'",
+		       cmd, ifname, ow.prog_id, ifname,
+		       ow.generic ? "xdpgeneric" : "xdp");
+	else
+		pr_err("%s: %s already has XDP program %u%s%s%s, not icmpgate's; it is left alone ('bpftool prog show id %u' names the processes that hold it)",
+		       cmd, ifname, ow.prog_id, ow.name[0] ? " '" : "", ow.name,
+		       ow.name[0] ? "'" : "", ow.prog_id);
+	return err;
+}
+
 static int attach_error(const char *cmd, const struct ig_attach_opts *o,
 			int err)
 {
-	if (err == -EEXIST || err == -EBUSY) {
-		pr_err("%s: %s already has another XDP program; remove it first (ip link set dev %s xdp off)",
-		       cmd, o->iface, o->iface);
-		return err;
-	}
+	if (err == -EEXIST || err == -EBUSY)
+		return foreign_program(cmd, o->iface, err);
 	if (err == -ENOMEM) {
 		pr_err("%s: not enough memory for the program's maps on %s (--max-sources %lu)",
 		       cmd, o->iface,
@@ -464,6 +468,16 @@ static int attach_error(const char *cmd, const struct ig_attach_opts *o,
 	return fail(cmd, err,
 		    "cannot load the XDP program on %s (-v shows why)",
 		    o->iface);
+}
+
+/* Why libxdp attached without its dispatcher, as recorded at attach. */
+static const char *legacy_why(const struct ig_state *st)
+{
+	static char why[sizeof(st->legacy_why) + 1];
+
+	snprintf(why, sizeof(why), "%.*s", (int)sizeof(st->legacy_why),
+		 st->legacy_why);
+	return why[0] ? why : "no reason recorded";
 }
 
 /* Record where and how the program runs, then make the policy live. */
@@ -482,7 +496,60 @@ static int attach_finish(const char *cmd, struct iface *i,
 	i->state.multiprog = info.multiprog;
 	i->state.attached_at = now_ns();
 	snprintf(i->state.ifname, sizeof(i->state.ifname), "%s", i->name);
+	if (!info.multiprog)
+		snprintf(i->state.legacy_why, sizeof(i->state.legacy_why), "%s",
+			 ig_log_libxdp_failure()[0] ? ig_log_libxdp_failure() :
+						      "libxdp gave no reason");
 	return apply_compiled(cmd, i, c);
+}
+
+/*
+ * attach --replace on an attached interface: a new copy of the program,
+ * on the same maps (policy, counters, buckets and addresses carry over),
+ * swapped for the old one in one step, then the new policy applied
+ * atomically. Every packet is judged by the old program or the new one.
+ */
+static int attach_replace(const char *cmd, const struct ig_attach_opts *o,
+			  const struct ig_compiled *c)
+{
+	struct ig_loaded l = {};
+	uint32_t old_id;
+	struct iface i;
+	int err;
+
+	err = open_pins(cmd, o->iface, OPEN_LOCK | OPEN_LIVE, &i);
+	if (err)
+		return err;
+	if (i.state.multiprog) {
+		pr_err("%s: %s: --replace swaps a program attached alone; behind the libxdp dispatcher, use policy apply, or detach and attach",
+		       cmd, o->iface);
+		err = -EOPNOTSUPP;
+		goto out;
+	}
+	if (o->mode != i.state.mode)
+		pr_warn("%s: %s stays in %s mode (detach and attach to change it)",
+			cmd, o->iface, ig_mode_name(i.state.mode));
+	old_id = i.state.prog_id;
+	err = ig_loader_replace(&l, i.state.ifindex, i.state.mode, &i.maps,
+				old_id);
+	if (err) {
+		fail(cmd, err,
+		     "cannot replace program %u on %s (it stays, with its policy)",
+		     old_id, o->iface);
+		goto out;
+	}
+	i.state.prog_id = ig_loader_prog_id(&l);
+	err = apply_compiled(cmd, &i, c);
+	if (err)
+		goto out;
+	pr_info("%s: program %u replaced by %u in one step (%s mode; policy, counters and buckets kept), policy %016" PRIx64
+		" (generation %" PRIu64 ")",
+		o->iface, old_id, i.state.prog_id, ig_mode_name(i.state.mode),
+		c->digest, (uint64_t)i.state.generation);
+out:
+	ig_loader_close(&l);
+	iface_close(&i);
+	return err;
 }
 
 int ig_cmd_attach(const void *opts)
@@ -507,15 +574,19 @@ int ig_cmd_attach(const void *opts)
 	err = ig_pindir_path(o->iface, i.dir, sizeof(i.dir));
 	if (err)
 		return fail(cmd, err, "%s", o->iface);
-	err = already_attached(cmd, &i);
+	err = o->replace ? 0 : already_attached(cmd, &i);
 	if (err)
 		return err;
-	err = o->policy ? compile_file(cmd, o->policy, &c) :
+	err = o->policy ? compile_file(cmd, o->policy, o->allow_empty, &c) :
 			  compile_text(cmd, ig_default_policy,
 				       strlen(ig_default_policy),
 				       "built-in default policy", &c);
 	if (err)
 		goto out;
+	if (o->replace && !access(i.dir, F_OK)) {
+		err = attach_replace(cmd, o, &c);
+		goto out;
+	}
 
 	/* Attaches to any interface are serialised by the root's lock. */
 	err = ig_pindir_lock(IG_PIN_ROOT, true, &root_fd);
@@ -526,6 +597,7 @@ int ig_cmd_attach(const void *opts)
 	err = already_attached(cmd, &i);
 	if (err)
 		goto out;
+	ig_log_libxdp_forget();
 	err = ig_loader_attach(&l, ifindex, o->mode,
 			       o->max_sources ? o->max_sources :
 						IG_MAX_SOURCES_DEFAULT);
@@ -562,11 +634,16 @@ int ig_cmd_attach(const void *opts)
 	err = attach_finish(cmd, &i, &l, &c);
 	if (err)
 		goto out;
-	pr_info("%s: attached in %s mode, %s, prog id %u, policy %016" PRIx64,
-		o->iface, ig_mode_name(o->mode),
-		i.state.multiprog ? "behind the libxdp dispatcher" :
-				    "legacy (single program)",
-		i.state.prog_id, c.digest);
+	if (i.state.multiprog)
+		pr_info("%s: attached in %s mode, behind the libxdp dispatcher, "
+			"prog id %u, policy %016" PRIx64,
+			o->iface, ig_mode_name(o->mode), i.state.prog_id,
+			c.digest);
+	else
+		pr_info("%s: attached in %s mode, legacy (single program; "
+			"libxdp: %s), prog id %u, policy %016" PRIx64,
+			o->iface, ig_mode_name(o->mode), legacy_why(&i.state),
+			i.state.prog_id, c.digest);
 
 out:
 	/* A failed attach leaves no program and no pins behind. */
@@ -669,8 +746,12 @@ static void status_print(const struct iface *i, const struct live *lv)
 	       lv->why_not ? " (" : "", lv->why_not ? lv->why_not : "",
 	       lv->why_not ? ")" : "");
 	printf("  %-15s %s\n", "mode", ig_mode_name(lv->info.mode));
-	printf("  %-15s %s\n", "dispatcher",
-	       dispatcher_name(lv->info.multiprog));
+	if (lv->info.multiprog)
+		printf("  %-15s %s\n", "dispatcher",
+		       dispatcher_name(lv->info.multiprog));
+	else
+		printf("  %-15s legacy (single program; libxdp: %s)\n",
+		       "dispatcher", legacy_why(st));
 	printf("  %-15s %u\n", "prog id", st->prog_id);
 	printf("  %-15s %016" PRIx64 "\n", "policy digest",
 	       (uint64_t)st->digest);
@@ -714,6 +795,9 @@ static struct json_object *status_json(const struct iface *i,
 				  json_object_new_string(lv->info.multiprog ?
 								 "libxdp" :
 								 "legacy"));
+	if (!err && !lv->info.multiprog)
+		err = ig_json_add(obj, "dispatcher_reason",
+				  json_object_new_string(legacy_why(st)));
 	err = err   ?:
 		      ig_json_add(obj, "prog_id",
 				  json_object_new_uint64(st->prog_id));
@@ -830,7 +914,7 @@ int ig_cmd_policy_apply(const void *opts)
 	int err;
 
 	/* Check the policy before taking the lock: a bad one changes nothing. */
-	err = compile_file(cmd, o->file, &c);
+	err = compile_file(cmd, o->file, o->allow_empty, &c);
 	if (err)
 		goto out;
 	err = iface_open(cmd, o->iface, OPEN_LOCK | OPEN_LIVE, &i);
@@ -840,6 +924,47 @@ int ig_cmd_policy_apply(const void *opts)
 	iface_close(&i);
 out:
 	ig_compiled_free(&c);
+	return err;
+}
+
+/*
+ * One object: the interface, digest, generation, when the policy was
+ * applied, and its statements, one string each in canonical form (joined
+ * with newlines, they are what `policy show` prints).
+ */
+static int policy_show_json(const struct iface *i, const char *text)
+{
+	struct json_object *obj = json_object_new_object(), *list;
+	const char *line = text;
+	char buf[64];
+	size_t len;
+	int err;
+
+	if (!obj)
+		return -ENOMEM;
+	err = ig_json_add(obj, "interface", json_object_new_string(i->name));
+	snprintf(buf, sizeof(buf), "%016" PRIx64, (uint64_t)i->state.digest);
+	err = err   ?:
+		      ig_json_add(obj, "policy_digest",
+				  json_object_new_string(buf));
+	err = err   ?:
+		      ig_json_add(obj, "generation",
+				  json_object_new_uint64(i->state.generation));
+	format_time(i->state.policy_at, buf, sizeof(buf));
+	err = err ?: ig_json_add(obj, "policy_at", json_object_new_string(buf));
+	list = err ? NULL : json_object_new_array();
+	err = err ?: ig_json_add(obj, "statements", list);
+	for (; !err && *line; line += len + (line[len] == '\n')) {
+		len = strcspn(line, "\n");
+		if (!len)
+			continue;
+		if (json_object_array_add(
+			    list, json_object_new_string_len(line, (int)len)))
+			err = -ENOMEM;
+	}
+	if (!err)
+		ig_json_print(obj, true);
+	json_object_put(obj);
 	return err;
 }
 
@@ -857,6 +982,8 @@ int ig_cmd_policy_show(const void *opts)
 	err = ig_store_read_text(&i.maps, &text);
 	if (err)
 		fail(cmd, err, "cannot read the policy of %s", o->iface);
+	else if (o->json)
+		err = policy_show_json(&i, text);
 	else
 		fputs(text, stdout);
 	free(text);
@@ -870,7 +997,7 @@ int ig_cmd_policy_check(const void *opts)
 	struct ig_compiled c = {};
 	int err;
 
-	err = compile_file("policy check", o->file, &c);
+	err = compile_file("policy check", o->file, o->allow_empty, &c);
 	if (!err)
 		pr_info("%s: ok (digest %016" PRIx64 ")",
 			strcmp(o->file, "-") ? o->file : "<stdin>", c.digest);
@@ -954,6 +1081,13 @@ static int edit_live(const char *cmd, const char *ifname,
 	err = compile_policy(cmd, &p, cmd, &c);
 	if (err)
 		goto out;
+	/* The digest is of the canonical text: equal digests, equal policies. */
+	if (c.digest == i.state.digest) {
+		pr_info("%s: unchanged (policy %016" PRIx64
+			", generation %" PRIu64 ")",
+			ifname, c.digest, (uint64_t)i.state.generation);
+		goto out;
+	}
 	err = apply_reported(cmd, &i, &c);
 out:
 	ig_compiled_free(&c);
@@ -978,6 +1112,24 @@ int ig_cmd_unset(const void *opts)
 	return edit_live("unset", o->iface, &o->what, true);
 }
 
+/*
+ * For stats --watch: is the program whose maps we read still the one on
+ * the interface? Its maps outlive a detach in our file descriptors, and
+ * would read as zero rates for ever.
+ */
+static int still_attached(void *ctx)
+{
+	const struct iface *i = ctx;
+	struct live lv;
+
+	probe_live(i->name, &i->state, &lv);
+	if (lv.attached)
+		return 0;
+	pr_err("stats: %s: the attachment went away (%s); stopping", i->name,
+	       lv.why_not);
+	return -ENOLINK;
+}
+
 int ig_cmd_stats(const void *opts)
 {
 	const struct ig_stats_opts *o = opts;
@@ -989,8 +1141,9 @@ int ig_cmd_stats(const void *opts)
 	if (err)
 		return err;
 	if (o->watch) {
-		err = ig_stats_watch(&i.maps, o->iface, o->watch, o->json);
-		if (err)
+		err = ig_stats_watch(&i.maps, o->iface, o->watch, o->json,
+				     still_attached, &i);
+		if (err && err != -ENOLINK)
 			fail(cmd, err, "cannot read the counters of %s",
 			     o->iface);
 		goto out;

@@ -8,7 +8,13 @@
  * interface, so both ways look the same to the callers.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <linux/if_link.h>
+
+#include <bpf/bpf.h>
 
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
@@ -17,6 +23,7 @@
 #include "icmpgate.skel.h"
 #include "loader.h"
 #include "log.h"
+#include "store.h"
 
 static enum xdp_attach_mode xdp_mode(unsigned mode)
 {
@@ -187,4 +194,95 @@ int ig_loader_detach(int ifindex, uint32_t prog_id, unsigned mode)
 out:
 	xdp_multiprog__close(mp);
 	return err;
+}
+
+int ig_loader_query(int ifindex, struct ig_xdp_owner *owner)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	int fd, err;
+
+	memset(owner, 0, sizeof(*owner));
+	err = bpf_xdp_query(ifindex, 0, &q);
+	if (err)
+		return err;
+	owner->prog_id = q.prog_id     ? q.prog_id :
+			 q.drv_prog_id ? q.drv_prog_id :
+			 q.skb_prog_id ? q.skb_prog_id :
+					 q.hw_prog_id;
+	if (!owner->prog_id)
+		return -ENOENT;
+	owner->generic = q.attach_mode == XDP_ATTACHED_SKB;
+	fd = bpf_prog_get_fd_by_id(owner->prog_id);
+	if (fd < 0)
+		return 0; /* the id is known; its name needs more privilege */
+	if (!bpf_obj_get_info_by_fd(fd, &info, &len))
+		snprintf(owner->name, sizeof(owner->name), "%s", info.name);
+	close(fd);
+	owner->ours = !strcmp(owner->name, IG_PROG_NAME);
+	owner->dispatcher = !strcmp(owner->name, "xdp_dispatcher");
+	return 0;
+}
+
+int ig_loader_replace(struct ig_loaded *l, int ifindex, unsigned mode,
+		      const struct ig_maps *maps, uint32_t old_prog_id)
+{
+	DECLARE_LIBBPF_OPTS(bpf_xdp_attach_opts, opts);
+	uint32_t capacity = 0;
+	int old_fd = -1, err;
+
+	memset(l, 0, sizeof(*l));
+	l->ifindex = ifindex;
+	l->mode = mode;
+	l->skel = icmpgate_bpf__open();
+	if (!l->skel) {
+		err = errno ? -errno : -ENOMEM;
+		goto out;
+	}
+	err = ig_sources_capacity(maps, &capacity);
+	err = err ?: ig_loader_size_sources(l->skel, capacity);
+	err = err ?: ig_maps_reuse(maps, l->skel->obj);
+	err = err ?: icmpgate_bpf__load(l->skel);
+	if (err)
+		goto out;
+	old_fd = bpf_prog_get_fd_by_id(old_prog_id);
+	if (old_fd < 0) {
+		err = -errno;
+		goto out;
+	}
+	/*
+	 * One netlink request: the kernel swaps the program only if old_fd
+	 * is still the one attached, and no packet sees neither.
+	 */
+	opts.old_prog_fd = old_fd;
+	err = bpf_xdp_attach(
+		ifindex, bpf_program__fd(l->skel->progs.icmpgate_xdp),
+		XDP_FLAGS_REPLACE | (mode == IG_MODE_SKB ? XDP_FLAGS_SKB_MODE :
+							   XDP_FLAGS_DRV_MODE),
+		&opts);
+	if (err)
+		goto out;
+	l->replaced = true;
+	pr_debug("program %u replaced by %u on ifindex %d", old_prog_id,
+		 ig_loader_prog_id(l), ifindex);
+out:
+	if (old_fd >= 0)
+		close(old_fd);
+	if (err)
+		ig_loader_close(l);
+	return err;
+}
+
+uint32_t ig_loader_prog_id(const struct ig_loaded *l)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	if (l->prog)
+		return xdp_program__id(l->prog);
+	if (bpf_obj_get_info_by_fd(bpf_program__fd(l->skel->progs.icmpgate_xdp),
+				   &info, &len))
+		return 0;
+	return info.id;
 }

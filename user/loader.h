@@ -22,6 +22,7 @@ struct ig_loaded {
 	int ifindex;
 	unsigned mode; /* enum ig_attach_mode */
 	bool attached;
+	bool replaced; /* by ig_loader_replace(): no libxdp handle */
 };
 
 /* Where our program is, as the kernel reports it. */
@@ -43,6 +44,18 @@ int ig_loader_attach(struct ig_loaded *l, int ifindex, unsigned mode,
  * buckets (rounded down to even), in an array of max_sources / 2 sets.
  */
 int ig_loader_size_sources(struct icmpgate_bpf *skel, uint32_t max_sources);
+/*
+ * Load a new copy of the program on the maps of the attached one and swap
+ * it for program old_prog_id on ifindex in one step (XDP_FLAGS_REPLACE
+ * with the old program's fd), without the dispatcher: legacy mode only.
+ * On error nothing changed and *l is closed.
+ */
+struct ig_maps;
+int ig_loader_replace(struct ig_loaded *l, int ifindex, unsigned mode,
+		      const struct ig_maps *maps, uint32_t old_prog_id);
+/* The kernel's id of the program of *l. */
+uint32_t ig_loader_prog_id(const struct ig_loaded *l);
+
 /* The loaded object, for ig_maps_from_object(). */
 struct bpf_object *ig_loader_object(const struct ig_loaded *l);
 /* Where the program of *l is attached now. */
@@ -56,6 +69,18 @@ void ig_loader_close(struct ig_loaded *l);
 int ig_loader_find(int ifindex, uint32_t prog_id, struct ig_attach_info *info);
 /* Detach program prog_id from ifindex, in the mode it was attached with. */
 int ig_loader_detach(int ifindex, uint32_t prog_id, unsigned mode);
+
+/* The XDP program on an interface, whoever attached it. */
+struct ig_xdp_owner {
+	uint32_t prog_id;
+	char name[16]; /* the kernel's name of it; "" if unknown */
+	bool ours; /* named IG_PROG_NAME: an icmpgate program */
+	bool dispatcher; /* libxdp's dispatcher */
+	bool generic; /* attached in skb (generic) mode */
+};
+
+/* What XDP program ifindex runs: 0 and *owner, or -ENOENT for none. */
+int ig_loader_query(int ifindex, struct ig_xdp_owner *owner);
 
 const char *ig_mode_name(unsigned mode);
 

@@ -5,6 +5,7 @@
  * (the dispatcher fallback, feature probes), so they show only with -v.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
@@ -66,10 +67,46 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 	return print(IG_LOG_DEBUG, true, fmt, ap);
 }
 
+/*
+ * libxdp says why it fell back from its dispatcher only in its own output
+ * ("Compatibility check for dispatcher program failed: ..."): keep the
+ * last line that says something failed, for attach and status to show.
+ */
+static char libxdp_failure[IG_LOG_REASON_MAX];
+
+static void keep_failure(const char *fmt, va_list ap)
+{
+	char line[512];
+	size_t len;
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	if (!strstr(line, "failed") && !strstr(line, "Failed"))
+		return;
+	len = strcspn(line, "\n");
+	line[len] = '\0';
+	snprintf(libxdp_failure, sizeof(libxdp_failure), "%s",
+		 line + (strncmp(line, "libxdp: ", 8) ? 0 : 8));
+}
+
+const char *ig_log_libxdp_failure(void)
+{
+	return libxdp_failure;
+}
+
+void ig_log_libxdp_forget(void)
+{
+	libxdp_failure[0] = '\0';
+}
+
 static int libxdp_print(enum libxdp_print_level level, const char *fmt,
 			va_list ap)
 {
+	va_list copy;
+
 	(void)level;
+	va_copy(copy, ap);
+	keep_failure(fmt, copy);
+	va_end(copy);
 	return print(IG_LOG_DEBUG, true, fmt, ap);
 }
 

@@ -31,6 +31,15 @@ void ig_log(enum ig_log_level level, const char *fmt, ...)
  */
 unsigned ig_log_errors(void);
 
+/*
+ * The last line libxdp printed about something that failed (without its
+ * "libxdp: " prefix), or "": why it attached without its dispatcher.
+ * Forget it before the call whose reason is wanted.
+ */
+#define IG_LOG_REASON_MAX 96
+const char *ig_log_libxdp_failure(void);
+void ig_log_libxdp_forget(void);
+
 #define pr_err(...) ig_log(IG_LOG_ERR, __VA_ARGS__)
 #define pr_warn(...) ig_log(IG_LOG_WARN, __VA_ARGS__)
 #define pr_info(...) ig_log(IG_LOG_INFO, __VA_ARGS__)

@@ -8,10 +8,13 @@
  * number are aliases accepted on input (mostly nftables' spelling, so that
  * rules can be carried over from an nft ruleset).
  */
+#include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../include/icmpgate.h"
+#include "lex.h"
 #include "names.h"
 #include "policy.h"
 
@@ -329,6 +332,94 @@ int ig_code_type_by_name(int family, const char *name)
 		if (num_of(f->codes[i].names, f->codes[i].n, name) >= 0)
 			return f->codes[i].type;
 	return -1;
+}
+
+/* The entry of t[] nearest to word and close enough to offer, or NULL. */
+static const struct ig_name *nearest(const struct ig_name *t, size_t n,
+				     const char *word, unsigned *best)
+{
+	const struct ig_name *found = NULL;
+	unsigned d;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!ig_lex_close(word, t[i].name))
+			continue;
+		d = ig_lex_distance(word, t[i].name);
+		if (d < *best) {
+			*best = d;
+			found = &t[i];
+		}
+	}
+	return found;
+}
+
+int ig_suggest_type(int family, const char *word, char *buf, size_t size)
+{
+	const struct ig_family_names *f = family_names(family);
+	const struct ig_name *hit, *type_hit = NULL, *code_hit = NULL;
+	unsigned best = ~0u;
+	int owner = -1;
+	size_t i;
+
+	if (!f)
+		return -ENOENT;
+	/* A code written where its type goes: `v4 frag-needed`. */
+	owner = ig_code_type_by_name(family, word);
+	if (owner >= 0) {
+		snprintf(buf, size, "%s/%s", ig_type_name(family, owner), word);
+		return 0;
+	}
+	type_hit = nearest(f->types, f->n_types, word, &best);
+	for (i = 0; i < f->n_codes; i++) {
+		hit = nearest(f->codes[i].names, f->codes[i].n, word, &best);
+		if (hit) {
+			code_hit = hit;
+			owner = f->codes[i].type;
+		}
+	}
+	if (code_hit)
+		snprintf(buf, size, "%s/%s", ig_type_name(family, owner),
+			 code_hit->name);
+	else if (type_hit)
+		snprintf(buf, size, "%s", type_hit->name);
+	else
+		return -ENOENT;
+	return 0;
+}
+
+int ig_suggest_code(int family, int type, const char *word, char *buf,
+		    size_t size)
+{
+	const struct ig_type_codes *c = codes_of(family, type);
+	const struct ig_name *hit;
+	unsigned best = ~0u;
+
+	hit = c ? nearest(c->names, c->n, word, &best) : NULL;
+	if (!hit)
+		return -ENOENT;
+	snprintf(buf, size, "%s", hit->name);
+	return 0;
+}
+
+const char *ig_type_name_at(int family, size_t i, int *type)
+{
+	const struct ig_family_names *f = family_names(family);
+
+	if (!f || i >= f->n_types)
+		return NULL;
+	*type = f->types[i].num;
+	return f->types[i].name;
+}
+
+const char *ig_code_name_at(int family, size_t i, size_t j, int *type)
+{
+	const struct ig_family_names *f = family_names(family);
+
+	if (!f || i >= f->n_codes || j >= f->codes[i].n)
+		return NULL;
+	*type = f->codes[i].type;
+	return f->codes[i].names[j].name;
 }
 
 const struct ig_essential *ig_essential_find(int family, int type, int code)

@@ -7,6 +7,7 @@
 #define IG_NAMES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Canonical name of a type, or NULL if it has none. */
 const char *ig_type_name(int family, int type);
@@ -40,6 +41,28 @@ int ig_family_by_name(const char *name);
  * say which type a misplaced code name belongs to.
  */
 int ig_code_type_by_name(int family, const char *name);
+
+/*
+ * "Did you mean": for an unknown type word, the TYPE/CODE it names when it
+ * is a code name ("dest-unreachable/frag-needed" for "frag-needed"), else
+ * the nearest type or code name close enough to be a misspelling; into
+ * buf. 0, or -ENOENT when nothing is close.
+ */
+int ig_suggest_type(int family, const char *word, char *buf, size_t size);
+/* The same for an unknown code of a type: the nearest of its code names. */
+int ig_suggest_code(int family, int type, const char *word, char *buf,
+		    size_t size);
+
+/*
+ * Every type name (aliases included) of a family, by index i from 0; NULL
+ * past the last. *type is its number.
+ */
+const char *ig_type_name_at(int family, size_t i, int *type);
+/*
+ * Code name j of the i-th type that has named codes, or NULL past the
+ * last (of the type, or of the types); *type is the type it belongs to.
+ */
+const char *ig_code_name_at(int family, size_t i, size_t j, int *type);
 
 /* A message that must pass under every default, and why. */
 struct ig_essential {

@@ -29,6 +29,7 @@
 #include <sys/socket.h>
 
 #include "../include/icmpgate.h"
+#include "lex.h"
 #include "names.h"
 #include "policy.h"
 
@@ -169,6 +170,33 @@ static bool is_control(char c)
 	return ((unsigned char)c < 0x20 && !is_blank(c)) || c == 0x7f;
 }
 
+/* A number such as "010" is refused, not read (lex.h). */
+static int leading_zero(const struct words *ws, struct ig_diag *d)
+{
+	char word[WORD_MAX];
+	size_t start, len, zeros;
+	const char *num;
+	int k;
+
+	for (k = 0; k < ws->n; k++) {
+		if (!ig_lex_leading_zero(ws->w[k].s, &start, &len))
+			continue;
+		num = ws->w[k].s + start;
+		zeros = strspn(num, "0");
+		if (zeros == len)
+			zeros = len - 1;
+		snprintf(word, sizeof(word), "%.*s", (int)len, num);
+		return fail_at(d, ws->line, ws->w[k].col + start, word,
+			       "number '%.*s'%s%s%s has a leading zero: "
+			       "numbers are decimal, write '%.*s'",
+			       (int)len, num, num[len] || start ? " in '" : "",
+			       num[len] || start ? ws->w[k].s : "",
+			       num[len] || start ? "'" : "", (int)(len - zeros),
+			       num + zeros);
+	}
+	return 0;
+}
+
 /* Split one line (no '\n' in it) into words, up to a '#'. */
 static int split_words(const char *s, size_t len, unsigned line,
 		       struct words *ws, struct ig_diag *d)
@@ -209,7 +237,7 @@ static int split_words(const char *s, size_t len, unsigned line,
 		}
 		ws->end_col = i + 1;
 	}
-	return 0;
+	return leading_zero(ws, d);
 }
 
 /* A decimal number 0..max: -EINVAL if s is not one, -ERANGE if too big. */
@@ -343,6 +371,7 @@ static int parse_target(const struct words *ws, int i, struct ig_rule_spec *r,
 	const struct word *w = &ws->w[i];
 	const char *fam = ig_family_name(r->family);
 	char buf[WORD_MAX], tname[NAME_MAX_LEN], owner_name[NAME_MAX_LEN];
+	char hint[2 * NAME_MAX_LEN];
 	unsigned code_col;
 	int type, code, owner, err;
 	char *cs;
@@ -360,6 +389,11 @@ static int parse_target(const struct words *ws, int i, struct ig_rule_spec *r,
 	if (err == -ERANGE)
 		return fail_at(d, ws->line, w->col, buf,
 			       "type '%s' out of range: expected 0-255", buf);
+	if (err && ig_type_by_name(!r->family, buf) < 0 &&
+	    !ig_suggest_type(r->family, buf, hint, sizeof(hint)))
+		return fail_at(d, ws->line, w->col, buf,
+			       "unknown %s type '%s' (did you mean '%s'?)", fam,
+			       buf, hint);
 	if (err)
 		return fail_at(d, ws->line, w->col, buf,
 			       "unknown %s type '%s'%s", fam, buf,
@@ -384,6 +418,12 @@ static int parse_target(const struct words *ws, int i, struct ig_rule_spec *r,
 			       "code '%s' out of range: expected 0-255", cs);
 	if (err) {
 		owner = ig_code_type_by_name(r->family, cs);
+		if (owner < 0 &&
+		    !ig_suggest_code(r->family, type, cs, hint, sizeof(hint)))
+			return fail_at(d, ws->line, code_col, cs,
+				       "unknown code '%s' for %s %s (did you "
+				       "mean '%s'?)",
+				       cs, fam, tname, hint);
 		if (owner < 0)
 			return fail_at(d, ws->line, code_col, cs,
 				       "unknown code '%s' for %s %s", cs, fam,

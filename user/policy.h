@@ -100,7 +100,7 @@ struct ig_diag {
 	unsigned line; /* 1-based, 0 if not tied to a line */
 	unsigned col; /* 1-based column of the offending word */
 	char word[64]; /* the offending word, may be empty */
-	char msg[256]; /* what is wrong, and how to fix it */
+	char msg[1024]; /* what is wrong, and how to fix it */
 };
 
 /*

@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 
 #include "names.h"
+#include "output.h"
 #include "stats.h"
 #include "store.h"
 
@@ -79,9 +80,11 @@ void ig_counters_delta(const struct ig_counter *after,
 
 void ig_json_print(struct json_object *obj, bool pretty)
 {
-	puts(json_object_to_json_string_ext(obj,
-					    pretty ? JSON_C_TO_STRING_PRETTY :
-						     JSON_C_TO_STRING_PLAIN));
+	ig_json_stamp(obj); /* every record says when it was taken */
+	puts(json_object_to_json_string_ext(
+		obj,
+		(pretty ? JSON_C_TO_STRING_PRETTY : JSON_C_TO_STRING_PLAIN) |
+			JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
 /* A count, or a per-second rate over interval seconds. */
@@ -407,7 +410,8 @@ static int sleep_until(struct timespec *deadline, unsigned long interval)
 }
 
 int ig_stats_watch(const struct ig_maps *m, const char *ifname,
-		   unsigned long interval, bool json)
+		   unsigned long interval, bool json, int (*alive)(void *ctx),
+		   void *ctx)
 {
 	struct sigaction sa = { .sa_handler = on_stop }, old_int, old_term;
 	struct ig_counter *prev, *cur, *delta, *tmp;
@@ -434,6 +438,9 @@ int ig_stats_watch(const struct ig_maps *m, const char *ifname,
 		if (err || stop_watch)
 			break;
 		err = ig_counters_read(m, cur);
+		/* A detached program's maps read as zero rates forever. */
+		if (!err && alive)
+			err = alive(ctx);
 		if (err)
 			break;
 		ig_counters_delta(cur, prev, delta);

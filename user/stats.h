@@ -75,8 +75,13 @@ void ig_json_print(struct json_object *obj, bool pretty);
 /* Read the counters and print them once. */
 int ig_stats_show(const struct ig_maps *m, const char *ifname, bool json);
 
-/* Every interval seconds, print the rates until SIGINT or SIGTERM. */
+/*
+ * Every interval seconds, print the rates until SIGINT or SIGTERM, or
+ * until alive(ctx) (if not NULL), called after each read, returns an
+ * error, which is returned.
+ */
 int ig_stats_watch(const struct ig_maps *m, const char *ifname,
-		   unsigned long interval, bool json);
+		   unsigned long interval, bool json, int (*alive)(void *ctx),
+		   void *ctx);
 
 #endif /* IG_STATS_H */

@@ -188,6 +188,24 @@ int ig_maps_from_object(struct ig_maps *m, struct bpf_object *obj)
 	return maps_open(m, open_from_object, obj);
 }
 
+int ig_maps_reuse(const struct ig_maps *m, struct bpf_object *obj)
+{
+	struct bpf_map *map;
+	size_t i;
+	int err;
+
+	for (i = 0; i < N_MAPS; i++) {
+		map = bpf_object__find_map_by_name(obj, map_specs[i].name);
+		if (!map)
+			return -ENOENT;
+		err = bpf_map__reuse_fd(map, *map_fd((struct ig_maps *)m,
+						     &map_specs[i]));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 int ig_maps_from_pins(struct ig_maps *m, const char *dir)
 {
 	return maps_open(m, open_from_pin, dir);

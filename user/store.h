@@ -72,6 +72,13 @@ struct ig_source_entry {
 };
 
 /* The per-source table's capacity (`attach --max-sources`). */
+/*
+ * Make an opened, not yet loaded object use m's maps instead of creating
+ * its own: a replacement program that keeps the policy, the counters and
+ * the buckets of the one it replaces.
+ */
+int ig_maps_reuse(const struct ig_maps *m, struct bpf_object *obj);
+
 int ig_sources_capacity(const struct ig_maps *m, uint32_t *max_entries);
 /*
  * Every per-source bucket now in the table; *out is malloc'ed. The

@@ -246,7 +246,20 @@ static void test_policy(void **state)
 	/* A lone "-" is stdin, not an option. */
 	assert_int_equal(PARSE(&inv, "policy", "apply", "eth0", "-"), 0);
 	assert_string_equal(inv.opts.policy_apply.file, "-");
+	assert_false(inv.opts.policy_apply.allow_empty);
 	assert_usage_error(PARSE(&inv, "policy", "apply", "eth0"), "FILE");
+	/* An empty policy is applied only when asked for by name. */
+	assert_int_equal(PARSE(&inv, "policy", "apply", "--allow-empty", "eth0",
+			       "-"),
+			 0);
+	assert_true(inv.opts.policy_apply.allow_empty);
+	assert_int_equal(PARSE(&inv, "attach", "eth0", "--allow-empty", "-p",
+			       "/dev/null"),
+			 0);
+	assert_true(inv.opts.attach.allow_empty);
+	assert_int_equal(PARSE(&inv, "policy", "check", "--allow-empty", "-"),
+			 0);
+	assert_true(inv.opts.policy_check.allow_empty);
 
 	assert_int_equal(PARSE(&inv, "policy", "show", "eth0"), 0);
 	assert_cmd(&inv, "policy show");
@@ -411,6 +424,20 @@ static void test_help(void **state)
 	assert_true(inv.help);
 	assert_null(inv.cmd);
 
+	/* -j before the command is the command's --json. */
+	assert_int_equal(PARSE(&inv, "-j", "stats", "eth0"), 0);
+	assert_true(inv.opts.stats.json);
+	assert_int_equal(PARSE(&inv, "--json", "status"), 0);
+	assert_true(inv.opts.status.json);
+	assert_int_equal(PARSE(&inv, "-j", "policy", "show", "eth0"), 0);
+	assert_true(inv.opts.policy_show.json);
+	assert_int_equal(PARSE(&inv, "policy", "show", "--json", "eth0"), 0);
+	assert_true(inv.opts.policy_show.json);
+	assert_usage_error(PARSE(&inv, "-j", "detach", "eth0"), "no JSON");
+	assert_int_equal(PARSE(&inv, "help", "--help"), 0);
+	assert_true(inv.help);
+	assert_null(inv.cmd);
+	assert_usage_error(PARSE(&inv, "help", "--help", "x"), "x");
 	assert_int_equal(PARSE(&inv, "help", "attach"), 0);
 	assert_true(inv.help);
 	assert_string_equal(inv.cmd->name, "attach");
@@ -455,13 +482,14 @@ static void test_usage_text(void **state)
 	static char buf[8192];
 	static const char *const synopses[] = {
 		"icmpgate attach IFACE [--mode native|skb] [--policy FILE] "
-		"[--max-sources N]\n",
+		"[--max-sources N]\n                  [--replace] "
+		"[--allow-empty]\n",
 		"icmpgate detach IFACE\n",
 		"icmpgate sync IFACE\n",
 		"icmpgate status [IFACE] [--json]\n",
-		"icmpgate policy apply IFACE FILE|-\n",
-		"icmpgate policy show IFACE\n",
-		"icmpgate policy check FILE|-\n",
+		"icmpgate policy apply IFACE FILE|- [--allow-empty]\n",
+		"icmpgate policy show IFACE [--json]\n",
+		"icmpgate policy check FILE|- [--allow-empty]\n",
 		"icmpgate policy default\n",
 		"icmpgate set IFACE STATEMENT...\n",
 		"icmpgate unset IFACE FAMILY TYPE[/CODE]\n",

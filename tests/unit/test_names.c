@@ -4,6 +4,7 @@
  * unknown names, the consistency of the tables, and the essential set.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -244,9 +245,61 @@ static void test_essential_reasons(void **state)
 	assert_null(ig_essential_find(IG_FAM_V6, 137, IG_CODE_ANY));
 }
 
+static void suggests(int family, const char *word, const char *want)
+{
+	char buf[128];
+
+	if (ig_suggest_type(family, word, buf, sizeof(buf)))
+		fail_msg("no suggestion for '%s'", word);
+	assert_string_equal(buf, want);
+}
+
+static void test_suggest(void **state)
+{
+	char buf[128];
+	int type, n;
+	size_t i;
+
+	(void)state;
+	suggests(IG_FAM_V4, "frag-needed", "dest-unreachable/frag-needed");
+	suggests(IG_FAM_V4, "port-unreachable",
+		 "dest-unreachable/port-unreachable");
+	suggests(IG_FAM_V4, "echo-requst", "echo-request");
+	suggests(IG_FAM_V4, "timestmp", "timestamp");
+	suggests(IG_FAM_V4, "frag-neded", "dest-unreachable/frag-needed");
+	suggests(IG_FAM_V6, "packet-to-big", "packet-too-big");
+	suggests(IG_FAM_V6, "neighbour-solicit", "neighbor-solicit");
+	assert_int_equal(ig_suggest_type(IG_FAM_V4, "xyzzy", buf, sizeof(buf)),
+			 -ENOENT);
+	assert_int_equal(ig_suggest_type(IG_FAM_V4, "x", buf, sizeof(buf)),
+			 -ENOENT);
+	assert_int_equal(ig_suggest_code(IG_FAM_V4, 3, "frag-neede", buf,
+					 sizeof(buf)),
+			 0);
+	assert_string_equal(buf, "frag-needed");
+	assert_int_equal(ig_suggest_code(IG_FAM_V4, 8, "frag-neede", buf,
+					 sizeof(buf)),
+			 -ENOENT);
+	/* The enumerators reach every name, then stop. */
+	for (n = 0; ig_type_name_at(IG_FAM_V4, n, &type); n++)
+		assert_int_equal(
+			ig_type_by_name(IG_FAM_V4,
+					ig_type_name_at(IG_FAM_V4, n, &type)),
+			type);
+	assert_true(n > 30);
+	for (i = 0; ig_code_name_at(IG_FAM_V6, i, 0, &type); i++)
+		for (n = 0; ig_code_name_at(IG_FAM_V6, i, n, &type); n++)
+			assert_true(
+				ig_code_by_name(IG_FAM_V6, type,
+						ig_code_name_at(IG_FAM_V6, i, n,
+								&type)) >= 0);
+	assert_true(i > 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_suggest),
 		cmocka_unit_test(test_type_names_v4),
 		cmocka_unit_test(test_type_names_v6),
 		cmocka_unit_test(test_aliases),
