@@ -168,6 +168,29 @@ else
 	surprise "pass-limit, invalid-source, spoofed-ndp are '$counts', not '3 5 4'"
 fi
 
+heading "The host changes under the filter; nobody runs a command"
+show ip -n "$NS_A" link set dev "$IF_A" mtu 9000
+show ip -n "$NS_B" link set dev "$IF_B" mtu 9000
+echo "(the MTU raised to 9000 after attach: jumbo echo passes, no size cap)"
+show in_a ping -c 2 -i 0.3 -W 1 -M do -s 8972 "$B4" ||
+	surprise "a 9000-byte ping was not answered"
+show ip -n "$NS_B" addr add 10.199.0.3/24 dev "$IF_B"
+show icmpgate stats "$IF_B" --reset >/dev/null
+echo "(a frag-needed for a packet from the new address 10.199.0.3, sent to it)"
+show in_a python3 "$FORGE" ptb 4 10.199.0.3 10.199.0.3 192.0.2.1 1400 3 9000
+echo "(3 reporting MTU 1400 for a 9000-byte packet: believed, with no sync)"
+show in_a python3 "$FORGE" ptb 4 10.199.0.3 10.199.0.3 192.0.2.1 9000 2 9000
+echo "(2 reporting MTU 9000 for that same 9000-byte packet: no router sends that)"
+counts=$(icmpgate stats "$IF_B" --json | python3 -c 'import json, sys
+d = json.load(sys.stdin)
+print(sum(e["passed"] for e in d["types"] if e["family"] == "v4" and e["type"] == 3),
+      d["reasons"]["invalid-mtu"]["packets"])' 2>/dev/null)
+if [ "$counts" = "3 2" ]; then
+	echo "(frag-needed passed 3, invalid-mtu 2: as sent)"
+else
+	surprise "frag-needed passed and invalid-mtu are '$counts', not '3 2'"
+fi
+
 heading "Detach: the program and its pins are removed"
 show icmpgate detach "$IF_B" || surprise "detach failed"
 show ip -n "$NS_B" link show dev "$IF_B"
