@@ -7,22 +7,12 @@
 #define IG_BPF_COUNTERS_H
 
 #include "maps.h"
-
-/*
- * What a packet is counted under and its verdict, in one value: the one
- * exit of the program then takes one register from every path to it, not
- * three (family, type, reason) and a verdict.
- */
-static __always_inline __u32 ig_outcome(__u32 family, __u32 type, __u32 reason,
-					__u32 verdict)
-{
-	return ig_counter_index(family, type & 0xff, reason) << 2 | verdict;
-}
+#include "outcome.h"
 
 /* Count a packet under an outcome; returns its verdict. */
 static __always_inline int count_packet(__u32 outcome, __u64 bytes)
 {
-	__u32 key = outcome >> 2;
+	__u32 key = ig_outcome_counter(outcome);
 	struct ig_counter *ctr;
 
 	ctr = bpf_map_lookup_elem(&ig_counters, &key);
@@ -30,7 +20,7 @@ static __always_inline int count_packet(__u32 outcome, __u64 bytes)
 		ctr->packets++;
 		ctr->bytes += bytes;
 	}
-	return outcome & 3;
+	return ig_outcome_verdict(outcome);
 }
 
 #endif /* IG_BPF_COUNTERS_H */

@@ -17,6 +17,7 @@
 #include "side.h"
 #include "validate.h"
 #include "counters.h"
+#include "outcome.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -31,7 +32,7 @@ int icmpgate_xdp(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
-	__u32 family, cfam, side, type, tc, reason, list, slot_nr, out;
+	__u32 family, cfam, side, type, tc, reason, list, slot_nr, outcome;
 	__u32 l4len = 0;
 	struct cursor c = { .pos = data };
 	struct ig_policy_slot *slot;
@@ -46,7 +47,7 @@ int icmpgate_xdp(struct xdp_md *ctx)
 	/*
 	 * Everything read from the packet is read before the first map
 	 * lookup: fewer values live across the lookups, fewer spills. Every
-	 * path ends at `out` with its outcome (ig_outcome()).
+	 * path ends at `count` with its outcome (outcome.h).
 	 */
 	proto = parse_ethhdr(&c, end);
 	l3 = c.pos;
@@ -63,8 +64,8 @@ int icmpgate_xdp(struct xdp_md *ctx)
 			goto l3_done;
 		saddr = &ip6h->saddr;
 	} else {
-		out = ig_outcome(IG_FAM_OTHER, 0, IG_R_NON_ICMP, XDP_PASS);
-		goto out;
+		outcome = ig_outcome(IG_FAM_OTHER, 0, IG_R_NON_ICMP, XDP_PASS);
+		goto count;
 	}
 
 	/*
@@ -78,9 +79,9 @@ int icmpgate_xdp(struct xdp_md *ctx)
 	tc = 0;
 	if (!nonfirst) {
 		if (c.pos + IG_ICMP_HDR_LEN > end || l4len < IG_ICMP_HDR_LEN) {
-			out = ig_outcome(cfam, 0, IG_R_MALFORMED_ICMP,
-					 XDP_DROP);
-			goto out;
+			outcome = ig_outcome(cfam, 0, IG_R_MALFORMED_ICMP,
+					     XDP_DROP);
+			goto count;
 		}
 		tc = bpf_ntohs(*(__be16 *)c.pos);
 	}
@@ -88,19 +89,21 @@ int icmpgate_xdp(struct xdp_md *ctx)
 
 	slot = live_slot(&slot_nr);
 	if (!slot) { /* cannot happen: index is masked to the array */
-		out = ig_outcome(cfam, type, IG_R_NON_ICMP, XDP_PASS);
-		goto out;
+		outcome = ig_outcome(cfam, type, IG_R_NON_ICMP, XDP_PASS);
+		goto count;
 	}
 
 	if (nonfirst) {
 		if (nonfirst == IG_FRAG_PAST_MAX)
-			out = ig_outcome(cfam, 0, IG_R_DROP_PING_OF_DEATH,
-					 XDP_DROP);
+			outcome = ig_outcome(cfam, 0, IG_R_DROP_PING_OF_DEATH,
+					     XDP_DROP);
 		else if (slot->meta.fragments == IG_ACT_DROP)
-			out = ig_outcome(cfam, 0, IG_R_DROP_FRAGMENT, XDP_DROP);
+			outcome = ig_outcome(cfam, 0, IG_R_DROP_FRAGMENT,
+					     XDP_DROP);
 		else
-			out = ig_outcome(cfam, 0, IG_R_PASS_FRAGMENT, XDP_PASS);
-		goto out;
+			outcome = ig_outcome(cfam, 0, IG_R_PASS_FRAGMENT,
+					     XDP_PASS);
+		goto count;
 	}
 
 	if (slot->meta.has_prefixes[family] &&
@@ -110,48 +113,47 @@ int icmpgate_xdp(struct xdp_md *ctx)
 		else
 			list = source_list(slot_nr, family, saddr, 16);
 		if (list == IG_LIST_ALLOW) {
-			out = ig_outcome(cfam, type, IG_R_PASS_ALLOWLIST,
-					 XDP_PASS);
-			goto out;
+			outcome = ig_outcome(cfam, type, IG_R_PASS_ALLOWLIST,
+					     XDP_PASS);
+			goto count;
 		}
 		if (list == IG_LIST_BLOCK) {
-			out = ig_outcome(cfam, type, IG_R_DROP_BLOCKLIST,
-					 XDP_DROP);
-			goto out;
+			outcome = ig_outcome(cfam, type, IG_R_DROP_BLOCKLIST,
+					     XDP_DROP);
+			goto count;
 		}
 	}
 
 	rule = &slot->rules[side][family & 1][0][0] + tc;
-	if (rule->flags & IG_RULE_CHECKS) {
-		/* Only entries the compiler marked: see IG_RULE_CHECKS. */
+	if (rule->flags & IG_RULE_ANY_CHECK) {
+		/* Only entries the compiler marked: see IG_RULE_ANY_CHECK. */
 		reason = rule_checks(ctx, data, rule, slot, slot_nr, family,
 				     ip6h, iph, c.pos - data, l3 - data, l4len);
 		if (reason) {
-			out = ig_outcome(cfam, type, reason, XDP_DROP);
-			goto out;
+			outcome = ig_outcome(cfam, type, reason, XDP_DROP);
+			goto count;
 		}
 	}
 	if (rule->action == IG_ACT_LIMIT) {
 		/* The only path that reads the clock or the bucket maps. */
 		reason = rate_limit(slot, slot_nr, rule->class_id, family,
 				    saddr, len);
-		out = ig_outcome(cfam, type, reason,
-				 reason == IG_R_PASS_LIMIT ? XDP_PASS :
-							     XDP_DROP);
-		goto out;
+		outcome = ig_outcome(cfam, type, reason,
+				     reason == IG_R_PASS_LIMIT ? XDP_PASS :
+								 XDP_DROP);
+		goto count;
 	}
-	/* IG_ACT_PASS (0) is XDP_PASS, IG_ACT_DROP (1) XDP_DROP. */
-	out = ig_outcome(cfam, type, rule->reason ^ IG_R_PASS_DEFAULT,
-			 XDP_PASS - rule->action);
-	goto out;
+	outcome = ig_outcome(cfam, type, ig_reason_load(rule->reason),
+			     ig_action_verdict(rule->action));
+	goto count;
 
 l3_done:
 	/* Not ICMP of this family (protocol 58 in IPv4 is not ICMP), or a
 	 * header we could not trust. */
 	if (proto == IG_PARSE_MALFORMED)
-		out = ig_outcome(family, 0, IG_R_MALFORMED_L3, XDP_DROP);
+		outcome = ig_outcome(family, 0, IG_R_MALFORMED_L3, XDP_DROP);
 	else
-		out = ig_outcome(family, 0, IG_R_NON_ICMP, XDP_PASS);
-out:
-	return count_packet(out, len);
+		outcome = ig_outcome(family, 0, IG_R_NON_ICMP, XDP_PASS);
+count:
+	return count_packet(outcome, len);
 }

@@ -243,7 +243,7 @@ static __always_inline __u32 check_cfg(const struct ig_policy_slot *slot,
  * the IP and ICMP headers start (the parser checked both), l4len is what
  * the IP header says follows it, cfg is check_cfg(): the RA guard,
  * broadcast echo and validation, for the entries the compiler marked
- * IG_RULE_CHECK. (The NDP hop limit and the size cap take a compare
+ * IG_RULE_CALL_CHECK. (The NDP hop limit and the size cap take a compare
  * each and are checked inline, icmpgate.bpf.c: a call costs more.)
  *
  * A global function, so that the verifier checks it once, on its own,
@@ -301,7 +301,7 @@ __noinline int check_packet(struct xdp_md *ctx, __u32 l3_off, __u32 icmp_off,
 }
 
 /*
- * The checks of a marked entry (IG_RULE_CHECKS), cheapest first: 0 to go
+ * The checks of a marked entry (IG_RULE_ANY_CHECK), cheapest first: 0 to go
  * on with the rule, or the reason to drop. Inline but for
  * check_packet(): a call costs more than the compares. data, ip6h and
  * iph are the parser's pointers, valid for the packet's family.
@@ -321,7 +321,7 @@ rule_checks(struct xdp_md *ctx, void *data, const struct ig_rule *rule,
 		return IG_R_DROP_BROADCAST_ECHO;
 	if ((flags & IG_RULE_SIZE) && l4len > rule->max_size)
 		return IG_R_DROP_MAX_SIZE;
-	if (flags & IG_RULE_CHECK)
+	if (flags & IG_RULE_CALL_CHECK)
 		return check_packet(ctx, l3_off, icmp_off, l4len,
 				    check_cfg(slot, slot_nr, rule, family));
 	return 0;

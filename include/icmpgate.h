@@ -52,14 +52,14 @@ enum ig_rule_flag {
 	 * guard. Set by the compiler, so that other packets skip the call; a
 	 * packet its entry drops anyway is counted under the entry.
 	 */
-	IG_RULE_CHECK = 1 << 4,
+	IG_RULE_CALL_CHECK = 1 << 4,
 	/* v4 echo-request under `broadcast-echo drop` (to_broadcast()). */
 	IG_RULE_BCAST = 1 << 5,
 	IG_RULE_NDP = 1 << 6, /* neighbour discovery: check the hop limit */
 	IG_RULE_SIZE = 1 << 7, /* max_size is set */
 	/* Any of the checks: one test on the common path. */
-	IG_RULE_CHECKS = IG_RULE_CHECK | IG_RULE_BCAST | IG_RULE_NDP |
-			 IG_RULE_SIZE,
+	IG_RULE_ANY_CHECK = IG_RULE_CALL_CHECK | IG_RULE_BCAST | IG_RULE_NDP |
+			    IG_RULE_SIZE,
 };
 
 #define IG_NDP_HOP_LIMIT 255 /* NDP is link-local: RFC 4861 §6.1, §7.1, §8.1 */
@@ -331,6 +331,21 @@ enum ig_reason {
 	IG_R_MALFORMED_ICMP, /* ICMP header truncated */
 	IG_REASON_COUNT,
 };
+
+/*
+ * ig_rule.reason as stored and as read: XOR IG_R_PASS_DEFAULT, so that an
+ * all-zero entry reads as passed by default.
+ */
+_Static_assert(IG_ACT_PASS == 0, "an all-zero entry passes");
+static inline __u16 ig_reason_store(__u32 reason)
+{
+	return (__u16)(reason ^ IG_R_PASS_DEFAULT);
+}
+
+static inline __u32 ig_reason_load(__u16 stored)
+{
+	return stored ^ IG_R_PASS_DEFAULT;
+}
 
 /* Counter reason of a pass or drop entry: what ig_rule.reason caches. */
 static inline __u32 ig_rule_reason(__u8 action, __u8 flags)

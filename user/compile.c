@@ -217,13 +217,12 @@ static void fill_reasons(struct ig_policy_slot *s)
 	size_t i, n = sizeof(s->rules) / sizeof(*r);
 
 	for (i = 0; i < n; i++)
-		r[i].reason =
-			(uint16_t)(ig_rule_reason(r[i].action, r[i].flags) ^
-				   IG_R_PASS_DEFAULT);
+		r[i].reason = ig_reason_store(
+			ig_rule_reason(r[i].action, r[i].flags));
 }
 
 /*
- * The checks entry e needs (IG_RULE_CHECKS). Forged neighbour discovery
+ * The checks entry e needs (IG_RULE_ANY_CHECK). Forged neighbour discovery
  * is counted as such whatever the rule; the other checks only refine why
  * a packet the entry would not drop anyway is dropped.
  */
@@ -240,12 +239,12 @@ static __u8 checks_of(const struct ig_policy_slot *s, int side, int fam,
 	if (e->max_size)
 		f |= IG_RULE_SIZE;
 	if (e->flags & (IG_RULE_VALIDATE | IG_RULE_VALIDATE_SOCKET))
-		f |= IG_RULE_CHECK;
+		f |= IG_RULE_CALL_CHECK;
 	/* The RA guard and smurf echo are about this host's own link. */
 	if (side == IG_SIDE_TRANSIT)
 		return f;
 	if (fam == IG_FAM_V6 && type == IG_ND_ROUTER_ADVERT && s->meta.ra_guard)
-		f |= IG_RULE_CHECK;
+		f |= IG_RULE_CALL_CHECK;
 	if (fam == IG_FAM_V4 && type == IG_V4_ECHO_REQUEST &&
 	    s->meta.broadcast_echo == IG_ACT_DROP)
 		f |= IG_RULE_BCAST;

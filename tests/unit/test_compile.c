@@ -33,7 +33,7 @@ static void compile_text(const char *text, struct ig_compiled *c)
 	ig_policy_free(&p);
 }
 
-#define CHECK_MARKS IG_RULE_CHECKS
+#define CHECK_MARKS IG_RULE_ANY_CHECK
 
 static const struct ig_rule *entry(const struct ig_compiled *c, int fam,
 				   int type, int code)
@@ -53,7 +53,7 @@ static void assert_entry(const struct ig_compiled *c, int fam, int type,
 			 e->flags, action, flags);
 	assert_int_equal(e->class_id, 0);
 	assert_int_equal(e->max_size, 0);
-	assert_int_equal(e->reason ^ IG_R_PASS_DEFAULT,
+	assert_int_equal(ig_reason_load(e->reason),
 			 ig_rule_reason(e->action, e->flags));
 }
 
@@ -83,9 +83,9 @@ static void test_forward_sides(void **state)
 	assert_true(h->flags & IG_RULE_BCAST);
 	assert_false(t->flags & IG_RULE_BCAST);
 	assert_true(c.slot->rules[IG_SIDE_HOST][IG_FAM_V6][134][0].flags &
-		    IG_RULE_CHECK);
+		    IG_RULE_CALL_CHECK);
 	assert_false(c.slot->rules[IG_SIDE_TRANSIT][IG_FAM_V6][134][0].flags &
-		     IG_RULE_CHECK);
+		     IG_RULE_CALL_CHECK);
 	/* Default drop on transit, pass on the host; PMTUD passes both. */
 	assert_int_equal(
 		c.slot->rules[IG_SIDE_TRANSIT][IG_FAM_V4][13][0].action,
@@ -321,12 +321,12 @@ static void test_validate_size_ra_guard(void **state)
 		     "ra-guard allow fe80::1\n",
 		     &c);
 	e = entry(&c, IG_FAM_V4, 3, 1);
-	assert_int_equal(e->flags,
-			 IG_RULE_EXPLICIT | IG_RULE_VALIDATE | IG_RULE_CHECK);
+	assert_int_equal(e->flags, IG_RULE_EXPLICIT | IG_RULE_VALIDATE |
+					   IG_RULE_CALL_CHECK);
 	assert_int_equal(e->action, IG_ACT_PASS);
 	e = entry(&c, IG_FAM_V4, 3, 4);
-	assert_int_equal(e->flags,
-			 IG_RULE_EXPLICIT | IG_RULE_VALIDATE | IG_RULE_CHECK);
+	assert_int_equal(e->flags, IG_RULE_EXPLICIT | IG_RULE_VALIDATE |
+					   IG_RULE_CALL_CHECK);
 	assert_int_equal(e->action, IG_ACT_LIMIT);
 	assert_entry(&c, IG_FAM_V4, 3, 3, IG_ACT_PASS, IG_RULE_EXPLICIT);
 	assert_entry(&c, IG_FAM_V4, 11, 0, IG_ACT_PASS, 0);
@@ -625,7 +625,7 @@ static void test_limit_deterministic(void **state)
 
 static bool checked(const struct ig_compiled *c, int fam, int type, int code)
 {
-	return entry(c, fam, type, code)->flags & IG_RULE_CHECK;
+	return entry(c, fam, type, code)->flags & IG_RULE_CALL_CHECK;
 }
 
 static bool bcast_checked(const struct ig_compiled *c, int fam, int type)
@@ -667,9 +667,10 @@ static void test_check_marks(void **state)
 	assert_false(entry(&c, IG_FAM_V6, 138, 0)->flags & IG_RULE_NDP);
 	assert_false(entry(&c, IG_FAM_V4, 134, 0)->flags & IG_RULE_NDP);
 	/* a plain drop or pass needs none of them */
-	assert_int_equal(entry(&c, IG_FAM_V4, 11, 0)->flags & IG_RULE_CHECKS,
+	assert_int_equal(entry(&c, IG_FAM_V4, 11, 0)->flags & IG_RULE_ANY_CHECK,
 			 0);
-	assert_int_equal(entry(&c, IG_FAM_V4, 0, 0)->flags & IG_RULE_CHECKS, 0);
+	assert_int_equal(entry(&c, IG_FAM_V4, 0, 0)->flags & IG_RULE_ANY_CHECK,
+			 0);
 	/* the RA guard, unless the rule drops router adverts anyway */
 	assert_false(checked(&c, IG_FAM_V6, 134, 0));
 	ig_compiled_free(&c);
