@@ -48,20 +48,25 @@ int ig_loader_size_sources(struct icmpgate_bpf *skel, uint32_t max_sources)
 	return bpf_map__set_max_entries(skel->maps.ig_sources, max_sources / 2);
 }
 
+/* A fresh, not yet loaded skeleton in *l, for ifindex in mode. */
+static int loader_open(struct ig_loaded *l, int ifindex, unsigned mode)
+{
+	memset(l, 0, sizeof(*l));
+	l->ifindex = ifindex;
+	l->mode = mode;
+	l->skel = icmpgate_bpf__open();
+	return l->skel ? 0 : errno ? -errno : -ENOMEM;
+}
+
 int ig_loader_attach(struct ig_loaded *l, int ifindex, unsigned mode,
 		     uint32_t max_sources)
 {
 	DECLARE_LIBXDP_OPTS(xdp_program_opts, opts, .prog_name = IG_PROG_NAME);
 	int err;
 
-	memset(l, 0, sizeof(*l));
-	l->ifindex = ifindex;
-	l->mode = mode;
-	l->skel = icmpgate_bpf__open();
-	if (!l->skel) {
-		err = errno ? -errno : -ENOMEM;
+	err = loader_open(l, ifindex, mode);
+	if (err)
 		goto err_out;
-	}
 	/* The table is an array: its size is its memory, fixed. */
 	err = ig_loader_size_sources(l->skel, max_sources);
 	if (err)
@@ -232,14 +237,9 @@ int ig_loader_replace(struct ig_loaded *l, int ifindex, unsigned mode,
 	uint32_t capacity = 0;
 	int old_fd = -1, err;
 
-	memset(l, 0, sizeof(*l));
-	l->ifindex = ifindex;
-	l->mode = mode;
-	l->skel = icmpgate_bpf__open();
-	if (!l->skel) {
-		err = errno ? -errno : -ENOMEM;
+	err = loader_open(l, ifindex, mode);
+	if (err)
 		goto out;
-	}
 	err = ig_sources_capacity(maps, &capacity);
 	err = err ?: ig_loader_size_sources(l->skel, capacity);
 	err = err ?: ig_maps_reuse(maps, l->skel->obj);

@@ -190,27 +190,14 @@ minus() {
 # ---- stats --------------------------------------------------------------
 
 # stat_type IFACE FAMILY TYPE FIELD: one counter of one ICMP type from
-# `stats --json` (0 when the type is not listed); "ERR" if unreadable.
+# `stats --json` (0 when the type is not listed), both sides together;
+# "ERR" if unreadable.
 stat_type() {
-	local js
-	js=$(ig stats "$1" --json 2>/dev/null) || {
-		echo ERR
-		return 1
-	}
-	printf '%s' "$js" | python3 -c '
-import json, sys
-try:
-    d = json.load(sys.stdin)
-    f, t, k = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-    print(sum(int(e[k]) for e in d["types"]
-              if e["family"] == f and int(e["type"]) == t))
-except Exception as e:
-    print("ERR", e)
-' "$2" "$3" "$4"
+	stat_side_type "$1" any "$2" "$3" "$4"
 }
 
 # stat_side_type IFACE SIDE FAMILY TYPE FIELD: as stat_type, counting only
-# the packets judged on SIDE (host or transit).
+# the packets judged on SIDE (host, transit, or any).
 stat_side_type() {
 	local js
 	js=$(ig stats "$1" --json 2>/dev/null) || {
@@ -223,7 +210,8 @@ try:
     d = json.load(sys.stdin)
     s, f, t, k = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
     print(sum(int(e[k]) for e in d["types"]
-              if e["side"] == s and e["family"] == f and int(e["type"]) == t))
+              if s in ("any", e["side"]) and e["family"] == f
+              and int(e["type"]) == t))
 except Exception as e:
     print("ERR", e)
 ' "$2" "$3" "$4" "$5"
