@@ -48,7 +48,7 @@ TOOL_SRCS := $(filter-out tools/benchutil.c,$(wildcard tools/*.c))
 TOOL_BINS := $(TOOL_SRCS:tools/%.c=$(BUILD)/tools/%)
 
 .PHONY: all deps check check-unit check-prog check-e2e check-format \
-	check-fresh format demo bench install clean
+	check-fresh format demo bench install clean fuzz sanitize FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -75,7 +75,7 @@ $(LIB): $(LIB_OBJS)
 
 $(BIN): $(BUILD)/user/main.o $(LIB)
 	$(call msg,LD,$@)
-	$(Q)$(CC) -o $@ $^ $(LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # cmocka tests: an unregistered test function breaks the build.
 TEST_CFLAGS := $(HOST_CFLAGS) -Werror=unused-function
@@ -83,7 +83,7 @@ TEST_CFLAGS := $(HOST_CFLAGS) -Werror=unused-function
 $(BUILD)/tests/unit/%: tests/unit/%.c $(LIB) | $(SKELS)
 	$(call msg,TEST,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(TEST_CFLAGS) -o $@ $< $(LIB) -lcmocka $(LIBS)
+	$(Q)$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) -lcmocka $(LIBS)
 
 $(BUILD)/tests/prog/%.o: tests/prog/%.c | $(SKELS)
 	$(call msg,CC,$@)
@@ -92,7 +92,7 @@ $(BUILD)/tests/prog/%.o: tests/prog/%.c | $(SKELS)
 
 $(PROG_BIN): $(PROG_OBJS) $(LIB)
 	$(call msg,LD,$@)
-	$(Q)$(CC) -o $@ $^ -lcmocka $(LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(LIBS)
 
 $(TOOL_UTIL): tools/benchutil.c | $(SKELS)
 	$(call msg,CC,$@)
@@ -102,7 +102,7 @@ $(TOOL_UTIL): tools/benchutil.c | $(SKELS)
 $(BUILD)/tools/%: tools/%.c $(TOOL_UTIL) $(LIB) | $(SKELS)
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $< $(TOOL_UTIL) $(LIB) $(LIBS) -lpthread
+	$(Q)$(CC) $(HOST_CFLAGS) $(LDFLAGS) -o $@ $< $(TOOL_UTIL) $(LIB) $(LIBS) -lpthread
 
 deps:
 	$(Q)tools/deps.sh
@@ -139,6 +139,40 @@ bench: deps
 install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/icmpgate
 	install -D -m 0644 man/icmpgate.8 $(DESTDIR)$(PREFIX)/share/man/man8/icmpgate.8
+
+# ---- sanitizers and fuzzing: not in `make check` ----------------------
+# `make sanitize`: the controller, the tools and the unit tier built with
+# ASan and UBSan into $(BUILD)/san, and the unit tier run.
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+sanitize: deps
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/san \
+		EXTRA_CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" all check-unit
+
+# `make fuzz`: libFuzzer targets (tests/fuzz) with ASan and UBSan, each
+# run FUZZ_TIME seconds (tests/fuzz/run.sh); the library they test is
+# built with clang into $(BUILD)/fuzz.
+FUZZ_TIME ?= 60
+FUZZ_BUILD := $(BUILD)/fuzz
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,\
+	$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror \
+	-Iinclude -Iuser -I$(FUZZ_BUILD) $(SAN_FLAGS)
+
+$(FUZZ_BUILD)/libicmpgate.a: FORCE
+	$(Q)$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang \
+		EXTRA_CFLAGS="-fsanitize=fuzzer-no-link $(SAN_FLAGS)" $@
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libicmpgate.a
+	$(call msg,FUZZ,$@)
+	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+		$(FUZZ_BUILD)/libicmpgate.a $(LIBS)
+
+fuzz: deps
+	$(Q)$(MAKE) --no-print-directory $(FUZZ_BINS)
+	$(Q)tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_TIME)
+
+FORCE:
 
 clean:
 	rm -rf $(BUILD)

@@ -12,9 +12,10 @@ set -eu
 # Tests and demo: cmocka; ip, ss, nstat (iproute2); ping; socat; python3
 # (forge.py, JSON); nsenter, setpriv, taskset, chrt, setsid (util-linux);
 # mount (bpffs); sysctl (procps). Bench: nft, ethtool. Format: clang-format.
+# Fuzzing (make fuzz): clang's libFuzzer runtime.
 PKGS="make gcc libc6-dev clang llvm libbpf-dev libxdp-dev bpftool libelf-dev
 zlib1g-dev libjson-c-dev libcmocka-dev iproute2 iputils-ping socat python3
-util-linux mount procps nftables ethtool clang-format"
+util-linux mount procps nftables ethtool clang-format libclang-rt-14-dev"
 
 if [ "${1:-}" = --list ]; then
 	printf '%s\n' $PKGS

@@ -46,6 +46,7 @@ static void add(struct ig_local_set *s, int family, const char *addr,
 static void test_add(void **state)
 {
 	struct ig_local_set *s = calloc(1, sizeof(*s));
+	uint8_t a6[16] = { 0x20, 0x01, 0x0d, 0xb8 };
 	uint32_t i;
 
 	(void)state;
@@ -63,10 +64,12 @@ static void test_add(void **state)
 	/* A v4 address and the v6 one with the same first bytes differ. */
 	assert_int_equal(kind_of(s, IG_FAM_V6, "c000:201::"), 0);
 	/* The program's map holds IG_MAX_LOCAL: so does the set. */
-	for (i = s->n; i < IG_MAX_LOCAL; i++)
-		assert_int_equal(ig_local_add(s, IG_FAM_V6, &i, IG_LOCAL_ADDR),
-				 0);
-	assert_int_equal(ig_local_add(s, IG_FAM_V6, &i, IG_LOCAL_ADDR), -E2BIG);
+	for (i = s->n; i <= IG_MAX_LOCAL; i++) {
+		/* A v6 address of 16 bytes, distinct for each i. */
+		memcpy(a6 + 12, &i, sizeof(i));
+		assert_int_equal(ig_local_add(s, IG_FAM_V6, a6, IG_LOCAL_ADDR),
+				 i < IG_MAX_LOCAL ? 0 : -E2BIG);
+	}
 	free(s);
 }
 

@@ -1,0 +1,142 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# bash completion for icmpgate(8): commands, options, interface names, and
+# the names of ICMP types, codes and counter reasons as the binary knows
+# them (`icmpgate names`), so the lists never drift from the program.
+
+_icmpgate_ifaces()
+{
+	local d
+	for d in /sys/class/net/*; do
+		printf '%s\n' "${d##*/}"
+	done
+}
+
+_icmpgate_attached()
+{
+	local d
+	for d in /sys/fs/bpf/icmpgate/*; do
+		[ -d "$d" ] && printf '%s\n' "${d##*/}"
+	done
+}
+
+_icmpgate()
+{
+	local cur prev words cword
+	_init_completion || return
+
+	local i cmd= sub= nargs=0
+	for ((i = 1; i < cword; i++)); do
+		case ${words[i]} in
+		-*) ;;
+		*)
+			if [ -z "$cmd" ]; then
+				cmd=${words[i]}
+			elif [ "$cmd" = policy ] && [ -z "$sub" ]; then
+				sub=${words[i]}
+			else
+				nargs=$((nargs + 1))
+			fi
+			;;
+		esac
+	done
+
+	case $prev in
+	--mode)
+		COMPREPLY=($(compgen -W 'native skb' -- "$cur"))
+		return
+		;;
+	--policy | -p)
+		_filedir
+		return
+		;;
+	--max-sources | --watch | --interval | --count | -n)
+		return
+		;;
+	esac
+
+	if [ -z "$cmd" ]; then
+		COMPREPLY=($(compgen -W 'attach detach sync status policy set
+			unset stats top help names -v --verbose -j --json
+			--help --version' -- "$cur"))
+		return
+	fi
+
+	if [[ $cur == -* ]]; then
+		local opts='--help'
+		case $cmd in
+		attach) opts+=' --mode --policy --max-sources --replace --allow-empty' ;;
+		status) opts+=' --json' ;;
+		policy) opts+=' --json --allow-empty' ;;
+		stats) opts+=' --json --watch --reset' ;;
+		top) opts+=' --count --interval --json' ;;
+		esac
+		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+		return
+	fi
+
+	case $cmd in
+	attach)
+		[ $nargs -eq 0 ] && COMPREPLY=($(compgen -W "$(_icmpgate_ifaces)" -- "$cur"))
+		;;
+	detach | sync | status | stats | top)
+		[ $nargs -eq 0 ] && COMPREPLY=($(compgen -W "$(_icmpgate_attached)" -- "$cur"))
+		;;
+	policy)
+		if [ -z "$sub" ]; then
+			COMPREPLY=($(compgen -W 'apply show check default' -- "$cur"))
+		elif [ "$sub" = check ] || { [ "$sub" = apply ] && [ $nargs -eq 1 ]; }; then
+			_filedir
+		elif [ $nargs -eq 0 ] && [ "$sub" != default ]; then
+			COMPREPLY=($(compgen -W "$(_icmpgate_attached)" -- "$cur"))
+		fi
+		;;
+	set | unset)
+		if [ $nargs -eq 0 ]; then
+			COMPREPLY=($(compgen -W "$(_icmpgate_attached)" -- "$cur"))
+			return
+		fi
+		# The statement: keyword, then family, then a type name.
+		local fam= w
+		for w in "${words[@]:1:cword-1}"; do
+			case $w in v4 | v6) fam=$w ;; esac
+		done
+		case $prev in
+		v4 | v6)
+			COMPREPLY=($(compgen -W "$(icmpgate names types "$prev" 2>/dev/null)" -- "$cur"))
+			;;
+		forward)
+			COMPREPLY=($(compgen -W 'default v4 v6' -- "$cur"))
+			;;
+		pass | drop)
+			[ -n "$fam" ] && COMPREPLY=($(compgen -W 'validate max-size force' -- "$cur"))
+			;;
+		limit)
+			COMPREPLY=($(compgen -W 'per-source' -- "$cur"))
+			;;
+		default | fragments | broadcast-echo)
+			COMPREPLY=($(compgen -W 'pass drop' -- "$cur"))
+			;;
+		*)
+			if [ -n "$fam" ]; then
+				COMPREPLY=($(compgen -W 'pass drop limit' -- "$cur"))
+			else
+				COMPREPLY=($(compgen -W 'default fragments broadcast-echo
+					forward v4 v6 allow block ra-guard' -- "$cur"))
+			fi
+			;;
+		esac
+		;;
+	names)
+		if [ $nargs -eq 0 ]; then
+			COMPREPLY=($(compgen -W 'types reasons' -- "$cur"))
+		elif [ "${words[cword-1]}" = types ]; then
+			COMPREPLY=($(compgen -W 'v4 v6' -- "$cur"))
+		fi
+		;;
+	help)
+		COMPREPLY=($(compgen -W 'attach detach sync status policy set
+			unset stats top names' -- "$cur"))
+		;;
+	esac
+}
+complete -F _icmpgate icmpgate
