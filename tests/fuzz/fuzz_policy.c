@@ -38,8 +38,8 @@ static void round_trip(const struct ig_policy *p)
 	      NULL, NULL);
 	check(ig_policy_parse(&q, once, strlen(once), "fmt", &d) == 0,
 	      "the formatted text is refused", once, d.msg);
-	check(ig_policy_format(&q, &twice) == 0, "the reparsed policy won't format",
-	      once, NULL);
+	check(ig_policy_format(&q, &twice) == 0,
+	      "the reparsed policy won't format", once, NULL);
 	check(!strcmp(once, twice), "format(parse(format(p))) differs", once,
 	      twice);
 	if (ig_policy_compile(p, &c) == 0)
