@@ -48,7 +48,7 @@ TOOL_SRCS := $(filter-out tools/benchutil.c,$(wildcard tools/*.c))
 TOOL_BINS := $(TOOL_SRCS:tools/%.c=$(BUILD)/tools/%)
 
 .PHONY: all deps check check-unit check-prog check-e2e check-format \
-	check-fresh format demo bench install clean fuzz sanitize FORCE
+	check-fresh format demo bench install uninstall clean fuzz sanitize FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -136,9 +136,38 @@ bench: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tools/bench.sh $(BUILD)
 
+# `make install` / `make uninstall`: the binary, the man page, the systemd
+# unit icmpgate@.service (one instance per interface) and the script it
+# runs, bash completion, and an example policy; DESTDIR and PREFIX apply.
+# The policy files in $(SYSCONFDIR)/icmpgate are the operator's: uninstall
+# leaves them.
+SYSCONFDIR ?= /etc
+SBINDIR := $(PREFIX)/sbin
+LIBEXECDIR := $(PREFIX)/libexec/icmpgate
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+INSTALLED := $(SBINDIR)/icmpgate $(PREFIX)/share/man/man8/icmpgate.8 \
+	$(UNITDIR)/icmpgate@.service $(LIBEXECDIR)/icmpgate-unit \
+	$(COMPLETIONDIR)/icmpgate $(PREFIX)/share/doc/icmpgate/example.policy
+SUBST = sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' \
+	-e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
+
 install: $(BIN)
-	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/icmpgate
+	install -D -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/icmpgate
 	install -D -m 0644 man/icmpgate.8 $(DESTDIR)$(PREFIX)/share/man/man8/icmpgate.8
+	@mkdir -p $(DESTDIR)$(UNITDIR) $(DESTDIR)$(LIBEXECDIR)
+	$(SUBST) dist/icmpgate@.service.in >$(DESTDIR)$(UNITDIR)/icmpgate@.service
+	$(SUBST) dist/icmpgate-unit.in >$(DESTDIR)$(LIBEXECDIR)/icmpgate-unit
+	chmod 0755 $(DESTDIR)$(LIBEXECDIR)/icmpgate-unit
+	install -D -m 0644 dist/icmpgate.bash $(DESTDIR)$(COMPLETIONDIR)/icmpgate
+	install -D -m 0644 dist/example.policy \
+		$(DESTDIR)$(PREFIX)/share/doc/icmpgate/example.policy
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/icmpgate
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(PREFIX)/share/doc/icmpgate \
+		2>/dev/null
 
 # ---- sanitizers and fuzzing: not in `make check` ----------------------
 # `make sanitize`: the controller, the tools and the unit tier built with

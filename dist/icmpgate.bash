@@ -19,10 +19,27 @@ _icmpgate_attached()
 	done
 }
 
+# Files, with or without the bash-completion package.
+_icmpgate_files()
+{
+	if declare -F _filedir >/dev/null; then
+		_icmpgate_files
+	else
+		COMPREPLY=($(compgen -f -- "$cur"))
+	fi
+}
+
 _icmpgate()
 {
 	local cur prev words cword
-	_init_completion || return
+	if declare -F _init_completion >/dev/null; then
+		_init_completion || return
+	else # without the bash-completion package
+		words=("${COMP_WORDS[@]}")
+		cword=$COMP_CWORD
+		cur=${COMP_WORDS[COMP_CWORD]}
+		prev=${COMP_WORDS[COMP_CWORD - 1]}
+	fi
 
 	local i cmd= sub= nargs=0
 	for ((i = 1; i < cword; i++)); do
@@ -46,7 +63,7 @@ _icmpgate()
 		return
 		;;
 	--policy | -p)
-		_filedir
+		_icmpgate_files
 		return
 		;;
 	--max-sources | --watch | --interval | --count | -n)
@@ -85,7 +102,7 @@ _icmpgate()
 		if [ -z "$sub" ]; then
 			COMPREPLY=($(compgen -W 'apply show check default' -- "$cur"))
 		elif [ "$sub" = check ] || { [ "$sub" = apply ] && [ $nargs -eq 1 ]; }; then
-			_filedir
+			_icmpgate_files
 		elif [ $nargs -eq 0 ] && [ "$sub" != default ]; then
 			COMPREPLY=($(compgen -W "$(_icmpgate_attached)" -- "$cur"))
 		fi
