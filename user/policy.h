@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define IG_CODE_ANY (-1)
+#include "codes.h"
 
 enum ig_spec_flag {
 	IG_SPEC_FORCE = 1 << 0, /* statement ended in `force` */
