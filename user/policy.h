@@ -2,7 +2,9 @@
 /*
  * The policy language: parse, validate and format policies (DESIGN.md,
  * "The policy language"). Pure C: no BPF, no I/O beyond the strings given,
- * so every function here is unit-tested on the host.
+ * so every function here is unit-tested on the host. The one public header
+ * of user/policy/, whose layers look only down: diag, text, words (lex),
+ * parse, check, format, edit.
  */
 #ifndef IG_POLICY_H
 #define IG_POLICY_H
