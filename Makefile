@@ -31,9 +31,13 @@ LIBS := -lxdp -lbpf -ljson-c -lelf -lz
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/bpf/%.bpf.o)
 SKELS     := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/%.skel.h)
-USER_SRCS := $(wildcard user/*.c)
+USER_SRCS := $(wildcard user/*.c user/policy/*.c)
 USER_OBJS := $(USER_SRCS:user/%.c=$(BUILD)/user/%.o)
 LIB_OBJS  := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
+# ar keeps one member per file name: user/x.c and user/policy/x.c would clash.
+ifneq ($(words $(notdir $(LIB_OBJS))),$(words $(sort $(notdir $(LIB_OBJS)))))
+$(error two sources under user/ share a file name: $(sort $(notdir $(LIB_OBJS))))
+endif
 LIB       := $(BUILD)/libicmpgate.a
 BIN       := $(BUILD)/icmpgate
 
@@ -126,7 +130,7 @@ check-fresh:
 
 format:
 	$(Q)clang-format -i $(wildcard bpf/*.c bpf/*.h include/*.h user/*.c \
-		user/*.h tests/*/*.c tests/*/*.h tools/*.c tools/*.h)
+		user/*.h user/policy/*.c user/policy/*.h tests/*/*.c tests/*/*.h tools/*.c tools/*.h)
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all

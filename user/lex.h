@@ -2,6 +2,8 @@
 /*
  * Word-level helpers of the policy language, pure and unit-tested: numbers
  * written with a leading zero, and the edit distance behind "did you mean".
+ * Below both names.c (its suggestions) and user/policy/ (words.c), so it
+ * is not in that folder: names.c would then look up into it.
  */
 #ifndef IG_LEX_H
 #define IG_LEX_H

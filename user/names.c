@@ -16,7 +16,6 @@
 #include "../include/icmpgate.h"
 #include "lex.h"
 #include "names.h"
-#include "policy.h"
 
 struct ig_name {
 	int num;

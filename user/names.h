@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "codes.h"
+
 /* Canonical name of a type, or NULL if it has none. */
 const char *ig_type_name(int family, int type);
 /* Canonical name of a code of a type, or NULL if it has none. */

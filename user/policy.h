@@ -2,7 +2,9 @@
 /*
  * The policy language: parse, validate and format policies (DESIGN.md,
  * "The policy language"). Pure C: no BPF, no I/O beyond the strings given,
- * so every function here is unit-tested on the host.
+ * so every function here is unit-tested on the host. The one public header
+ * of user/policy/, whose layers look only down: diag, text, words (lex),
+ * parse, check, format, edit.
  */
 #ifndef IG_POLICY_H
 #define IG_POLICY_H
@@ -11,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define IG_CODE_ANY (-1)
+#include "codes.h"
 
 enum ig_spec_flag {
 	IG_SPEC_FORCE = 1 << 0, /* statement ended in `force` */

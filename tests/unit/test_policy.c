@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Unit tests of user/policy.c: every statement, every error (line, column,
- * word and message), duplicates, the essential-message refusals, `set`,
- * `unset`, every form of `limit`, and the canonical format round trip.
+ * Unit tests of user/policy/ (through policy.h): every statement, every
+ * error (line, column, word and message), duplicates, the essential-message
+ * refusals, `set`, `unset`, every form of `limit`, and the canonical format
+ * round trip.
  */
 #include <errno.h>
 #include <setjmp.h>
