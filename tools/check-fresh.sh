@@ -58,15 +58,27 @@ mounts_under() {
 		/proc/self/mountinfo | sort -r
 }
 
+# in_root_pids: the processes whose root is the fresh root.
+in_root_pids() {
+	local p
+	for p in /proc/[0-9]*; do
+		[ "$(readlink "$p/root" 2>/dev/null)" = "$ROOT" ] && echo "${p#/proc/}"
+	done
+}
+
 cleanup() {
-	local rc=$? p m left
+	local rc=$? m sig left
 	trap - EXIT INT TERM HUP
+	[ $rc -eq 130 ] && echo "check-fresh: interrupted; cleaning up" >&2
 	if [ -n "$ROOT" ]; then
-		# Whatever still runs chrooted in the root (a test's straggler):
-		# started by this script, ended by its process id.
-		for p in /proc/[0-9]*; do
-			[ "$(readlink "$p/root" 2>/dev/null)" = "$ROOT" ] &&
-				kill -KILL "${p#/proc/}" 2>/dev/null
+		# Whatever still runs chrooted in the root (after ^C, a test that
+		# `timeout` put in a process group of its own): started by this
+		# script, ended by process id, TERM first so its traps run.
+		for sig in TERM TERM TERM TERM TERM KILL; do
+			left=$(in_root_pids)
+			[ -z "$left" ] && break
+			kill -"$sig" $left 2>/dev/null
+			sleep 1
 		done
 		for m in $(mounts_under "$ROOT"); do
 			umount -R "$m" 2>/dev/null || umount -R -l "$m" 2>/dev/null
@@ -224,7 +236,9 @@ inroot() {
 		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 		${CI:+CI=$CI} ${http_proxy:+http_proxy=$http_proxy} \
 		${https_proxy:+https_proxy=$https_proxy} \
-		/bin/bash -c "cd $SRC && $1" </dev/null
+		/bin/bash -c "cd $SRC && $1" </dev/null &
+	# In the background: a ^C runs the trap now, not when the stage ends.
+	wait $!
 }
 
 has_stage() { [[ " $STAGES " == *" $1 "* ]]; }
