@@ -6,14 +6,11 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <net/if.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -22,406 +19,17 @@
 #include "../include/icmpgate.h"
 #include "cli.h"
 #include "commands.h"
-#include "compile.h"
-#include "input.h"
+#include "intake.h"
 #include "loader.h"
+#include "output.h"
 #include "localaddr.h"
 #include "log.h"
 #include "pindir.h"
 #include "policy.h"
+#include "session.h"
 #include "stats.h"
 #include "store.h"
 #include "top.h"
-
-/* "cmd: what: reason" for err; returns err. */
-__attribute__((format(printf, 3, 4))) static int fail(const char *cmd, int err,
-						      const char *fmt, ...)
-{
-	char *what = NULL, why[128];
-	va_list ap;
-
-	/* Any length: paths and names in it are the user's. */
-	va_start(ap, fmt);
-	if (vasprintf(&what, fmt, ap) < 0)
-		what = NULL;
-	va_end(ap);
-	if (err == -EPERM || err == -EACCES)
-		snprintf(why, sizeof(why), "permission denied (run as root)");
-	else
-		libxdp_strerror(err, why, sizeof(why));
-	pr_err("%s: %s: %s", cmd, what ? what : fmt, why);
-	free(what);
-	return err;
-}
-
-/* What every command that touches BPF or bpffs needs first. */
-static int env_check(const char *cmd)
-{
-	int err = ig_priv_check(cmd);
-
-	return err ? err : ig_bpffs_check(cmd);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
-/* Local time, ISO 8601: 2024-05-01T12:00:00+0200. */
-static void format_time(uint64_t ns, char *buf, size_t size)
-{
-	time_t t = ns / 1000000000ull;
-	struct tm tm;
-
-	if (!ns || !localtime_r(&t, &tm) ||
-	    !strftime(buf, size, "%Y-%m-%dT%H:%M:%S%z", &tm))
-		snprintf(buf, size, "-");
-}
-
-static void print_diag(const struct ig_diag *diag)
-{
-	/* Room for every field of diag whole, and the separators. */
-	char msg[sizeof(*diag) + 64];
-
-	ig_diag_format(diag, msg, sizeof(msg));
-	pr_err("%s", msg);
-}
-
-/* Validate and compile a parsed policy; source names it in errors. */
-static int compile_policy(const char *cmd, const struct ig_policy *p,
-			  const char *source, struct ig_compiled *c)
-{
-	struct ig_diag diag = {};
-	int err;
-
-	snprintf(diag.source, sizeof(diag.source), "%s", source);
-	err = ig_policy_validate(p, &diag);
-	if (err == -EINVAL) {
-		print_diag(&diag);
-		return err;
-	}
-	if (err)
-		return fail(cmd, err, "cannot check %s", source);
-	err = ig_policy_compile(p, c);
-	if (err)
-		return fail(cmd, err, "cannot compile %s", source);
-	return 0;
-}
-
-static int compile_text(const char *cmd, const char *text, size_t len,
-			const char *source, struct ig_compiled *c)
-{
-	struct ig_diag diag = {};
-	struct ig_policy p;
-	int err;
-
-	ig_policy_init(&p);
-	err = ig_policy_parse(&p, text, len, source, &diag);
-	if (err == -EINVAL)
-		print_diag(&diag);
-	else if (err)
-		fail(cmd, err, "cannot parse %s", source);
-	else
-		err = compile_policy(cmd, &p, source, c);
-	ig_policy_free(&p);
-	return err;
-}
-
-/*
- * A policy file ("-": stdin), read whole, parsed and compiled, or the one
- * line that says why not. Input with no statement is refused unless
- * allow_empty: it would pass everything, and it is what a failed
- * `policy show | policy apply -` or a truncated file looks like.
- */
-static int compile_file(const char *cmd, const char *path, bool allow_empty,
-			struct ig_compiled *c)
-{
-	const char *source = strcmp(path, "-") ? path : "<stdin>";
-	char *text = NULL;
-	size_t len = 0;
-	int err;
-
-	err = ig_input_read(path, IG_INPUT_MAX, &text, &len);
-	if (err == -EISDIR) {
-		pr_err("%s: '%s' is a directory, not a policy file", cmd,
-		       source);
-		return err;
-	}
-	if (err == -EFBIG) {
-		pr_err("%s: %s is larger than %u MiB: not a policy", cmd,
-		       source, IG_INPUT_MAX >> 20);
-		return err;
-	}
-	if (err)
-		return fail(cmd, err, "cannot read %s", source);
-	if (!allow_empty && !ig_input_has_statement(text, len)) {
-		pr_err("%s: %s has no statements: as a policy it would pass "
-		       "every ICMP message (refused; --allow-empty accepts it)",
-		       cmd, source);
-		err = -ENODATA;
-		goto out;
-	}
-	err = compile_text(cmd, text, len, source, c);
-out:
-	free(text);
-	return err;
-}
-
-/* An attachment as the pins show it. */
-struct iface {
-	const char *name;
-	char dir[PATH_MAX];
-	int lock_fd; /* -1: not locked */
-	struct ig_maps maps;
-	struct ig_state state;
-};
-
-static void iface_init(struct iface *i, const char *name)
-{
-	memset(i, 0, sizeof(*i));
-	i->name = name;
-	i->lock_fd = -1;
-	ig_maps_init(&i->maps);
-}
-
-static void iface_close(struct iface *i)
-{
-	ig_maps_close(&i->maps);
-	if (i->lock_fd >= 0)
-		close(i->lock_fd);
-	i->lock_fd = -1;
-}
-
-/* Is the program recorded in st still attached, and how? */
-struct live {
-	bool attached;
-	const char *why_not;
-	struct ig_attach_info info;
-};
-
-static void probe_live(const char *name, const struct ig_state *st,
-		       struct live *lv)
-{
-	unsigned int ifindex = if_nametoindex(name);
-
-	memset(lv, 0, sizeof(*lv));
-	lv->info.prog_id = st->prog_id;
-	lv->info.mode = st->mode;
-	lv->info.multiprog = st->multiprog;
-	if (!ifindex)
-		lv->why_not = "interface gone";
-	else if (ifindex != st->ifindex)
-		lv->why_not = "interface was re-created";
-	else if (ig_loader_find(st->ifindex, st->prog_id, &lv->info))
-		lv->why_not = "program no longer attached";
-	else
-		lv->attached = true;
-}
-
-static int not_attached(const char *cmd, const struct iface *i)
-{
-	pr_err("%s: %s is not attached (no %s)", cmd, i->name, i->dir);
-	return -ENOENT;
-}
-
-enum open_flag {
-	OPEN_LOCK = 1 << 0, /* hold the pin directory's lock */
-	/* A directory without its pins: return -ENOENT quietly, still open. */
-	OPEN_LEFTOVER = 1 << 1,
-	/*
-	 * The program must still be attached: changing the policy of an
-	 * interface that was deleted (or re-created under the same name)
-	 * would report success and filter nothing.
-	 */
-	OPEN_LIVE = 1 << 2,
-};
-
-/*
- * Open the pins of an attached interface; with OPEN_LOCK, hold its pin
- * directory's lock until iface_close().
- */
-static int open_pins(const char *cmd, const char *name, unsigned flags,
-		     struct iface *i)
-{
-	struct stat st;
-	int err;
-
-	iface_init(i, name);
-	err = ig_pindir_path(name, i->dir, sizeof(i->dir));
-	if (err)
-		return fail(cmd, err, "%s", name);
-	if (stat(i->dir, &st))
-		return errno == ENOENT ? not_attached(cmd, i) :
-					 fail(cmd, -errno, "%s", i->dir);
-	if (flags & OPEN_LOCK) {
-		err = ig_pindir_lock(i->dir, false, &i->lock_fd);
-		if (err) {
-			fail(cmd, err, "cannot lock %s", i->dir);
-			goto err_out;
-		}
-	}
-	err = ig_maps_from_pins(&i->maps, i->dir);
-	/* A detach may have won the lock before us: then all is gone. */
-	if (err == -ENOENT && stat(i->dir, &st)) {
-		not_attached(cmd, i);
-		goto err_out;
-	}
-	/* An attach that died half-way leaves a directory without pins. */
-	if (err == -ENOENT && (flags & OPEN_LEFTOVER))
-		return err;
-	if (err == -ENOENT) {
-		pr_err("%s: %s is not attached (%s has no pins; detach %s removes it)",
-		       cmd, name, i->dir, name);
-		goto err_out;
-	}
-	if (err == -EPROTO)
-		goto err_out; /* the store named the mismatching map */
-	if (err) {
-		fail(cmd, err, "cannot open the maps pinned in %s", i->dir);
-		goto err_out;
-	}
-	err = ig_state_read(&i->maps, &i->state);
-	if (err) {
-		fail(cmd, err, "cannot read the state of %s", name);
-		goto err_out;
-	}
-	if (flags & OPEN_LIVE) {
-		struct live lv;
-
-		probe_live(name, &i->state, &lv);
-		if (!lv.attached) {
-			pr_err("%s: %s: the recorded attachment is stale (%s); run 'icmpgate detach %s', then attach again",
-			       cmd, name, lv.why_not, name);
-			err = -ENOLINK;
-			goto err_out;
-		}
-	}
-	return 0;
-
-err_out:
-	iface_close(i);
-	return err;
-}
-
-/* env_check(), then open_pins(). */
-static int iface_open(const char *cmd, const char *name, unsigned flags,
-		      struct iface *i)
-{
-	int err = env_check(cmd);
-
-	if (err) {
-		iface_init(i, name);
-		return err;
-	}
-	return open_pins(cmd, name, flags, i);
-}
-
-/*
- * Give the program the interface's addresses and MTU (localaddr.h). n is
- * the number of addresses, *added and *removed what changed.
- */
-static int sync_local(const char *cmd, struct iface *i, size_t *n,
-		      size_t *added, size_t *removed, uint32_t *mtu)
-{
-	struct ig_local_set *s = calloc(1, sizeof(*s));
-	int err;
-
-	if (!s)
-		return -ENOMEM;
-	err = ig_local_read(i->name, s);
-	if (err == -E2BIG) {
-		pr_err("%s: %s has more than %d local and broadcast addresses; "
-		       "icmpgate keeps at most that many",
-		       cmd, i->name, IG_MAX_LOCAL);
-		goto out;
-	}
-	if (err) {
-		fail(cmd, err, "cannot read the addresses of %s", i->name);
-		goto out;
-	}
-	err = ig_local_sync(&i->maps, s, added, removed);
-	if (err) {
-		fail(cmd, err, "cannot write the addresses of %s", i->name);
-		goto out;
-	}
-	*n = s->n;
-	*mtu = s->mtu;
-out:
-	free(s);
-	return err;
-}
-
-/*
- * Make a compiled policy live and record it in the state, which the store
- * writes before the flip. If either fails, the old policy stays in force
- * and the state still describes it. The interface's addresses are synced
- * first: a policy that validates must not see a stale list.
- */
-static int apply_compiled(const char *cmd, struct iface *i,
-			  const struct ig_compiled *c)
-{
-	struct ig_state next = i->state;
-	size_t n, added, removed;
-	uint32_t mtu;
-	int err;
-
-	err = sync_local(cmd, i, &n, &added, &removed, &mtu);
-	if (err)
-		return err;
-
-	next.digest = c->digest;
-	next.policy_at = now_ns();
-	next.generation++;
-	err = ig_store_apply_state(&i->maps, c, &next);
-	if (err)
-		return fail(
-			cmd, err,
-			"cannot apply the policy to %s (the previous policy stays in force)",
-			i->name);
-	i->state = next;
-	return 0;
-}
-
-/* apply_compiled(), and say so. */
-static int apply_reported(const char *cmd, struct iface *i,
-			  const struct ig_compiled *c)
-{
-	int err = apply_compiled(cmd, i, c);
-
-	if (!err)
-		pr_info("%s: policy %016" PRIx64 " applied (generation %" PRIu64
-			")",
-			i->name, c->digest, (uint64_t)i->state.generation);
-	return err;
-}
-
-static int already_attached(const char *cmd, const struct iface *i)
-{
-	struct ig_maps maps;
-	struct ig_state st;
-	struct live lv = { .why_not = "unreadable state" };
-	struct stat sb;
-
-	if (stat(i->dir, &sb))
-		return errno == ENOENT ? 0 : fail(cmd, -errno, "%s", i->dir);
-	/* Pins of an interface that was deleted or re-created since. */
-	if (!ig_maps_from_pins(&maps, i->dir)) {
-		if (!ig_state_read(&maps, &st))
-			probe_live(i->name, &st, &lv);
-		ig_maps_close(&maps);
-		if (!lv.attached) {
-			pr_err("%s: a stale attachment of %s is recorded (%s); run 'icmpgate detach %s' first",
-			       cmd, i->name, lv.why_not, i->name);
-			return -EEXIST;
-		}
-	}
-	pr_err("%s: %s is already attached; detach first or use policy apply",
-	       cmd, i->name);
-	return -EEXIST;
-}
 
 /*
  * The interface runs an XDP program that is not ours to touch. Say what it
@@ -465,23 +73,12 @@ static int attach_error(const char *cmd, const struct ig_attach_opts *o,
 		       cmd, o->iface);
 		return err;
 	}
-	return fail(cmd, err,
-		    "cannot load the XDP program on %s (-v shows why)",
-		    o->iface);
+	return ig_fail(cmd, err,
+		       "cannot load the XDP program on %s (-v shows why)",
+		       o->iface);
 }
-
-/* Why libxdp attached without its dispatcher, as recorded at attach. */
-static const char *legacy_why(const struct ig_state *st)
-{
-	static char why[sizeof(st->legacy_why) + 1];
-
-	snprintf(why, sizeof(why), "%.*s", (int)sizeof(st->legacy_why),
-		 st->legacy_why);
-	return why[0] ? why : "no reason recorded";
-}
-
 /* Record where and how the program runs, then make the policy live. */
-static int attach_finish(const char *cmd, struct iface *i,
+static int attach_finish(const char *cmd, struct ig_iface *i,
 			 const struct ig_loaded *l, const struct ig_compiled *c)
 {
 	struct ig_attach_info info;
@@ -489,18 +86,19 @@ static int attach_finish(const char *cmd, struct iface *i,
 
 	err = ig_loader_info(l, &info);
 	if (err)
-		return fail(cmd, err, "cannot find the program on %s", i->name);
+		return ig_fail(cmd, err, "cannot find the program on %s",
+			       i->name);
 	i->state.ifindex = l->ifindex;
 	i->state.prog_id = info.prog_id;
 	i->state.mode = l->mode;
 	i->state.multiprog = info.multiprog;
-	i->state.attached_at = now_ns();
+	i->state.attached_at = ig_now_ns();
 	snprintf(i->state.ifname, sizeof(i->state.ifname), "%s", i->name);
 	if (!info.multiprog)
 		snprintf(i->state.legacy_why, sizeof(i->state.legacy_why), "%s",
 			 ig_log_libxdp_failure()[0] ? ig_log_libxdp_failure() :
 						      "libxdp gave no reason");
-	return apply_compiled(cmd, i, c);
+	return ig_apply_compiled(cmd, i, c);
 }
 
 /*
@@ -514,10 +112,10 @@ static int attach_replace(const char *cmd, const struct ig_attach_opts *o,
 {
 	struct ig_loaded l = {};
 	uint32_t old_id;
-	struct iface i;
+	struct ig_iface i;
 	int err;
 
-	err = open_pins(cmd, o->iface, OPEN_LOCK | OPEN_LIVE, &i);
+	err = ig_open_pins(cmd, o->iface, IG_OPEN_LOCK | IG_OPEN_LIVE, &i);
 	if (err)
 		return err;
 	if (i.state.multiprog) {
@@ -533,13 +131,13 @@ static int attach_replace(const char *cmd, const struct ig_attach_opts *o,
 	err = ig_loader_replace(&l, i.state.ifindex, i.state.mode, &i.maps,
 				old_id);
 	if (err) {
-		fail(cmd, err,
-		     "cannot replace program %u on %s (it stays, with its policy)",
-		     old_id, o->iface);
+		ig_fail(cmd, err,
+			"cannot replace program %u on %s (it stays, with its policy)",
+			old_id, o->iface);
 		goto out;
 	}
 	i.state.prog_id = ig_loader_prog_id(&l);
-	err = apply_compiled(cmd, &i, c);
+	err = ig_apply_compiled(cmd, &i, c);
 	if (err)
 		goto out;
 	pr_info("%s: program %u replaced by %u in one step (%s mode; policy, counters and buckets kept), policy %016" PRIx64
@@ -548,7 +146,7 @@ static int attach_replace(const char *cmd, const struct ig_attach_opts *o,
 		c->digest, (uint64_t)i.state.generation);
 out:
 	ig_loader_close(&l);
-	iface_close(&i);
+	ig_iface_close(&i);
 	return err;
 }
 
@@ -560,10 +158,10 @@ int ig_cmd_attach(const void *opts)
 	bool made_dir = false;
 	struct ig_loaded l = {};
 	int ifindex, root_fd = -1, err;
-	struct iface i;
+	struct ig_iface i;
 
-	iface_init(&i, o->iface);
-	err = env_check(cmd);
+	ig_iface_init(&i, o->iface);
+	err = ig_env_check(cmd);
 	if (err)
 		return err;
 	ifindex = if_nametoindex(o->iface);
@@ -573,14 +171,14 @@ int ig_cmd_attach(const void *opts)
 	}
 	err = ig_pindir_path(o->iface, i.dir, sizeof(i.dir));
 	if (err)
-		return fail(cmd, err, "%s", o->iface);
-	err = o->replace ? 0 : already_attached(cmd, &i);
+		return ig_fail(cmd, err, "%s", o->iface);
+	err = o->replace ? 0 : ig_already_attached(cmd, &i);
 	if (err)
 		return err;
-	err = o->policy ? compile_file(cmd, o->policy, o->allow_empty, &c) :
-			  compile_text(cmd, ig_default_policy,
-				       strlen(ig_default_policy),
-				       "built-in default policy", &c);
+	err = o->policy ? ig_intake_file(cmd, o->policy, o->allow_empty, &c) :
+			  ig_intake_text(cmd, ig_default_policy,
+					 strlen(ig_default_policy),
+					 "built-in default policy", &c);
 	if (err)
 		goto out;
 	if (o->replace && !access(i.dir, F_OK)) {
@@ -591,10 +189,10 @@ int ig_cmd_attach(const void *opts)
 	/* Attaches to any interface are serialised by the root's lock. */
 	err = ig_pindir_lock(IG_PIN_ROOT, true, &root_fd);
 	if (err) {
-		fail(cmd, err, "cannot lock %s", IG_PIN_ROOT);
+		ig_fail(cmd, err, "cannot lock %s", IG_PIN_ROOT);
 		goto out;
 	}
-	err = already_attached(cmd, &i);
+	err = ig_already_attached(cmd, &i);
 	if (err)
 		goto out;
 	ig_log_libxdp_forget();
@@ -612,23 +210,23 @@ int ig_cmd_attach(const void *opts)
 	 */
 	err = ig_maps_from_object(&i.maps, ig_loader_object(&l));
 	if (err) {
-		fail(cmd, err, "cannot open the maps of the program");
+		ig_fail(cmd, err, "cannot open the maps of the program");
 		goto out;
 	}
 	if (mkdir(i.dir, 0755)) {
-		err = fail(cmd, -errno, "cannot create %s", i.dir);
+		err = ig_fail(cmd, -errno, "cannot create %s", i.dir);
 		goto out;
 	}
 	made_dir = true;
 	/* Commands waiting for this directory see it complete or gone. */
 	err = ig_pindir_lock(i.dir, false, &i.lock_fd);
 	if (err) {
-		fail(cmd, err, "cannot lock %s", i.dir);
+		ig_fail(cmd, err, "cannot lock %s", i.dir);
 		goto out;
 	}
 	err = ig_maps_pin(&i.maps, i.dir);
 	if (err) {
-		fail(cmd, err, "cannot pin the maps in %s", i.dir);
+		ig_fail(cmd, err, "cannot pin the maps in %s", i.dir);
 		goto out;
 	}
 	err = attach_finish(cmd, &i, &l, &c);
@@ -642,8 +240,8 @@ int ig_cmd_attach(const void *opts)
 	else
 		pr_info("%s: attached in %s mode, legacy (single program; "
 			"libxdp: %s), prog id %u, policy %016" PRIx64,
-			o->iface, ig_mode_name(o->mode), legacy_why(&i.state),
-			i.state.prog_id, c.digest);
+			o->iface, ig_mode_name(o->mode),
+			ig_legacy_why(&i.state), i.state.prog_id, c.digest);
 
 out:
 	/* A failed attach leaves no program and no pins behind. */
@@ -655,7 +253,7 @@ out:
 		ig_loader_rollback(&l);
 	else
 		ig_loader_close(&l);
-	iface_close(&i);
+	ig_iface_close(&i);
 	if (root_fd >= 0)
 		close(root_fd);
 	ig_compiled_free(&c);
@@ -666,10 +264,10 @@ int ig_cmd_detach(const void *opts)
 {
 	const struct ig_detach_opts *o = opts;
 	const char *cmd = "detach";
-	struct iface i;
+	struct ig_iface i;
 	int err;
 
-	err = iface_open(cmd, o->iface, OPEN_LOCK | OPEN_LEFTOVER, &i);
+	err = ig_iface_open(cmd, o->iface, IG_OPEN_LOCK | IG_OPEN_LEFTOVER, &i);
 	if (err == -ENOENT && i.lock_fd >= 0) {
 		pr_warn("%s: %s has no pins (an attach died half-way?); removing it",
 			cmd, i.dir);
@@ -683,23 +281,23 @@ int ig_cmd_detach(const void *opts)
 			cmd, i.state.prog_id, o->iface, i.state.ifindex);
 	} else if (err) {
 		/* Keep the pins: the program still runs and needs them. */
-		fail(cmd, err, "cannot detach program %u from %s",
-		     i.state.prog_id, o->iface);
+		ig_fail(cmd, err, "cannot detach program %u from %s",
+			i.state.prog_id, o->iface);
 		goto out;
 	}
 remove:
 	err = ig_maps_unpin(i.dir);
 	if (err) {
-		fail(cmd, err, "cannot remove the pins in %s", i.dir);
+		ig_fail(cmd, err, "cannot remove the pins in %s", i.dir);
 		goto out;
 	}
 	if (rmdir(i.dir)) {
-		err = fail(cmd, -errno, "cannot remove %s", i.dir);
+		err = ig_fail(cmd, -errno, "cannot remove %s", i.dir);
 		goto out;
 	}
 	pr_info("%s: detached", o->iface);
 out:
-	iface_close(&i);
+	ig_iface_close(&i);
 	return err;
 }
 
@@ -709,17 +307,17 @@ int ig_cmd_sync(const void *opts)
 	const char *cmd = "sync";
 	size_t n = 0, added = 0, removed = 0;
 	uint32_t mtu = 0;
-	struct iface i;
+	struct ig_iface i;
 	int err;
 
-	err = iface_open(cmd, o->iface, OPEN_LOCK | OPEN_LIVE, &i);
+	err = ig_iface_open(cmd, o->iface, IG_OPEN_LOCK | IG_OPEN_LIVE, &i);
 	if (err)
 		return err;
-	err = sync_local(cmd, &i, &n, &added, &removed, &mtu);
+	err = ig_sync_local(cmd, &i, &n, &added, &removed, &mtu);
 	if (!err)
 		pr_info("%s: %zu addresses (%zu added, %zu removed), mtu %" PRIu32,
 			o->iface, n, added, removed, mtu);
-	iface_close(&i);
+	ig_iface_close(&i);
 	return err;
 }
 
@@ -728,7 +326,7 @@ static const char *dispatcher_name(bool multiprog)
 	return multiprog ? "libxdp dispatcher" : "legacy (single program)";
 }
 
-static void status_print(const struct iface *i, const struct live *lv)
+static void status_print(const struct ig_iface *i, const struct ig_live *lv)
 {
 	const struct ig_state *st = &i->state;
 	uint32_t max_sources = 0;
@@ -736,9 +334,9 @@ static void status_print(const struct iface *i, const struct live *lv)
 	struct ig_ifinfo ifi = {};
 
 	ig_ifinfo_read(&i->maps, &ifi);
-	format_time(ifi.synced_at, synced, sizeof(synced));
-	format_time(st->attached_at, since, sizeof(since));
-	format_time(st->policy_at, policy_since, sizeof(policy_since));
+	ig_local_time_format(ifi.synced_at, synced, sizeof(synced));
+	ig_local_time_format(st->attached_at, since, sizeof(since));
+	ig_local_time_format(st->policy_at, policy_since, sizeof(policy_since));
 	ig_sources_capacity(&i->maps, &max_sources);
 	printf("%s:\n", i->name);
 	printf("  %-15s %u\n", "ifindex", st->ifindex);
@@ -751,7 +349,7 @@ static void status_print(const struct iface *i, const struct live *lv)
 		       dispatcher_name(lv->info.multiprog));
 	else
 		printf("  %-15s legacy (single program; libxdp: %s)\n",
-		       "dispatcher", legacy_why(st));
+		       "dispatcher", ig_legacy_why(st));
 	printf("  %-15s %u\n", "prog id", st->prog_id);
 	printf("  %-15s %016" PRIx64 "\n", "policy digest",
 	       (uint64_t)st->digest);
@@ -764,8 +362,8 @@ static void status_print(const struct iface *i, const struct live *lv)
 	       "addresses", ifi.n_local, ifi.mtu, synced);
 }
 
-static struct json_object *status_json(const struct iface *i,
-				       const struct live *lv)
+static struct json_object *status_json(const struct ig_iface *i,
+				       const struct ig_live *lv)
 {
 	const struct ig_state *st = &i->state;
 	struct json_object *obj = json_object_new_object();
@@ -797,7 +395,7 @@ static struct json_object *status_json(const struct iface *i,
 								 "legacy"));
 	if (!err && !lv->info.multiprog)
 		err = ig_json_add(obj, "dispatcher_reason",
-				  json_object_new_string(legacy_why(st)));
+				  json_object_new_string(ig_legacy_why(st)));
 	err = err   ?:
 		      ig_json_add(obj, "prog_id",
 				  json_object_new_uint64(st->prog_id));
@@ -805,11 +403,11 @@ static struct json_object *status_json(const struct iface *i,
 	err = err   ?:
 		      ig_json_add(obj, "policy_digest",
 				  json_object_new_string(buf));
-	format_time(st->attached_at, buf, sizeof(buf));
+	ig_local_time_format(st->attached_at, buf, sizeof(buf));
 	err = err   ?:
 		      ig_json_add(obj, "attached_at",
 				  json_object_new_string(buf));
-	format_time(st->policy_at, buf, sizeof(buf));
+	ig_local_time_format(st->policy_at, buf, sizeof(buf));
 	err = err ?: ig_json_add(obj, "policy_at", json_object_new_string(buf));
 	err = err   ?:
 		      ig_json_add(obj, "generation",
@@ -823,7 +421,7 @@ static struct json_object *status_json(const struct iface *i,
 		err = err   ?:
 			      ig_json_add(obj, "mtu",
 					  json_object_new_uint64(ifi.mtu));
-		format_time(ifi.synced_at, buf, sizeof(buf));
+		ig_local_time_format(ifi.synced_at, buf, sizeof(buf));
 		err = err   ?:
 			      ig_json_add(obj, "synced_at",
 					  json_object_new_string(buf));
@@ -846,16 +444,16 @@ static int status_one(const char *name, void *data)
 {
 	struct status_ctx *ctx = data;
 	struct json_object *obj;
-	struct live lv;
-	struct iface i;
+	struct ig_live lv;
+	struct ig_iface i;
 	int err;
 
-	err = open_pins("status", name, 0, &i);
+	err = ig_open_pins("status", name, 0, &i);
 	if (err) {
 		ctx->err = ctx->err ?: err;
 		return ctx->o->iface ? err : 0;
 	}
-	probe_live(name, &i.state, &lv);
+	ig_probe_live(name, &i.state, &lv);
 	if (ctx->o->json) {
 		obj = status_json(&i, &lv);
 		if (!obj || json_object_array_add(ctx->list, obj)) {
@@ -868,7 +466,7 @@ static int status_one(const char *name, void *data)
 		status_print(&i, &lv);
 	}
 	ctx->n++;
-	iface_close(&i);
+	ig_iface_close(&i);
 	return err;
 }
 
@@ -878,7 +476,7 @@ int ig_cmd_status(const void *opts)
 	struct json_object *root = NULL;
 	int err;
 
-	err = env_check("status");
+	err = ig_env_check("status");
 	if (err)
 		return err;
 	if (ctx.o->json) {
@@ -910,18 +508,18 @@ int ig_cmd_policy_apply(const void *opts)
 	const struct ig_policy_apply_opts *o = opts;
 	const char *cmd = "policy apply";
 	struct ig_compiled c = {};
-	struct iface i;
+	struct ig_iface i;
 	int err;
 
 	/* Check the policy before taking the lock: a bad one changes nothing. */
-	err = compile_file(cmd, o->file, o->allow_empty, &c);
+	err = ig_intake_file(cmd, o->file, o->allow_empty, &c);
 	if (err)
 		goto out;
-	err = iface_open(cmd, o->iface, OPEN_LOCK | OPEN_LIVE, &i);
+	err = ig_iface_open(cmd, o->iface, IG_OPEN_LOCK | IG_OPEN_LIVE, &i);
 	if (err)
 		goto out;
-	err = apply_reported(cmd, &i, &c);
-	iface_close(&i);
+	err = ig_apply_reported(cmd, &i, &c);
+	ig_iface_close(&i);
 out:
 	ig_compiled_free(&c);
 	return err;
@@ -932,7 +530,7 @@ out:
  * applied, and its statements, one string each in canonical form (joined
  * with newlines, they are what `policy show` prints).
  */
-static int policy_show_json(const struct iface *i, const char *text)
+static int policy_show_json(const struct ig_iface *i, const char *text)
 {
 	struct json_object *obj = json_object_new_object(), *list;
 	const char *line = text;
@@ -950,7 +548,7 @@ static int policy_show_json(const struct iface *i, const char *text)
 	err = err   ?:
 		      ig_json_add(obj, "generation",
 				  json_object_new_uint64(i->state.generation));
-	format_time(i->state.policy_at, buf, sizeof(buf));
+	ig_local_time_format(i->state.policy_at, buf, sizeof(buf));
 	err = err ?: ig_json_add(obj, "policy_at", json_object_new_string(buf));
 	list = err ? NULL : json_object_new_array();
 	err = err ?: ig_json_add(obj, "statements", list);
@@ -973,21 +571,21 @@ int ig_cmd_policy_show(const void *opts)
 	const struct ig_policy_show_opts *o = opts;
 	const char *cmd = "policy show";
 	char *text = NULL;
-	struct iface i;
+	struct ig_iface i;
 	int err;
 
-	err = iface_open(cmd, o->iface, 0, &i);
+	err = ig_iface_open(cmd, o->iface, 0, &i);
 	if (err)
 		return err;
 	err = ig_store_read_text(&i.maps, &text);
 	if (err)
-		fail(cmd, err, "cannot read the policy of %s", o->iface);
+		ig_fail(cmd, err, "cannot read the policy of %s", o->iface);
 	else if (o->json)
 		err = policy_show_json(&i, text);
 	else
 		fputs(text, stdout);
 	free(text);
-	iface_close(&i);
+	ig_iface_close(&i);
 	return err;
 }
 
@@ -997,7 +595,7 @@ int ig_cmd_policy_check(const void *opts)
 	struct ig_compiled c = {};
 	int err;
 
-	err = compile_file("policy check", o->file, o->allow_empty, &c);
+	err = ig_intake_file("policy check", o->file, o->allow_empty, &c);
 	if (!err)
 		pr_info("%s: ok (digest %016" PRIx64 ")",
 			strcmp(o->file, "-") ? o->file : "<stdin>", c.digest);
@@ -1041,11 +639,11 @@ static int edit_live(const char *cmd, const char *ifname,
 	struct ig_compiled c = {};
 	struct ig_diag diag = {};
 	struct ig_policy p;
-	struct iface i;
+	struct ig_iface i;
 	int err;
 
 	ig_policy_init(&p);
-	err = iface_open(cmd, ifname, OPEN_LOCK | OPEN_LIVE, &i);
+	err = ig_iface_open(cmd, ifname, IG_OPEN_LOCK | IG_OPEN_LIVE, &i);
 	if (err)
 		return err;
 	stmt = join_words(words);
@@ -1055,30 +653,30 @@ static int edit_live(const char *cmd, const char *ifname,
 	}
 	err = ig_store_read_text(&i.maps, &text);
 	if (err) {
-		fail(cmd, err, "cannot read the policy of %s", ifname);
+		ig_fail(cmd, err, "cannot read the policy of %s", ifname);
 		goto out;
 	}
 	snprintf(source, sizeof(source), "live policy of %s", ifname);
 	err = ig_policy_parse(&p, text, strlen(text), source, &diag);
 	if (err) {
 		if (err == -EINVAL)
-			print_diag(&diag);
+			ig_print_diag(&diag);
 		else
-			fail(cmd, err, "cannot parse the %s", source);
+			ig_fail(cmd, err, "cannot parse the %s", source);
 		goto out;
 	}
 	snprintf(diag.source, sizeof(diag.source), "%s", cmd);
 	err = unset ? ig_policy_unset(&p, stmt, &diag) :
 		      ig_policy_set(&p, stmt, &diag);
 	if (err == -EINVAL || err == -ENOENT) {
-		print_diag(&diag);
+		ig_print_diag(&diag);
 		goto out;
 	}
 	if (err) {
-		fail(cmd, err, "'%s'", stmt);
+		ig_fail(cmd, err, "'%s'", stmt);
 		goto out;
 	}
-	err = compile_policy(cmd, &p, cmd, &c);
+	err = ig_intake_policy(cmd, &p, cmd, &c);
 	if (err)
 		goto out;
 	/* The digest is of the canonical text: equal digests, equal policies. */
@@ -1088,13 +686,13 @@ static int edit_live(const char *cmd, const char *ifname,
 			ifname, c.digest, (uint64_t)i.state.generation);
 		goto out;
 	}
-	err = apply_reported(cmd, &i, &c);
+	err = ig_apply_reported(cmd, &i, &c);
 out:
 	ig_compiled_free(&c);
 	ig_policy_free(&p);
 	free(text);
 	free(stmt);
-	iface_close(&i);
+	ig_iface_close(&i);
 	return err;
 }
 
@@ -1119,10 +717,10 @@ int ig_cmd_unset(const void *opts)
  */
 static int still_attached(void *ctx)
 {
-	const struct iface *i = ctx;
-	struct live lv;
+	const struct ig_iface *i = ctx;
+	struct ig_live lv;
 
-	probe_live(i->name, &i->state, &lv);
+	ig_probe_live(i->name, &i->state, &lv);
 	if (lv.attached)
 		return 0;
 	pr_err("stats: %s: the attachment went away (%s); stopping", i->name,
@@ -1134,33 +732,33 @@ int ig_cmd_stats(const void *opts)
 {
 	const struct ig_stats_opts *o = opts;
 	const char *cmd = "stats";
-	struct iface i;
+	struct ig_iface i;
 	int err;
 
-	err = iface_open(cmd, o->iface, o->reset ? OPEN_LOCK : 0, &i);
+	err = ig_iface_open(cmd, o->iface, o->reset ? IG_OPEN_LOCK : 0, &i);
 	if (err)
 		return err;
 	if (o->watch) {
 		err = ig_stats_watch(&i.maps, o->iface, o->watch, o->json,
 				     still_attached, &i);
 		if (err && err != -ENOLINK)
-			fail(cmd, err, "cannot read the counters of %s",
-			     o->iface);
+			ig_fail(cmd, err, "cannot read the counters of %s",
+				o->iface);
 		goto out;
 	}
 	err = ig_stats_show(&i.maps, o->iface, o->json);
 	if (err) {
-		fail(cmd, err, "cannot read the counters of %s", o->iface);
+		ig_fail(cmd, err, "cannot read the counters of %s", o->iface);
 		goto out;
 	}
 	if (o->reset) {
 		err = ig_counters_reset(&i.maps);
 		if (err)
-			fail(cmd, err, "cannot reset the counters of %s",
-			     o->iface);
+			ig_fail(cmd, err, "cannot reset the counters of %s",
+				o->iface);
 	}
 out:
-	iface_close(&i);
+	ig_iface_close(&i);
 	return err;
 }
 
@@ -1168,17 +766,17 @@ int ig_cmd_top(const void *opts)
 {
 	const struct ig_top_opts *o = opts;
 	const char *cmd = "top";
-	struct iface i;
+	struct ig_iface i;
 	int err;
 
-	err = iface_open(cmd, o->iface, 0, &i);
+	err = ig_iface_open(cmd, o->iface, 0, &i);
 	if (err)
 		return err;
 	err = ig_top_run(&i.maps, o->iface, o->interval ? o->interval : 1,
 			 o->n ? o->n : IG_TOP_DEFAULT, o->json);
 	if (err)
-		fail(cmd, err, "cannot read the per-source buckets of %s",
-		     o->iface);
-	iface_close(&i);
+		ig_fail(cmd, err, "cannot read the per-source buckets of %s",
+			o->iface);
+	ig_iface_close(&i);
 	return err;
 }
