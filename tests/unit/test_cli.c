@@ -18,7 +18,7 @@
 
 #include "../include/icmpgate.h"
 #include "cli.h"
-#include "commands.h"
+#include "cmd/commands.h"
 #include "pindir.h"
 
 #define MAX_ARGS 16
@@ -532,12 +532,12 @@ static void test_usage_text(void **state)
 /* Every command has help, a summary and a run function, and parses. */
 static void test_table(void **state)
 {
-	const struct ig_command *c;
+	const struct ig_command *const *cp, *c;
 	const struct ig_opt *o;
 	size_t n = 0;
 
 	(void)state;
-	for (c = ig_commands; c->name; c++, n++) {
+	for (cp = ig_commands; (c = *cp) != NULL; cp++, n++) {
 		assert_non_null(c->summary);
 		assert_non_null(c->help);
 		assert_non_null(c->run);
