@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Unit tests of user/cli.c: every subcommand's options and arguments, good
- * and bad; numbers and their ranges; help and version; the usage line of a
- * bad command line (one line, naming the word, pointing at --help); and the
- * usage text generated from the tables.
+ * Unit tests of user/cli.c and user/opts.c, with the tables of user/cmd/:
+ * every subcommand's options and arguments, good and bad; numbers and their
+ * ranges; help and version; the usage line of a bad command line (one line,
+ * naming the word, pointing at --help); and the usage text generated from
+ * the tables.
  */
 #include <errno.h>
 #include <setjmp.h>
