@@ -31,7 +31,7 @@ LIBS := -lxdp -lbpf -ljson-c -lelf -lz
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/bpf/%.bpf.o)
 SKELS     := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/%.skel.h)
-USER_SRCS := $(wildcard user/*.c user/policy/*.c)
+USER_SRCS := $(wildcard user/*.c user/*/*.c)
 USER_OBJS := $(USER_SRCS:user/%.c=$(BUILD)/user/%.o)
 LIB_OBJS  := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
 # ar keeps one member per file name: user/x.c and user/policy/x.c would clash.
@@ -129,8 +129,8 @@ check-fresh:
 	$(Q)tools/check-fresh.sh
 
 format:
-	$(Q)clang-format -i $(wildcard bpf/*.c bpf/*.h include/*.h user/*.c \
-		user/*.h user/policy/*.c user/policy/*.h tests/*/*.c tests/*/*.h tools/*.c tools/*.h)
+	$(Q)clang-format -i $(wildcard bpf/*.c bpf/*.h include/*.h user/*.c user/*/*.c \
+		user/*.h user/*/*.h tests/*/*.c tests/*/*.h tools/*.c tools/*.h)
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all

@@ -4,7 +4,9 @@
  * too, at debug level: they are noisy about things we handle ourselves
  * (the dispatcher fallback, feature probes), so they show only with -v.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <bpf/libbpf.h>
@@ -115,4 +117,23 @@ void ig_log_init(bool on)
 	verbose = on;
 	libbpf_set_print(libbpf_print);
 	libxdp_set_print(libxdp_print);
+}
+
+int ig_fail(const char *cmd, int err, const char *fmt, ...)
+{
+	char *what = NULL, why[128];
+	va_list ap;
+
+	/* Any length: paths and names in it are the user's. */
+	va_start(ap, fmt);
+	if (vasprintf(&what, fmt, ap) < 0)
+		what = NULL;
+	va_end(ap);
+	if (err == -EPERM || err == -EACCES)
+		snprintf(why, sizeof(why), "permission denied (run as root)");
+	else
+		libxdp_strerror(err, why, sizeof(why));
+	pr_err("%s: %s: %s", cmd, what ? what : fmt, why);
+	free(what);
+	return err;
 }

@@ -40,6 +40,14 @@ unsigned ig_log_errors(void);
 const char *ig_log_libxdp_failure(void);
 void ig_log_libxdp_forget(void);
 
+/*
+ * The line that explains a failed call: "cmd: what: reason", the reason
+ * from libxdp_strerror() (which knows libbpf's and libxdp's errors too),
+ * or a hint to run as root. Returns err.
+ */
+int ig_fail(const char *cmd, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 #define pr_err(...) ig_log(IG_LOG_ERR, __VA_ARGS__)
 #define pr_warn(...) ig_log(IG_LOG_WARN, __VA_ARGS__)
 #define pr_info(...) ig_log(IG_LOG_INFO, __VA_ARGS__)

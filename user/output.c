@@ -2,7 +2,8 @@
 /*
  * Timestamps of printed records (output.h). UTC with a 'Z', so that a
  * record read on another host, or after a change of time zone, means the
- * same instant.
+ * same instant; the times status shows (attached, policy applied, synced)
+ * stay in local time with their offset, as they always were.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,6 +24,16 @@ int ig_timestamp_format(const struct timespec *ts, char *buf, size_t size)
 			     ts->tv_nsec / 1000000) >= size)
 		return -ENOSPC;
 	return 0;
+}
+
+void ig_local_time_format(uint64_t ns, char *buf, size_t size)
+{
+	time_t t = ns / 1000000000ull;
+	struct tm tm;
+
+	if (!ns || !localtime_r(&t, &tm) ||
+	    !strftime(buf, size, "%Y-%m-%dT%H:%M:%S%z", &tm))
+		snprintf(buf, size, "-");
 }
 
 int ig_json_stamp(struct json_object *obj)

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Unit tests of user/cli.c: every subcommand's options and arguments, good
- * and bad; numbers and their ranges; help and version; the usage line of a
- * bad command line (one line, naming the word, pointing at --help); and the
- * usage text generated from the tables.
+ * Unit tests of user/cli.c and user/opts.c, with the tables of user/cmd/:
+ * every subcommand's options and arguments, good and bad; numbers and their
+ * ranges; help and version; the usage line of a bad command line (one line,
+ * naming the word, pointing at --help); and the usage text generated from
+ * the tables.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -18,7 +19,7 @@
 
 #include "../include/icmpgate.h"
 #include "cli.h"
-#include "commands.h"
+#include "cmd/commands.h"
 #include "pindir.h"
 
 #define MAX_ARGS 16
@@ -532,12 +533,12 @@ static void test_usage_text(void **state)
 /* Every command has help, a summary and a run function, and parses. */
 static void test_table(void **state)
 {
-	const struct ig_command *c;
+	const struct ig_command *const *cp, *c;
 	const struct ig_opt *o;
 	size_t n = 0;
 
 	(void)state;
-	for (c = ig_commands; c->name; c++, n++) {
+	for (cp = ig_commands; (c = *cp) != NULL; cp++, n++) {
 		assert_non_null(c->summary);
 		assert_non_null(c->help);
 		assert_non_null(c->run);

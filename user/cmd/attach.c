@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * attach, detach and sync (attach.h): the attachment's lifecycle. Each
+ * checks everything it can before it changes anything, and leaves the
+ * previous state in place when it fails; a failed attach leaves nothing
+ * behind.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../include/icmpgate.h"
+#include "cmd/attach.h"
+#include "intake.h"
+#include "loader.h"
+#include "log.h"
+#include "pindir.h"
+#include "policy.h"
+#include "session.h"
+#include "store.h"
+
+static const struct ig_enum_value mode_values[] = {
+	{ "native", IG_MODE_NATIVE },
+	{ "skb", IG_MODE_SKB },
+	{ NULL, 0 },
+};
+
+static const struct ig_arg attach_args[] = {
+	{ "IFACE", IG_OPTS_AT(struct ig_attach_opts, iface), IG_ARG_IFACE },
+	IG_ARG_END,
+};
+
+static const struct ig_opt attach_opts[] = {
+	{ "mode", 'm', IG_OPT_ENUM, IG_OPTS_AT(struct ig_attach_opts, mode),
+	  "native|skb",
+	  "XDP mode: native (in the driver, default) or skb (generic, any device)",
+	  0, 0, mode_values },
+	{ "policy", 'p', IG_OPT_STRING,
+	  IG_OPTS_AT(struct ig_attach_opts, policy), "FILE",
+	  "policy to apply (default: the built-in default policy)", 0, 0,
+	  NULL },
+	{ "max-sources", 's', IG_OPT_UINT,
+	  IG_OPTS_AT(struct ig_attach_opts, max_sources), "N",
+	  "per-source buckets to keep, the idlest evicted first "
+	  "(64-16777216, default 65536: 4 MiB)",
+	  IG_MAX_SOURCES_MIN, IG_MAX_SOURCES_MAX, NULL },
+	{ "replace", 'r', IG_OPT_BOOL,
+	  IG_OPTS_AT(struct ig_attach_opts, replace), NULL,
+	  "if icmpgate is attached already, swap in a new program and the "
+	  "policy in one step, keeping counters and buckets",
+	  0, 0, NULL },
+	{ "allow-empty", 0, IG_OPT_BOOL,
+	  IG_OPTS_AT(struct ig_attach_opts, allow_empty), NULL,
+	  "accept a --policy FILE without statements (it passes every ICMP "
+	  "message); refused otherwise",
+	  0, 0, NULL },
+	IG_OPT_END,
+};
+
+static const struct ig_arg detach_args[] = {
+	{ "IFACE", IG_OPTS_AT(struct ig_detach_opts, iface), IG_ARG_IFACE },
+	IG_ARG_END,
+};
+
+static const struct ig_arg sync_args[] = {
+	{ "IFACE", IG_OPTS_AT(struct ig_sync_opts, iface), IG_ARG_IFACE },
+	IG_ARG_END,
+};
+
+/*
+ * The interface runs an XDP program that is not ours to touch. Say what it
+ * is and how to find who owns it; suggest removing it only when it is an
+ * icmpgate program that lost its pins.
+ */
+static int foreign_program(const char *cmd, const char *ifname, int err)
+{
+	struct ig_xdp_owner ow;
+
+	if (ig_loader_query(if_nametoindex(ifname), &ow)) {
+		pr_err("%s: %s already has another XDP program ('bpftool net show dev %s' shows it)",
+		       cmd, ifname, ifname);
+		return err;
+	}
+	if (ow.ours)
+		pr_err("%s: %s runs an icmpgate program (id %u) that no attachment records; if no other icmpgate uses it, remove it with 'ip link set dev %s %s off'",
+		       cmd, ifname, ow.prog_id, ifname,
+		       ow.generic ? "xdpgeneric" : "xdp");
+	else
+		pr_err("%s: %s already has XDP program %u%s%s%s, not icmpgate's; it is left alone ('bpftool prog show id %u' names the processes that hold it)",
+		       cmd, ifname, ow.prog_id, ow.name[0] ? " '" : "", ow.name,
+		       ow.name[0] ? "'" : "", ow.prog_id);
+	return err;
+}
+
+static int attach_error(const char *cmd, const struct ig_attach_opts *o,
+			int err)
+{
+	if (err == -EEXIST || err == -EBUSY)
+		return foreign_program(cmd, o->iface, err);
+	if (err == -ENOMEM) {
+		pr_err("%s: not enough memory for the program's maps on %s (--max-sources %lu)",
+		       cmd, o->iface,
+		       o->max_sources ? o->max_sources :
+					(unsigned long)IG_MAX_SOURCES_DEFAULT);
+		return err;
+	}
+	if (err == -EOPNOTSUPP && o->mode == IG_MODE_NATIVE) {
+		pr_err("%s: %s does not support native XDP; use --mode skb",
+		       cmd, o->iface);
+		return err;
+	}
+	return ig_fail(cmd, err,
+		       "cannot load the XDP program on %s (-v shows why)",
+		       o->iface);
+}
+
+/* Record where and how the program runs, then make the policy live. */
+static int attach_finish(const char *cmd, struct ig_iface *i,
+			 const struct ig_loaded *l, const struct ig_compiled *c)
+{
+	struct ig_attach_info info;
+	int err;
+
+	err = ig_loader_info(l, &info);
+	if (err)
+		return ig_fail(cmd, err, "cannot find the program on %s",
+			       i->name);
+	i->state.ifindex = l->ifindex;
+	i->state.prog_id = info.prog_id;
+	i->state.mode = l->mode;
+	i->state.multiprog = info.multiprog;
+	i->state.attached_at = ig_now_ns();
+	snprintf(i->state.ifname, sizeof(i->state.ifname), "%s", i->name);
+	if (!info.multiprog)
+		snprintf(i->state.legacy_why, sizeof(i->state.legacy_why), "%s",
+			 ig_log_libxdp_failure()[0] ? ig_log_libxdp_failure() :
+						      "libxdp gave no reason");
+	return ig_apply_compiled(cmd, i, c);
+}
+
+/*
+ * attach --replace on an attached interface: a new copy of the program,
+ * on the same maps (policy, counters, buckets and addresses carry over),
+ * swapped for the old one in one step, then the new policy applied
+ * atomically. Every packet is judged by the old program or the new one.
+ */
+static int attach_replace(const char *cmd, const struct ig_attach_opts *o,
+			  const struct ig_compiled *c)
+{
+	struct ig_loaded l = {};
+	uint32_t old_id;
+	struct ig_iface i;
+	int err;
+
+	err = ig_open_pins(cmd, o->iface, IG_OPEN_LOCK | IG_OPEN_LIVE, &i);
+	if (err)
+		return err;
+	if (i.state.multiprog) {
+		pr_err("%s: %s: --replace swaps a program attached alone; behind the libxdp dispatcher, use policy apply, or detach and attach",
+		       cmd, o->iface);
+		err = -EOPNOTSUPP;
+		goto out;
+	}
+	if (o->mode != i.state.mode)
+		pr_warn("%s: %s stays in %s mode (detach and attach to change it)",
+			cmd, o->iface, ig_mode_name(i.state.mode));
+	old_id = i.state.prog_id;
+	err = ig_loader_replace(&l, i.state.ifindex, i.state.mode, &i.maps,
+				old_id);
+	if (err) {
+		ig_fail(cmd, err,
+			"cannot replace program %u on %s (it stays, with its policy)",
+			old_id, o->iface);
+		goto out;
+	}
+	i.state.prog_id = ig_loader_prog_id(&l);
+	err = ig_apply_compiled(cmd, &i, c);
+	if (err)
+		goto out;
+	pr_info("%s: program %u replaced by %u in one step (%s mode; policy, counters and buckets kept), policy %016" PRIx64
+		" (generation %" PRIu64 ")",
+		o->iface, old_id, i.state.prog_id, ig_mode_name(i.state.mode),
+		c->digest, (uint64_t)i.state.generation);
+out:
+	ig_loader_close(&l);
+	ig_iface_close(&i);
+	return err;
+}
+
+/*
+ * attach on an interface with nothing of ours: load, pin and record the
+ * program, then make the policy live, all under the root's lock. A failure
+ * at any step leaves no program and no pins behind.
+ */
+static int attach_new(const char *cmd, const struct ig_attach_opts *o,
+		      int ifindex, struct ig_iface *i,
+		      const struct ig_compiled *c)
+{
+	struct ig_loaded l = {};
+	bool made_dir = false;
+	int root_fd = -1, err;
+
+	/* Attaches to any interface are serialised by the root's lock. */
+	err = ig_pindir_lock(IG_PIN_ROOT, true, &root_fd);
+	if (err) {
+		ig_fail(cmd, err, "cannot lock %s", IG_PIN_ROOT);
+		goto out;
+	}
+	err = ig_already_attached(cmd, i);
+	if (err)
+		goto out;
+	ig_log_libxdp_forget();
+	err = ig_loader_attach(&l, ifindex, o->mode,
+			       o->max_sources ? o->max_sources :
+						IG_MAX_SOURCES_DEFAULT);
+	if (err) {
+		attach_error(cmd, o, err);
+		goto out;
+	}
+	/*
+	 * The program runs from here on. Until the policy is applied below,
+	 * both slots are all zero: IG_ACT_PASS everywhere, no prefixes, so
+	 * every packet passes (and is counted), as if there were no filter.
+	 */
+	err = ig_maps_from_object(&i->maps, ig_loader_object(&l));
+	if (err) {
+		ig_fail(cmd, err, "cannot open the maps of the program");
+		goto out;
+	}
+	if (mkdir(i->dir, 0755)) {
+		err = ig_fail(cmd, -errno, "cannot create %s", i->dir);
+		goto out;
+	}
+	made_dir = true;
+	/* Commands waiting for this directory see it complete or gone. */
+	err = ig_pindir_lock(i->dir, false, &i->lock_fd);
+	if (err) {
+		ig_fail(cmd, err, "cannot lock %s", i->dir);
+		goto out;
+	}
+	err = ig_maps_pin(&i->maps, i->dir);
+	if (err) {
+		ig_fail(cmd, err, "cannot pin the maps in %s", i->dir);
+		goto out;
+	}
+	err = attach_finish(cmd, i, &l, c);
+	if (err)
+		goto out;
+	if (i->state.multiprog)
+		pr_info("%s: attached in %s mode, behind the libxdp dispatcher, "
+			"prog id %u, policy %016" PRIx64,
+			o->iface, ig_mode_name(o->mode), i->state.prog_id,
+			c->digest);
+	else
+		pr_info("%s: attached in %s mode, legacy (single program; "
+			"libxdp: %s), prog id %u, policy %016" PRIx64,
+			o->iface, ig_mode_name(o->mode),
+			ig_legacy_why(&i->state), i->state.prog_id, c->digest);
+
+out:
+	if (err && made_dir) {
+		ig_maps_unpin(i->dir);
+		rmdir(i->dir);
+	}
+	if (err)
+		ig_loader_rollback(&l);
+	else
+		ig_loader_close(&l);
+	/* The directory's lock goes before the root's, as it always did. */
+	ig_iface_close(i);
+	if (root_fd >= 0)
+		close(root_fd);
+	return err;
+}
+
+int ig_cmd_attach(const void *opts)
+{
+	const struct ig_attach_opts *o = opts;
+	const char *cmd = "attach";
+	struct ig_compiled c = {};
+	struct ig_iface i;
+	int ifindex, err;
+
+	ig_iface_init(&i, o->iface);
+	err = ig_env_check(cmd);
+	if (err)
+		return err;
+	ifindex = if_nametoindex(o->iface);
+	if (!ifindex) {
+		pr_err("%s: interface '%s' does not exist", cmd, o->iface);
+		return -ENODEV;
+	}
+	err = ig_pindir_path(o->iface, i.dir, sizeof(i.dir));
+	if (err)
+		return ig_fail(cmd, err, "%s", o->iface);
+	err = o->replace ? 0 : ig_already_attached(cmd, &i);
+	if (err)
+		return err;
+	err = o->policy ? ig_intake_file(cmd, o->policy, o->allow_empty, &c) :
+			  ig_intake_text(cmd, ig_default_policy,
+					 strlen(ig_default_policy),
+					 "built-in default policy", &c);
+	if (err)
+		goto out;
+	if (o->replace && !access(i.dir, F_OK))
+		err = attach_replace(cmd, o, &c);
+	else
+		err = attach_new(cmd, o, ifindex, &i, &c);
+out:
+	ig_iface_close(&i);
+	ig_compiled_free(&c);
+	return err;
+}
+
+int ig_cmd_detach(const void *opts)
+{
+	const struct ig_detach_opts *o = opts;
+	const char *cmd = "detach";
+	struct ig_iface i;
+	int err;
+
+	err = ig_iface_open(cmd, o->iface, IG_OPEN_LOCK | IG_OPEN_LEFTOVER, &i);
+	if (err == -ENOENT && i.lock_fd >= 0) {
+		pr_warn("%s: %s has no pins (an attach died half-way?); removing it",
+			cmd, i.dir);
+		goto remove;
+	}
+	if (err)
+		return err;
+	err = ig_loader_detach(i.state.ifindex, i.state.prog_id, i.state.mode);
+	if (err == -ENOENT || err == -ENODEV || err == -EINVAL) {
+		pr_warn("%s: program %u is no longer attached to %s (ifindex %u); removing its pins",
+			cmd, i.state.prog_id, o->iface, i.state.ifindex);
+	} else if (err) {
+		/* Keep the pins: the program still runs and needs them. */
+		ig_fail(cmd, err, "cannot detach program %u from %s",
+			i.state.prog_id, o->iface);
+		goto out;
+	}
+remove:
+	err = ig_maps_unpin(i.dir);
+	if (err) {
+		ig_fail(cmd, err, "cannot remove the pins in %s", i.dir);
+		goto out;
+	}
+	if (rmdir(i.dir)) {
+		err = ig_fail(cmd, -errno, "cannot remove %s", i.dir);
+		goto out;
+	}
+	pr_info("%s: detached", o->iface);
+out:
+	ig_iface_close(&i);
+	return err;
+}
+
+int ig_cmd_sync(const void *opts)
+{
+	const struct ig_sync_opts *o = opts;
+	const char *cmd = "sync";
+	size_t n = 0, added = 0, removed = 0;
+	uint32_t mtu = 0;
+	struct ig_iface i;
+	int err;
+
+	err = ig_iface_open(cmd, o->iface, IG_OPEN_LOCK | IG_OPEN_LIVE, &i);
+	if (err)
+		return err;
+	err = ig_sync_local(cmd, &i, &n, &added, &removed, &mtu);
+	if (!err)
+		pr_info("%s: %zu addresses (%zu added, %zu removed), mtu %" PRIu32,
+			o->iface, n, added, removed, mtu);
+	ig_iface_close(&i);
+	return err;
+}
+
+const struct ig_command ig_attach_cmd = {
+	"attach",
+	"load the filter and attach it to an interface",
+	"Load the XDP filter, attach it to IFACE and apply the policy in "
+	"FILE, or the built-in default policy. Everything is checked "
+	"before anything is loaded; a failed attach leaves nothing behind. "
+	"A FILE without statements is refused unless --allow-empty is given.",
+	attach_args,
+	attach_opts,
+	NULL,
+	ig_cmd_attach
+};
+
+const struct ig_command ig_detach_cmd = {
+	"detach",
+	"detach the filter from an interface and remove its state",
+	"Detach the filter from IFACE and remove its pinned maps. If the "
+	"interface or the program is already gone, the pins are still "
+	"removed, with a warning.",
+	detach_args,
+	ig_no_opts,
+	NULL,
+	ig_cmd_detach
+};
+
+const struct ig_command ig_sync_cmd = {
+	"sync",
+	"refresh the interface's addresses and MTU in the filter",
+	"Read the addresses (and directed broadcast addresses) and the MTU "
+	"of IFACE and give them to the filter, which checks PMTUD messages "
+	"and broadcast echo against them. attach and every policy change do "
+	"this too; run it when the addresses of IFACE change (from a "
+	"networkd or ifupdown hook, or 'ip monitor address').",
+	sync_args,
+	ig_no_opts,
+	NULL,
+	ig_cmd_sync
+};

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Every subcommand: one file per group of related commands in cmd/, each
+ * holding its commands' options structs (in its header), their option
+ * tables and their handlers. Each handler takes its options struct and
+ * returns 0 or a negative errno after printing the one line that explains
+ * a failure.
+ */
+#ifndef IG_CMD_COMMANDS_H
+#define IG_CMD_COMMANDS_H
+
+#include "cmd/attach.h"
+#include "cmd/policy_cmds.h"
+#include "cmd/counters.h"
+#include "cmd/status.h"
+
+/* Room for the options of any one command. */
+union ig_cmd_opts {
+	struct ig_attach_opts attach;
+	struct ig_detach_opts detach;
+	struct ig_sync_opts sync;
+	struct ig_status_opts status;
+	struct ig_policy_apply_opts policy_apply;
+	struct ig_policy_show_opts policy_show;
+	struct ig_policy_check_opts policy_check;
+	struct ig_set_opts set;
+	struct ig_unset_opts unset;
+	struct ig_stats_opts stats;
+	struct ig_top_opts top;
+};
+
+#endif /* IG_CMD_COMMANDS_H */

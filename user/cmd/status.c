@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * status (status.h): the attachment of one interface, or of every
+ * attached one, as text or JSON.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+#include <json-c/json.h>
+
+#include "../../include/icmpgate.h"
+#include "cmd/status.h"
+#include "localaddr.h"
+#include "log.h"
+#include "output.h"
+#include "pindir.h"
+#include "session.h"
+#include "stats.h"
+#include "store.h"
+
+static const struct ig_arg status_args[] = {
+	{ "IFACE", IG_OPTS_AT(struct ig_status_opts, iface),
+	  IG_ARG_IFACE | IG_ARG_OPTIONAL },
+	IG_ARG_END,
+};
+
+static const struct ig_opt status_opts[] = {
+	{ "json", 'j', IG_OPT_BOOL, IG_OPTS_AT(struct ig_status_opts, json),
+	  NULL, "print JSON", 0, 0, NULL },
+	IG_OPT_END,
+};
+
+static const char *dispatcher_name(bool multiprog)
+{
+	return multiprog ? "libxdp dispatcher" : "legacy (single program)";
+}
+
+static void status_print(const struct ig_iface *i, const struct ig_live *lv)
+{
+	const struct ig_state *st = &i->state;
+	uint32_t max_sources = 0;
+	char since[64], policy_since[64], synced[64];
+	struct ig_ifinfo ifi = {};
+
+	ig_ifinfo_read(&i->maps, &ifi);
+	ig_local_time_format(ifi.synced_at, synced, sizeof(synced));
+	ig_local_time_format(st->attached_at, since, sizeof(since));
+	ig_local_time_format(st->policy_at, policy_since, sizeof(policy_since));
+	ig_sources_capacity(&i->maps, &max_sources);
+	printf("%s:\n", i->name);
+	printf("  %-15s %u\n", "ifindex", st->ifindex);
+	printf("  %-15s %s%s%s%s\n", "attached", lv->attached ? "yes" : "no",
+	       lv->why_not ? " (" : "", lv->why_not ? lv->why_not : "",
+	       lv->why_not ? ")" : "");
+	printf("  %-15s %s\n", "mode", ig_mode_name(lv->info.mode));
+	if (lv->info.multiprog)
+		printf("  %-15s %s\n", "dispatcher",
+		       dispatcher_name(lv->info.multiprog));
+	else
+		printf("  %-15s legacy (single program; libxdp: %s)\n",
+		       "dispatcher", ig_legacy_why(st));
+	printf("  %-15s %u\n", "prog id", st->prog_id);
+	printf("  %-15s %016" PRIx64 "\n", "policy digest",
+	       (uint64_t)st->digest);
+	printf("  %-15s %s\n", "attached since", since);
+	printf("  %-15s %s\n", "policy since", policy_since);
+	printf("  %-15s %" PRIu64 "\n", "generation", (uint64_t)st->generation);
+	if (max_sources)
+		printf("  %-15s %" PRIu32 "\n", "max sources", max_sources);
+	printf("  %-15s %" PRIu32 " (mtu %" PRIu32 ", synced %s)\n",
+	       "addresses", ifi.n_local, ifi.mtu, synced);
+}
+
+static struct json_object *status_json(const struct ig_iface *i,
+				       const struct ig_live *lv)
+{
+	const struct ig_state *st = &i->state;
+	struct json_object *obj = json_object_new_object();
+	uint32_t max_sources = 0;
+	struct ig_ifinfo ifi;
+	char buf[64];
+	int err;
+
+	if (!obj)
+		return NULL;
+	err = ig_json_add(obj, "interface", json_object_new_string(i->name));
+	err = err   ?:
+		      ig_json_add(obj, "ifindex",
+				  json_object_new_uint64(st->ifindex));
+	err = err   ?:
+		      ig_json_add(obj, "attached",
+				  json_object_new_boolean(lv->attached));
+	if (!err && lv->why_not)
+		err = ig_json_add(obj, "detail",
+				  json_object_new_string(lv->why_not));
+	err = err   ?:
+		      ig_json_add(obj, "mode",
+				  json_object_new_string(
+					  ig_mode_name(lv->info.mode)));
+	err = err   ?:
+		      ig_json_add(obj, "dispatcher",
+				  json_object_new_string(lv->info.multiprog ?
+								 "libxdp" :
+								 "legacy"));
+	if (!err && !lv->info.multiprog)
+		err = ig_json_add(obj, "dispatcher_reason",
+				  json_object_new_string(ig_legacy_why(st)));
+	err = err   ?:
+		      ig_json_add(obj, "prog_id",
+				  json_object_new_uint64(st->prog_id));
+	snprintf(buf, sizeof(buf), "%016" PRIx64, (uint64_t)st->digest);
+	err = err   ?:
+		      ig_json_add(obj, "policy_digest",
+				  json_object_new_string(buf));
+	ig_local_time_format(st->attached_at, buf, sizeof(buf));
+	err = err   ?:
+		      ig_json_add(obj, "attached_at",
+				  json_object_new_string(buf));
+	ig_local_time_format(st->policy_at, buf, sizeof(buf));
+	err = err ?: ig_json_add(obj, "policy_at", json_object_new_string(buf));
+	err = err   ?:
+		      ig_json_add(obj, "generation",
+				  json_object_new_uint64(st->generation));
+	if (!err && !ig_sources_capacity(&i->maps, &max_sources))
+		err = ig_json_add(obj, "max_sources",
+				  json_object_new_uint64(max_sources));
+	if (!err && !ig_ifinfo_read(&i->maps, &ifi)) {
+		err = ig_json_add(obj, "addresses",
+				  json_object_new_uint64(ifi.n_local));
+		err = err   ?:
+			      ig_json_add(obj, "mtu",
+					  json_object_new_uint64(ifi.mtu));
+		ig_local_time_format(ifi.synced_at, buf, sizeof(buf));
+		err = err   ?:
+			      ig_json_add(obj, "synced_at",
+					  json_object_new_string(buf));
+	}
+	if (err) {
+		json_object_put(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+struct status_ctx {
+	const struct ig_status_opts *o;
+	struct json_object *list; /* --json: the interfaces */
+	int n; /* interfaces shown */
+	int err; /* the first failure; the others are still shown */
+};
+
+static int status_one(const char *name, void *data)
+{
+	struct status_ctx *ctx = data;
+	struct json_object *obj;
+	struct ig_live lv;
+	struct ig_iface i;
+	int err;
+
+	err = ig_open_pins("status", name, 0, &i);
+	if (err) {
+		ctx->err = ctx->err ?: err;
+		return ctx->o->iface ? err : 0;
+	}
+	ig_probe_live(name, &i.state, &lv);
+	if (ctx->o->json) {
+		obj = status_json(&i, &lv);
+		if (!obj || json_object_array_add(ctx->list, obj)) {
+			json_object_put(obj);
+			err = -ENOMEM;
+		}
+	} else {
+		if (ctx->n)
+			putchar('\n');
+		status_print(&i, &lv);
+	}
+	ctx->n++;
+	ig_iface_close(&i);
+	return err;
+}
+
+int ig_cmd_status(const void *opts)
+{
+	struct status_ctx ctx = { .o = opts };
+	struct json_object *root = NULL;
+	int err;
+
+	err = ig_env_check("status");
+	if (err)
+		return err;
+	if (ctx.o->json) {
+		root = json_object_new_object();
+		ctx.list = json_object_new_array();
+		if (!root || ig_json_add(root, "interfaces", ctx.list)) {
+			err = -ENOMEM;
+			goto out;
+		}
+	}
+	if (ctx.o->iface)
+		err = status_one(ctx.o->iface, &ctx);
+	else
+		err = ig_pindir_each(status_one, &ctx);
+	if (err)
+		goto out;
+	if (root)
+		ig_json_print(root, true);
+	else if (!ctx.n && !ctx.err)
+		pr_info("no interfaces attached");
+	err = ctx.err;
+out:
+	json_object_put(root);
+	return err;
+}
+
+const struct ig_command ig_status_cmd = {
+	"status",
+	"show where the filter is attached",
+	"Show the attachment on IFACE, or on every interface icmpgate is "
+	"attached to: mode, dispatcher, program id, policy digest and times.",
+	status_args,
+	status_opts,
+	NULL,
+	ig_cmd_status
+};
