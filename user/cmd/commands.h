@@ -12,6 +12,7 @@
 #include "cmd/attach.h"
 #include "cmd/policy_cmds.h"
 #include "cmd/counters.h"
+#include "cmd/names_cmds.h"
 #include "cmd/status.h"
 
 /* Room for the options of any one command. */
@@ -27,6 +28,7 @@ union ig_cmd_opts {
 	struct ig_unset_opts unset;
 	struct ig_stats_opts stats;
 	struct ig_top_opts top;
+	struct ig_names_types_opts names_types;
 };
 
 #endif /* IG_CMD_COMMANDS_H */
