@@ -149,12 +149,57 @@ static struct xdp_program *find_prog(const struct xdp_multiprog *mp,
 	return NULL;
 }
 
+/*
+ * What netlink says is attached to ifindex, in any mode: 0 and *mode, or
+ * -ENOENT. Needs no privilege beyond seeing the interface; libxdp's view
+ * needs CAP_SYS_ADMIN (it opens the programs by id).
+ */
+static int query_attached(int ifindex, uint32_t *prog_id, unsigned *mode)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	int err = bpf_xdp_query(ifindex, 0, &q);
+
+	if (err)
+		return err;
+	*prog_id = q.prog_id	 ? q.prog_id :
+		   q.drv_prog_id ? q.drv_prog_id :
+				   q.skb_prog_id;
+	*mode = q.attach_mode == XDP_ATTACHED_SKB ? IG_MODE_SKB :
+						    IG_MODE_NATIVE;
+	return *prog_id ? 0 : -ENOENT;
+}
+
+/*
+ * Without CAP_SYS_ADMIN, libxdp cannot open the attached program: ask
+ * netlink. Our program attached alone has our id; behind a dispatcher the
+ * id is the dispatcher's, and whether ours is behind it cannot be told
+ * (-EPERM, never "gone").
+ */
+static int find_without_libxdp(int ifindex, uint32_t prog_id,
+			       struct ig_attach_info *info)
+{
+	uint32_t id;
+	unsigned mode;
+	int err = query_attached(ifindex, &id, &mode);
+
+	if (err)
+		return err;
+	if (id != prog_id)
+		return -EPERM;
+	info->prog_id = prog_id;
+	info->multiprog = 0;
+	info->mode = mode;
+	return 0;
+}
+
 int ig_loader_find(int ifindex, uint32_t prog_id, struct ig_attach_info *info)
 {
 	struct xdp_multiprog *mp;
 	int err;
 
 	err = open_multiprog(ifindex, &mp);
+	if (err == -EPERM || err == -EACCES)
+		return find_without_libxdp(ifindex, prog_id, info);
 	if (err)
 		return err;
 	if (!find_prog(mp, prog_id)) {
@@ -176,6 +221,29 @@ int ig_loader_info(const struct ig_loaded *l, struct ig_attach_info *info)
 	return ig_loader_find(l->ifindex, xdp_program__id(l->prog), info);
 }
 
+/*
+ * Detach our program, attached alone, through netlink: with CAP_NET_ADMIN
+ * but not CAP_SYS_ADMIN, libxdp cannot. Accepted race: another tool
+ * replacing the program between the query and the detach would lose its
+ * program (the kernel's replace-only-if flag needs the old program's fd,
+ * which needs CAP_SYS_ADMIN).
+ */
+static int detach_without_libxdp(int ifindex, uint32_t prog_id)
+{
+	uint32_t id;
+	unsigned mode;
+	int err = query_attached(ifindex, &id, &mode);
+
+	if (err)
+		return err;
+	if (id != prog_id)
+		return -EPERM; /* behind a dispatcher, or not ours */
+	return bpf_xdp_detach(ifindex,
+			      mode == IG_MODE_SKB ? XDP_FLAGS_SKB_MODE :
+						    XDP_FLAGS_DRV_MODE,
+			      NULL);
+}
+
 int ig_loader_detach(int ifindex, uint32_t prog_id, unsigned mode)
 {
 	struct xdp_multiprog *mp;
@@ -183,6 +251,8 @@ int ig_loader_detach(int ifindex, uint32_t prog_id, unsigned mode)
 	int err;
 
 	err = open_multiprog(ifindex, &mp);
+	if (err == -EPERM || err == -EACCES)
+		return detach_without_libxdp(ifindex, prog_id);
 	if (err)
 		return err;
 	p = find_prog(mp, prog_id);

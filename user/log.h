@@ -43,7 +43,8 @@ void ig_log_libxdp_forget(void);
 /*
  * The line that explains a failed call: "cmd: what: reason", the reason
  * from libxdp_strerror() (which knows libbpf's and libxdp's errors too),
- * or a hint to run as root. Returns err.
+ * or, for a permission error, the capabilities the process lacks.
+ * Returns err.
  */
 int ig_fail(const char *cmd, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -54,6 +54,7 @@ void ig_probe_live(const char *name, const struct ig_state *st,
 		   struct ig_live *lv)
 {
 	unsigned int ifindex = if_nametoindex(name);
+	int err;
 
 	memset(lv, 0, sizeof(*lv));
 	lv->info.prog_id = st->prog_id;
@@ -63,7 +64,13 @@ void ig_probe_live(const char *name, const struct ig_state *st,
 		lv->why_not = "interface gone";
 	else if (ifindex != st->ifindex)
 		lv->why_not = "interface was re-created";
-	else if (ig_loader_find(st->ifindex, st->prog_id, &lv->info))
+	else if ((err = ig_loader_find(st->ifindex, st->prog_id, &lv->info)) ==
+		 -EPERM) {
+		/* Not gone: unverified (a dispatcher, and no CAP_SYS_ADMIN). */
+		lv->attached = true;
+		lv->why_not = "attached behind a dispatcher: CAP_SYS_ADMIN "
+			      "needed to verify";
+	} else if (err)
 		lv->why_not = "program no longer attached";
 	else
 		lv->attached = true;
