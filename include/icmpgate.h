@@ -402,11 +402,21 @@ enum ig_attach_mode {
 };
 
 /* Bookkeeping of one attachment; written by the controller only. */
+/*
+ * The layout of the pins, maps and this struct. Every layout begins with
+ * ifindex, prog_id and mode, so that any build can detach any older or
+ * newer attachment (detach reads these of a state map of any size);
+ * pins without a layout field are layout 1.
+ */
+#define IG_LAYOUT 2
+
 struct ig_state {
 	__u32 ifindex;
 	__u32 prog_id;
 	__u32 mode; /* enum ig_attach_mode */
 	__u32 multiprog; /* 1: behind libxdp's dispatcher, 0: legacy */
+	__u32 layout; /* IG_LAYOUT of the build that attached */
+	__u32 netns; /* inode of the network namespace attached in */
 	__u64 attached_at; /* CLOCK_REALTIME ns */
 	__u64 policy_at; /* CLOCK_REALTIME ns of the last apply */
 	__u64 digest; /* FNV-1a 64 of the canonical policy text */
@@ -454,7 +464,9 @@ _Static_assert(sizeof(struct ig_local_key) == 20, "ig_local_key layout");
 _Static_assert(sizeof(struct ig_ifinfo) == 56, "ig_ifinfo layout");
 _Static_assert(sizeof(struct ig_side_entry) == 32, "ig_side_entry layout");
 _Static_assert((IG_SIDE_CACHE & (IG_SIDE_CACHE - 1)) == 0, "power of two");
-_Static_assert(sizeof(struct ig_state) == 160, "ig_state layout");
+_Static_assert(sizeof(struct ig_state) == 168, "ig_state layout");
+_Static_assert(__builtin_offsetof(struct ig_state, mode) == 8,
+	       "every layout starts with ifindex, prog_id, mode");
 _Static_assert(sizeof(struct ig_policy_text) == 1024 * 1024, "text layout");
 
 #endif /* ICMPGATE_H */

@@ -216,6 +216,10 @@ unpack() {
 	mkdir -p "$ROOT$SRC" &&
 		git archive --format=tar "$COMMIT" | tar -C "$ROOT$SRC" -xf - || return 1
 	echo "checkout: $(git log -1 --format='%h %s' "$COMMIT" | cut -c1-72)"
+	# The previous release, for the e2e upgrade test: the root has the
+	# sources, not the history.
+	git archive --format=tar "$(cat tests/e2e/prev-release)" \
+		>"$ROOT/src/icmpgate-prev.tar" || return 1
 	# The root is a mount point of its own, private: `ip netns` runs
 	# `mount --make-rslave /`, and nothing mounted below may reach the host.
 	mount --bind "$ROOT" "$ROOT" &&
@@ -235,6 +239,7 @@ inroot() {
 	chroot "$ROOT" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
 		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 		${CI:+CI=$CI} ${http_proxy:+http_proxy=$http_proxy} \
+		IG_PREV_TAR=/src/icmpgate-prev.tar \
 		${https_proxy:+https_proxy=$https_proxy} \
 		/bin/bash -c "cd $SRC && $1" </dev/null &
 	# In the background: a ^C runs the trap now, not when the stage ends.

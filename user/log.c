@@ -8,13 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/syscall.h>
-#include <linux/capability.h>
 
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 
+#include "host.h"
 #include "log.h"
 
 static bool verbose;
@@ -122,37 +120,6 @@ void ig_log_init(bool on)
 	libxdp_set_print(libxdp_print);
 }
 
-/*
- * Which of the capabilities icmpgate may need the process lacks, for a
- * permission error: CAP_BPF and CAP_NET_ADMIN for everything that loads,
- * attaches or reads the filter, CAP_SYS_ADMIN to open a running program
- * by its id (attach --replace; seeing behind libxdp's dispatcher).
- */
-static void missing_caps(char *buf, size_t size)
-{
-	static const struct {
-		int cap;
-		const char *name;
-	} caps[] = { { 39, "CAP_BPF" }, /* CAP_BPF: newer than some headers */
-		     { CAP_NET_ADMIN, "CAP_NET_ADMIN" },
-		     { CAP_SYS_ADMIN, "CAP_SYS_ADMIN" } };
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3,
-						0 };
-	struct __user_cap_data_struct data[2] = { 0 };
-	size_t i, len = 0;
-
-	buf[0] = '\0';
-	if (syscall(SYS_capget, &hdr, data))
-		return;
-	for (i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
-		if (data[caps[i].cap / 32].effective &
-		    (1u << (caps[i].cap % 32)))
-			continue;
-		len += (size_t)snprintf(buf + len, len < size ? size - len : 0,
-					"%s%s", len ? ", " : "", caps[i].name);
-	}
-}
-
 int ig_fail(const char *cmd, int err, const char *fmt, ...)
 {
 	char *what = NULL, why[160], caps[64];
@@ -164,7 +131,7 @@ int ig_fail(const char *cmd, int err, const char *fmt, ...)
 		what = NULL;
 	va_end(ap);
 	if (err == -EPERM || err == -EACCES) {
-		missing_caps(caps, sizeof(caps));
+		ig_caps_missing(caps, sizeof(caps));
 		if (caps[0])
 			snprintf(why, sizeof(why),
 				 "permission denied (missing %s)", caps);

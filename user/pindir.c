@@ -4,9 +4,9 @@
  * command makes before touching them (pindir.h).
  */
 #include <dirent.h>
+#include <limits.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/capability.h>
 #include <linux/magic.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -14,11 +14,11 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
 #include "../include/icmpgate.h"
+#include "host.h"
 #include "log.h"
 #include "pindir.h"
 
@@ -50,26 +50,15 @@ int ig_pindir_path(const char *ifname, char *buf, size_t size)
 	return 0;
 }
 
-static int has_cap(const struct __user_cap_data_struct *d, int cap)
-{
-	return !!(d[cap / 32].effective & (1u << (cap % 32)));
-}
-
 int ig_priv_check(const char *cmd)
 {
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+	char caps[64];
 
-	/* No libcap for one syscall; glibc has no wrapper. */
-	if (syscall(SYS_capget, &hdr, data))
-		return -errno;
-	if ((has_cap(data, CAP_SYS_ADMIN) || has_cap(data, CAP_BPF)) &&
-	    has_cap(data, CAP_NET_ADMIN))
+	if (ig_caps_enough())
 		return 0;
-	pr_err("%s: permission denied: run as root (needs CAP_BPF or CAP_SYS_ADMIN, and CAP_NET_ADMIN)",
-	       cmd);
+	ig_caps_missing(caps, sizeof(caps));
+	pr_err("%s: permission denied: icmpgate needs CAP_BPF (or CAP_SYS_ADMIN) and CAP_NET_ADMIN; this process lacks %s",
+	       cmd, caps);
 	return -EPERM;
 }
 
@@ -77,9 +66,20 @@ int ig_bpffs_check(const char *cmd)
 {
 	struct statfs st;
 
+	char ns[NAME_MAX + 1];
+
 	if (statfs(IG_BPFFS, &st) || st.f_type != BPF_FS_MAGIC) {
-		pr_err("%s: bpffs is not mounted at %s; mount it with: mount -t bpf bpf %s",
-		       cmd, IG_BPFFS, IG_BPFFS);
+		/*
+		 * `ip netns exec` mounts a /sys of the namespace's own: a
+		 * bpffs mounted there would hold pins no later command sees.
+		 */
+		ig_netns_name(ig_netns_self(), ns, sizeof(ns));
+		if (ns[0])
+			pr_err("%s: no bpffs at %s in this mount namespace ('ip netns exec' gives it a /sys of its own, where pins would be lost); run: nsenter --net=/run/netns/%s icmpgate %s ...",
+			       cmd, IG_BPFFS, ns, cmd);
+		else
+			pr_err("%s: bpffs is not mounted at %s; mount it with: mount -t bpf bpf %s",
+			       cmd, IG_BPFFS, IG_BPFFS);
 		return -ENODEV;
 	}
 	return 0;

@@ -4,6 +4,7 @@
  * its pins, checked against the program that really runs, locked while a
  * command changes it, and a compiled policy made live on it.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <net/if.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "../include/icmpgate.h"
+#include "host.h"
 #include "localaddr.h"
 #include "log.h"
 #include "pindir.h"
@@ -50,6 +52,37 @@ void ig_iface_close(struct ig_iface *i)
 	i->lock_fd = -1;
 }
 
+void ig_netns_describe(uint32_t netns, char *buf, size_t size)
+{
+	char name[NAME_MAX + 1];
+
+	ig_netns_name(netns, name, sizeof(name));
+	if (name[0])
+		snprintf(buf, size, "net:[%u] (ip netns '%s')", netns, name);
+	else
+		snprintf(buf, size, "net:[%u]", netns);
+}
+
+/*
+ * Refuse to act on an attachment of another network namespace: its
+ * ifindex means another interface here. Says where to run cmd instead.
+ */
+int ig_netns_check(const char *cmd, const char *name, const struct ig_state *st)
+{
+	char ns[NAME_MAX + 1];
+
+	if (!st->netns || st->netns == ig_netns_self())
+		return 0;
+	ig_netns_name(st->netns, ns, sizeof(ns));
+	if (ns[0])
+		pr_err("%s: %s was attached in network namespace '%s', not in this one; run it there: nsenter --net=/run/netns/%s icmpgate %s %s ...",
+		       cmd, name, ns, ns, cmd, name);
+	else
+		pr_err("%s: %s was attached in network namespace net:[%u], not in this one; run it there: nsenter --net=/proc/PID/ns/net icmpgate %s %s ..., PID a process of that namespace",
+		       cmd, name, st->netns, cmd, name);
+	return -EXDEV;
+}
+
 void ig_probe_live(const char *name, const struct ig_state *st,
 		   struct ig_live *lv)
 {
@@ -60,7 +93,9 @@ void ig_probe_live(const char *name, const struct ig_state *st,
 	lv->info.prog_id = st->prog_id;
 	lv->info.mode = st->mode;
 	lv->info.multiprog = st->multiprog;
-	if (!ifindex)
+	if (st->netns && st->netns != ig_netns_self())
+		lv->why_not = "in another network namespace";
+	else if (!ifindex)
 		lv->why_not = "interface gone";
 	else if (ifindex != st->ifindex)
 		lv->why_not = "interface was re-created";
@@ -130,6 +165,11 @@ int ig_open_pins(const char *cmd, const char *name, unsigned flags,
 	if (err) {
 		ig_fail(cmd, err, "cannot read the state of %s", name);
 		goto err_out;
+	}
+	if (!(flags & IG_OPEN_ANY_NETNS)) {
+		err = ig_netns_check(cmd, name, &i->state);
+		if (err)
+			goto err_out;
 	}
 	if (flags & IG_OPEN_LIVE) {
 		struct ig_live lv;

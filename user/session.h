@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "compile.h"
+#include "host.h"
 #include "loader.h"
 #include "store.h"
 
@@ -37,6 +38,8 @@ struct ig_live {
 
 enum ig_open_flag {
 	IG_OPEN_LOCK = 1 << 0, /* hold the pin directory's lock */
+	/* Read only: an attachment of another network namespace is fine. */
+	IG_OPEN_ANY_NETNS = 1 << 3,
 	/* A directory without its pins: return -ENOENT quietly, still open. */
 	IG_OPEN_LEFTOVER = 1 << 1,
 	/*
@@ -59,6 +62,15 @@ void ig_iface_close(struct ig_iface *i);
 
 void ig_probe_live(const char *name, const struct ig_state *st,
 		   struct ig_live *lv);
+
+/* "net:[INODE]", with its `ip netns` name when it has one. */
+void ig_netns_describe(uint32_t netns, char *buf, size_t size);
+/*
+ * -EXDEV, after saying where to run cmd, if st was attached in another
+ * network namespace (whose ifindex means another interface here).
+ */
+int ig_netns_check(const char *cmd, const char *name,
+		   const struct ig_state *st);
 
 /*
  * Open the pins of an attached interface (enum ig_open_flag). On failure i

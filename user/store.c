@@ -100,7 +100,7 @@ static int check_map(int fd, const struct map_spec *s)
 	if (info.type != s->type || info.key_size != s->key_size ||
 	    info.value_size != s->value_size ||
 	    (s->max_entries && info.max_entries != s->max_entries)) {
-		pr_err("map '%s' does not match this build (type %u key %u value %u entries %u); detach and attach again",
+		pr_err("map '%s' was pinned by another build of icmpgate (type %u key %u value %u entries %u): 'icmpgate detach' of this interface detaches it, then attach again",
 		       s->pin, info.type, info.key_size, info.value_size,
 		       info.max_entries);
 		return -EPROTO;

@@ -20,6 +20,7 @@
 #include "log.h"
 #include "pindir.h"
 #include "policy.h"
+#include "salvage.h"
 #include "session.h"
 #include "store.h"
 
@@ -134,6 +135,8 @@ static int attach_finish(const char *cmd, struct ig_iface *i,
 	i->state.mode = l->mode;
 	i->state.multiprog = info.multiprog;
 	i->state.attached_at = ig_now_ns();
+	i->state.layout = IG_LAYOUT;
+	i->state.netns = ig_netns_self();
 	snprintf(i->state.ifname, sizeof(i->state.ifname), "%s", i->name);
 	if (!info.multiprog)
 		snprintf(i->state.legacy_why, sizeof(i->state.legacy_why), "%s",
@@ -325,9 +328,15 @@ int ig_cmd_detach(const void *opts)
 
 	err = ig_iface_open(cmd, o->iface, IG_OPEN_LOCK | IG_OPEN_LEFTOVER, &i);
 	if (err == -ENOENT && i.lock_fd >= 0) {
-		pr_warn("%s: %s has no pins (an attach died half-way?); removing it",
-			cmd, i.dir);
-		goto remove;
+		/* Pins missing (an attach died half-way, or removed by hand). */
+		err = ig_salvage_detach(cmd, o->iface, i.dir);
+		goto out_salvaged;
+	}
+	if (err == -EPROTO) {
+		/* Pins of another build: an upgrade, or a downgrade. */
+		err = ig_pindir_lock(i.dir, false, &i.lock_fd);
+		err = err ?: ig_salvage_detach(cmd, o->iface, i.dir);
+		goto out_salvaged;
 	}
 	if (err)
 		return err;
@@ -341,7 +350,6 @@ int ig_cmd_detach(const void *opts)
 			i.state.prog_id, o->iface);
 		goto out;
 	}
-remove:
 	err = ig_maps_unpin(i.dir);
 	if (err) {
 		ig_fail(cmd, err, "cannot remove the pins in %s", i.dir);
@@ -355,6 +363,10 @@ remove:
 out:
 	ig_iface_close(&i);
 	return err;
+out_salvaged:
+	if (!err)
+		pr_info("%s: detached", o->iface);
+	goto out;
 }
 
 int ig_cmd_sync(const void *opts)

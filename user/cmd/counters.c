@@ -82,7 +82,9 @@ int ig_cmd_stats(const void *opts)
 	struct ig_iface i;
 	int err;
 
-	err = ig_iface_open(cmd, o->iface, o->reset ? IG_OPEN_LOCK : 0, &i);
+	err = ig_iface_open(cmd, o->iface,
+			    IG_OPEN_ANY_NETNS | (o->reset ? IG_OPEN_LOCK : 0),
+			    &i);
 	if (err)
 		return err;
 	if (o->watch) {
@@ -116,7 +118,7 @@ int ig_cmd_top(const void *opts)
 	struct ig_iface i;
 	int err;
 
-	err = ig_iface_open(cmd, o->iface, 0, &i);
+	err = ig_iface_open(cmd, o->iface, IG_OPEN_ANY_NETNS, &i);
 	if (err)
 		return err;
 	err = ig_top_run(&i.maps, o->iface, o->interval ? o->interval : 1,

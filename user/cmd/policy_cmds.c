@@ -148,7 +148,7 @@ int ig_cmd_policy_show(const void *opts)
 	struct ig_iface i;
 	int err;
 
-	err = ig_iface_open(cmd, o->iface, 0, &i);
+	err = ig_iface_open(cmd, o->iface, IG_OPEN_ANY_NETNS, &i);
 	if (err)
 		return err;
 	err = ig_store_read_text(&i.maps, &text);

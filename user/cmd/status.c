@@ -4,6 +4,7 @@
  * attached one, as text or JSON.
  */
 #include <errno.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <stdio.h>
 
@@ -40,7 +41,7 @@ static void status_print(const struct ig_iface *i, const struct ig_live *lv)
 {
 	const struct ig_state *st = &i->state;
 	uint32_t max_sources = 0;
-	char since[64], policy_since[64], synced[64];
+	char since[64], policy_since[64], synced[64], netns[PATH_MAX + 64];
 	struct ig_ifinfo ifi = {};
 
 	ig_ifinfo_read(&i->maps, &ifi);
@@ -48,8 +49,12 @@ static void status_print(const struct ig_iface *i, const struct ig_live *lv)
 	ig_local_time_format(st->attached_at, since, sizeof(since));
 	ig_local_time_format(st->policy_at, policy_since, sizeof(policy_since));
 	ig_sources_capacity(&i->maps, &max_sources);
+	ig_netns_describe(st->netns, netns, sizeof(netns));
 	printf("%s:\n", i->name);
 	printf("  %-15s %u\n", "ifindex", st->ifindex);
+	printf("  %-15s %s%s\n", "netns", st->netns ? netns : "unknown",
+	       st->netns && st->netns == ig_netns_self() ? " (this one)" : "");
+	printf("  %-15s %u\n", "layout", st->layout);
 	printf("  %-15s %s%s%s%s\n", "attached", lv->attached ? "yes" : "no",
 	       lv->why_not ? " (" : "", lv->why_not ? lv->why_not : "",
 	       lv->why_not ? ")" : "");
@@ -88,6 +93,12 @@ static struct json_object *status_json(const struct ig_iface *i,
 	err = err   ?:
 		      ig_json_add(obj, "ifindex",
 				  json_object_new_uint64(st->ifindex));
+	err = err   ?:
+		      ig_json_add(obj, "netns",
+				  json_object_new_uint64(st->netns));
+	err = err   ?:
+		      ig_json_add(obj, "layout",
+				  json_object_new_uint64(st->layout));
 	err = err   ?:
 		      ig_json_add(obj, "attached",
 				  json_object_new_boolean(lv->attached));
@@ -158,7 +169,7 @@ static int status_one(const char *name, void *data)
 	struct ig_iface i;
 	int err;
 
-	err = ig_open_pins("status", name, 0, &i);
+	err = ig_open_pins("status", name, IG_OPEN_ANY_NETNS, &i);
 	if (err) {
 		ctx->err = ctx->err ?: err;
 		return ctx->o->iface ? err : 0;
