@@ -37,7 +37,7 @@ S6=fd00:198:2::2
 SIZE=1048576
 PORT4=5001
 PORT6=5002
-FORGE=$(dirname "$0")/../../tools/forge.py
+FORGE=$(dirname "$0")/../../tools/lab/forge.py
 
 ip -n "$NS_A" link add "$R_IF" type veth peer name "$S_IF" netns "$NS_C" ||
 	die "cannot create the router-server link"

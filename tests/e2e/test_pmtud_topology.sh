@@ -45,7 +45,7 @@ lab_ns r1
 NS_R1=$LAB_NS
 lab_ns r2
 NS_R2=$LAB_NS
-FORGE=$(dirname "$0")/../../tools/forge.py
+FORGE=$(dirname "$0")/../../tools/lab/forge.py
 SIZE=200000
 PORT4=5011
 PORT6=5012

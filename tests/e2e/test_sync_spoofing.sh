@@ -24,7 +24,7 @@ IF=$(ifb 1)
 B6=$(addr6_b 1)
 NEW4=10.199.1.50
 REMOTE4=10.198.9.9
-FORGE=$(dirname "$0")/../../tools/forge.py
+FORGE=$(dirname "$0")/../../tools/lab/forge.py
 
 # ptb_from QSRC MTU [QLEN]: one frag-needed from A to B quoting a packet
 # of QLEN bytes (1500) from QSRC to REMOTE4.

@@ -6,11 +6,11 @@
  * range check, and for the tools that time the XDP program with
  * BPF_PROG_TEST_RUN: bare programs, attaching to an interface, the timing
  * loop, the crafted frame of a packet class and a policy applied through
- * the controller's own path. Built once into build/tools/benchutil.o and
+ * the controller's own path. Built once into build/tools/toolutil.o and
  * linked into every tool.
  */
-#ifndef IG_TOOLS_BENCHUTIL_H
-#define IG_TOOLS_BENCHUTIL_H
+#ifndef IG_TOOLS_TOOLUTIL_H
+#define IG_TOOLS_TOOLUTIL_H
 
 #include <signal.h>
 #include <stdbool.h>
@@ -116,4 +116,4 @@ int bu_class_frame(struct frame_spec *s, const char *src, uint8_t *buf,
 int bu_apply_policy(struct ig_maps *maps, const char *text, const char *source,
 		    struct ig_compiled *out);
 
-#endif /* IG_TOOLS_BENCHUTIL_H */
+#endif /* IG_TOOLS_TOOLUTIL_H */

@@ -63,7 +63,7 @@
 
 #include "icmpgate.h"
 #include "names.h"
-#include "benchutil.h"
+#include "toolutil.h"
 
 #ifndef BPF_F_TEST_XDP_LIVE_FRAMES
 #define BPF_F_TEST_XDP_LIVE_FRAMES (1U << 1)

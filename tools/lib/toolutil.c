@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * What the tools share (benchutil.h): printing, the clock, signals,
+ * What the tools share (toolutil.h): printing, the clock, signals,
  * option numbers, and the pieces of timing icmpgate's XDP program with
  * BPF_PROG_TEST_RUN that bench_prog and rlcost both use.
  */
@@ -23,7 +23,7 @@
 #include "compile.h"
 #include "policy.h"
 #include "store.h"
-#include "benchutil.h"
+#include "toolutil.h"
 
 static const char *tool = "tool";
 static bool verbose;
