@@ -41,7 +41,7 @@
 #include "policy.h"
 #include "reasons.h"
 #include "store.h"
-#include "../bpf/ratelimit.h"
+#include "ratelimit_math.h"
 #include "frames.h"
 #include "loader.h"
 

@@ -35,7 +35,7 @@
 
 #include "icmpgate.h"
 #include "icmpgate.skel.h"
-#include "../bpf/ratelimit.h"
+#include "ratelimit_math.h"
 #include "compile.h"
 #include "policy.h"
 #include "store.h"
