@@ -40,7 +40,9 @@ BIN       := $(BUILD)/icmpgate
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
 PROG_SRCS := $(wildcard tests/prog/*.c)
-PROG_OBJS := $(PROG_SRCS:tests/prog/%.c=$(BUILD)/tests/prog/%.o)
+# lib/frame.c: the one frame builder of the prog tier and the tools.
+FRAME_OBJ := $(BUILD)/lib/frame.o
+PROG_OBJS := $(PROG_SRCS:tests/prog/%.c=$(BUILD)/tests/prog/%.o) $(FRAME_OBJ)
 PROG_BIN  := $(BUILD)/tests/prog/test_prog
 # tools/lib/ is the tools' shared code, linked into each, not a tool; the
 # tools themselves sit by purpose (gen/: the traffic generator, bench/: the
@@ -48,7 +50,7 @@ PROG_BIN  := $(BUILD)/tests/prog/test_prog
 TOOL_UTIL := $(BUILD)/tools/toolutil.o
 TOOL_SRCS := $(wildcard tools/gen/*.c tools/bench/*.c)
 TOOL_BINS := $(addprefix $(BUILD)/tools/,$(basename $(notdir $(TOOL_SRCS))))
-TOOL_CFLAGS := $(HOST_CFLAGS) -Itools/lib
+TOOL_CFLAGS := $(HOST_CFLAGS) -Itools/lib -Ilib
 
 .PHONY: all deps check check-unit check-prog check-e2e check-format \
 	check-fresh format demo bench install clean
@@ -91,7 +93,12 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(LIB) | $(SKELS)
 $(BUILD)/tests/prog/%.o: tests/prog/%.c | $(SKELS)
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(TEST_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(TEST_CFLAGS) -Ilib -c $< -o $@
+
+$(FRAME_OBJ): lib/frame.c
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(HOST_CFLAGS) -c $< -o $@
 
 $(PROG_BIN): $(PROG_OBJS) $(LIB)
 	$(call msg,LD,$@)
@@ -103,10 +110,10 @@ $(TOOL_UTIL): tools/lib/toolutil.c | $(SKELS)
 	$(Q)$(CC) $(TOOL_CFLAGS) -c $< -o $@
 
 define tool_rule
-$(BUILD)/tools/%: tools/$(1)/%.c $(TOOL_UTIL) $(LIB) | $(SKELS)
+$(BUILD)/tools/%: tools/$(1)/%.c $(TOOL_UTIL) $(FRAME_OBJ) $(LIB) | $(SKELS)
 	$$(call msg,CC,$$@)
 	@mkdir -p $$(@D)
-	$$(Q)$$(CC) $$(TOOL_CFLAGS) -o $$@ $$< $$(TOOL_UTIL) $$(LIB) $$(LIBS) -lpthread
+	$$(Q)$$(CC) $$(TOOL_CFLAGS) -o $$@ $$< $$(TOOL_UTIL) $$(FRAME_OBJ) $$(LIB) $$(LIBS) -lpthread
 endef
 $(foreach d,gen bench,$(eval $(call tool_rule,$(d))))
 
@@ -131,8 +138,8 @@ check-fresh:
 	$(Q)scripts/check-fresh.sh
 
 format:
-	$(Q)clang-format -i $(wildcard bpf/*.c bpf/*.h include/*.h user/*.c \
-		user/*.h tests/*/*.c tests/*/*.h tools/*/*.c tools/*/*.h)
+	$(Q)clang-format -i $(wildcard bpf/*.c bpf/*.h include/*.h lib/*.c lib/*.h \
+		user/*.c user/*.h tests/*/*.c tests/*/*.h tools/*/*.c tools/*/*.h)
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all

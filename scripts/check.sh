@@ -84,7 +84,7 @@ check_bpf_headers() {
 
 tier_format() {
 	local files rc=0
-	files=$(ls bpf/*.c bpf/*.h include/*.h user/*.c user/*.h \
+	files=$(ls bpf/*.c bpf/*.h include/*.h lib/*.c lib/*.h user/*.c user/*.h \
 		tests/*/*.c tests/*/*.h tools/*/*.c tools/*/*.h 2>/dev/null)
 	if clang-format --dry-run --Werror $files; then
 		echo "format: $(echo "$files" | wc -l) files clean"

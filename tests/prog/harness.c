@@ -80,7 +80,7 @@ void run_case(void **state)
 {
 	const struct prog_case *tc = *state;
 	uint8_t frame[FRAME_MAX];
-	size_t len = frame_build(&tc->pkt, frame);
+	size_t len = frame_len(&tc->pkt, frame);
 	size_t i, moved = 0;
 	__u32 want = ig_counter_index(tc->family, tc->type, tc->reason);
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame,
@@ -216,6 +216,15 @@ int unload_program(void **state)
 	return 0;
 }
 
+size_t frame_len(const struct pkt_desc *d, uint8_t *frame)
+{
+	int n = frame_build(d, frame, FRAME_MAX);
+
+	if (n < 0)
+		fail_msg("cannot build the frame: %s", strerror(-n));
+	return (size_t)n;
+}
+
 int pkt_family(const struct pkt_desc *pkt)
 {
 	return pkt->ethertype == ETH_P_IPV6 ? V6 : V4;
@@ -228,7 +237,7 @@ int one_from(struct pkt_desc pkt, const char *src)
 	size_t len;
 
 	pkt.src = src;
-	len = frame_build(&pkt, frame);
+	len = frame_len(&pkt, frame);
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame,
 		    .data_size_in = len, .repeat = 1);
 	assert_int_equal(bpf_prog_test_run_opts(

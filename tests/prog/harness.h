@@ -5,7 +5,7 @@
  * policy applied through the controller's own path (parse, compile,
  * store), one table case run (apply its policy, every bucket full, run its
  * frame, exactly one counter moved by one packet and the frame's bytes),
- * and the counter deltas a sequence reads. The frames are frames.h's.
+ * and the counter deltas a sequence reads. The frames are lib/frame.h's.
  */
 #ifndef IG_TEST_PROG_HARNESS_H
 #define IG_TEST_PROG_HARNESS_H
@@ -27,7 +27,7 @@
 #include "icmpgate.h"
 #include "icmpgate.skel.h"
 #include "store.h"
-#include "frames.h"
+#include "frame.h"
 
 #define V4 IG_FAM_V4
 #define V6 IG_FAM_V6
@@ -61,7 +61,7 @@ struct prog_case {
 #define OUR6 "2001:db8::2"
 #define OUR6_LL "fe80::2"
 #define IF_MTU 1500
-/* What the quote of frames.c says its packet was: 1400 bytes of TCP. */
+/* What the quote of lib/frame.c says its packet was: 1400 bytes of TCP. */
 #define QUOTED_LEN4 (20 + 1400)
 #define QUOTED_LEN6 (40 + 1400)
 #define REMOTE4 "203.0.113.5"
@@ -107,6 +107,8 @@ int sh(const char *cmd);
 int load_program(void **state);
 int unload_program(void **state);
 
+/* frame_build() into frame (FRAME_MAX bytes); fails the test on error. */
+size_t frame_len(const struct pkt_desc *d, uint8_t *frame);
 int pkt_family(const struct pkt_desc *pkt);
 int one_from(struct pkt_desc pkt, const char *src);
 int reason_of(const struct pkt_desc *pkt);

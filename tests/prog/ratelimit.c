@@ -103,7 +103,7 @@ static void tally_delta(const struct pkt_desc *pkt, struct tally *t)
 static void burst(const struct pkt_desc *pkt, __u32 n, struct tally *t)
 {
 	uint8_t frame[FRAME_MAX];
-	size_t len = frame_build(pkt, frame);
+	size_t len = frame_len(pkt, frame);
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame,
 		    .data_size_in = len, .repeat = n);
 
@@ -380,7 +380,7 @@ static void test_limit_bytes(void **state)
 {
 	const struct pkt_desc echo = { ECHO4, .l4_len = 1000 };
 	uint8_t frame[FRAME_MAX];
-	size_t len = frame_build(&echo, frame);
+	size_t len = frame_len(&echo, frame);
 	struct tally t;
 
 	(void)state;

@@ -100,17 +100,19 @@ static const struct pkt_class classes[] = {
 
 static int class_frame(const struct pkt_class *c, uint8_t *buf, size_t cap)
 {
-	struct frame_spec s = {
-		.family = c->family,
+	struct pkt_desc d = {
+		.ethertype = c->family == AF_INET6 ? ETH_P_IPV6 : ETH_P_IP,
 		.proto = c->proto,
 		.type = c->type,
 		.code = c->code,
-		.vlan = c->vlan,
+		.vlan = { c->vlan ? ETH_P_8021Q : 0 },
+		.vlan_id_set = true,
 		.vlan_id = 100,
-		.ext_hdr = c->ext_hdr,
+		.n_ext = c->ext_hdr,
+		.ext = { c->ext_hdr ? IPPROTO_DSTOPTS : 0 },
 	};
 
-	return bu_class_frame(&s, c->src, buf, cap);
+	return bu_class_frame(&d, c->src, buf, cap);
 }
 
 /* ---- policies --------------------------------------------------------- */

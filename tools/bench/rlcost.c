@@ -159,13 +159,13 @@ static int measure(int fd, const uint8_t *frame, int len, int runs, double ms,
 
 static int build_frame(const struct rl_case *c, uint8_t *buf, size_t cap)
 {
-	struct frame_spec s = {
-		.family = c->family,
+	struct pkt_desc d = {
+		.ethertype = c->family == AF_INET ? ETH_P_IP : ETH_P_IPV6,
 		.proto = c->family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6,
 		.type = c->type,
 	};
 
-	return bu_class_frame(&s, NULL, buf, cap);
+	return bu_class_frame(&d, NULL, buf, cap);
 }
 
 /*
