@@ -45,10 +45,11 @@ FRAME_OBJ := $(BUILD)/lib/frame.o
 PROG_OBJS := $(PROG_SRCS:tests/prog/%.c=$(BUILD)/tests/prog/%.o) $(FRAME_OBJ)
 PROG_BIN  := $(BUILD)/tests/prog/test_prog
 # tools/lib/ is the tools' shared code, linked into each, not a tool; the
-# tools themselves sit by purpose (gen/: the traffic generator, bench/: the
-# benchmark drivers) and build into one folder, build/tools/.
+# tools themselves sit by purpose (lab/: the forged-packet sender, gen/: the
+# traffic generator, bench/: the benchmark drivers) and build into one
+# folder, build/tools/.
 TOOL_UTIL := $(BUILD)/tools/toolutil.o
-TOOL_SRCS := $(wildcard tools/gen/*.c tools/bench/*.c)
+TOOL_SRCS := $(wildcard tools/lab/*.c tools/gen/*.c tools/bench/*.c)
 TOOL_BINS := $(addprefix $(BUILD)/tools/,$(basename $(notdir $(TOOL_SRCS))))
 TOOL_CFLAGS := $(HOST_CFLAGS) -Itools/lib -Ilib
 
@@ -115,7 +116,7 @@ $(BUILD)/tools/%: tools/$(1)/%.c $(TOOL_UTIL) $(FRAME_OBJ) $(LIB) | $(SKELS)
 	@mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(TOOL_CFLAGS) -o $$@ $$< $$(TOOL_UTIL) $$(FRAME_OBJ) $$(LIB) $$(LIBS) -lpthread
 endef
-$(foreach d,gen bench,$(eval $(call tool_rule,$(d))))
+$(foreach d,lab gen bench,$(eval $(call tool_rule,$(d))))
 
 deps:
 	$(Q)scripts/deps.sh
@@ -128,7 +129,7 @@ check-unit: $(UNIT_BINS)
 	$(Q)scripts/check.sh $(BUILD) unit
 check-prog: $(PROG_BIN)
 	$(Q)scripts/check.sh $(BUILD) prog
-check-e2e: $(BIN)
+check-e2e: $(BIN) $(BUILD)/tools/forge
 	$(Q)scripts/check.sh $(BUILD) e2e
 # The format tier also reads the BPF objects' .d files.
 check-format: $(BPF_OBJS)

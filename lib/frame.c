@@ -185,10 +185,10 @@ static void put_quote(const struct pkt_desc *d, uint8_t *p)
 	size_t hlen;
 
 	if (d->ethertype == ETH_P_IPV6) {
-		hlen = put_ipv6(&inner, p, 1400);
+		hlen = put_ipv6(&inner, p, d->q_len ? d->q_len - 40 : 1400);
 		version = version ? version : 6;
 	} else {
-		hlen = put_ipv4(&inner, p, 1400);
+		hlen = put_ipv4(&inner, p, d->q_len ? d->q_len - 20 : 1400);
 		version = version ? version : 4;
 	}
 	p[0] = (uint8_t)(version << 4 | (p[0] & 0xf));
@@ -234,6 +234,10 @@ static void put_l4(const struct pkt_desc *d, uint8_t *p, size_t l4_len)
 	/* Built whole, then cut to l4_len: a short quote is a cut one. */
 	if (d->q_src)
 		put_quote(d, p + 8);
+	if (d->nd_target) {
+		memset(p + 4, 0, 4); /* reserved */
+		inet_pton(AF_INET6, d->nd_target, p + 8);
+	}
 }
 
 /* The L4 checksum; every one but ICMPv4's covers a pseudo-header. */

@@ -2,8 +2,8 @@
 /*
  * The one frame builder of the prog tier and the tools: a descriptor says
  * what the packet looks like (tags, IP version, options, extension
- * headers, fragments, ICMP type/code and an error's quote, size,
- * truncation) and frame_build() writes the bytes, every checksum right,
+ * headers, fragments, ICMP type/code, an error's quote or an NDP target,
+ * size, truncation) and frame_build() writes the bytes, every checksum right,
  * so that a receiving kernel without a filter accepts the packet too (a
  * bad IPv4 header checksum would be dropped by ip_rcv before any
  * netfilter hook, and flatter nftables). frame_set_source() rewrites an
@@ -52,6 +52,9 @@ struct pkt_desc {
 	const char *q_dst;
 	uint8_t q_version; /* 0: the family's own */
 	uint16_t q_sport, q_dport; /* the quoted TCP ports; 0: a pattern */
+	uint16_t q_len; /* the quoted packet's length; 0: IP header + 1400 */
+	/* An NDP message's target (bytes 8-23, RFC 4861 4.3); NULL: none. */
+	const char *nd_target;
 	/* bytes after the IP headers; 0: from size, or 8 + 32, or the quote's */
 	int l4_len;
 	size_t size; /* > 0: the whole frame, padded (l4_len 0) */

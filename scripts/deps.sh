@@ -10,7 +10,7 @@ set -eu
 
 # Build: make, gcc (+ libc6-dev), clang and llvm (-target bpf), the libraries.
 # Tests and demo: cmocka; ip, ss, nstat (iproute2); ping; socat; python3
-# (forge.py, JSON); nsenter, setpriv, taskset, chrt, setsid (util-linux);
+# (JSON); nsenter, setpriv, taskset, chrt, setsid (util-linux);
 # mount (bpffs); sysctl (procps). Bench: nft, ethtool. Format: clang-format.
 PKGS="make gcc libc6-dev clang llvm libbpf-dev libxdp-dev bpftool libelf-dev
 zlib1g-dev libjson-c-dev libcmocka-dev iproute2 iputils-ping socat python3

@@ -54,7 +54,7 @@ show() {
 # namespace, where its pins live in /sys/fs/bpf (tools/lab/netlab.sh).
 icmpgate() { netlab_ig "$NS_B" "$@"; }
 in_a() { ip netns exec "$NS_A" "$@"; }
-FORGE=$(dirname "$0")/lab/forge.py
+FORGE=$(dirname "$ICMPGATE")/tools/forge # tools/lab/forge.c
 
 cleanup() {
 	local rc=$?
@@ -149,11 +149,11 @@ fi
 heading "Forged path-MTU and neighbour messages are told from real ones"
 show icmpgate stats "$IF_B" --reset >/dev/null
 echo "(a frag-needed is believed only if it quotes a packet $NS_B sent)"
-show in_a python3 "$FORGE" ptb 4 "$B4" "$B4" 192.0.2.1 1280 3
+show in_a "$FORGE" ptb 4 "$B4" "$B4" 192.0.2.1 1280 3
 echo "(3 quoting $B4 -> 192.0.2.1: a packet $NS_B could have sent; they pass)"
-show in_a python3 "$FORGE" ptb 4 "$B4" 198.51.100.7 192.0.2.1 576 5
+show in_a "$FORGE" ptb 4 "$B4" 198.51.100.7 192.0.2.1 576 5
 echo "(5 quoting 198.51.100.7, not an address of $NS_B: forged)"
-show in_a python3 "$FORGE" ns "$B6" "$B6" 254 4
+show in_a "$FORGE" ns "$B6" "$B6" 254 4
 echo "(4 neighbour solicitations with hop limit 254: not from the link)"
 show icmpgate stats "$IF_B"
 counts=$(icmpgate stats "$IF_B" --json | python3 -c 'import json, sys
@@ -175,9 +175,9 @@ show in_a ping -c 2 -i 0.3 -W 1 -M do -s 8972 "$B4" ||
 show ip -n "$NS_B" addr add 10.199.0.3/24 dev "$IF_B"
 show icmpgate stats "$IF_B" --reset >/dev/null
 echo "(a frag-needed for a packet from the new address 10.199.0.3, sent to it)"
-show in_a python3 "$FORGE" ptb 4 10.199.0.3 10.199.0.3 192.0.2.1 1400 3 9000
+show in_a "$FORGE" ptb 4 10.199.0.3 10.199.0.3 192.0.2.1 1400 3 9000
 echo "(3 reporting MTU 1400 for a 9000-byte packet: believed, with no sync)"
-show in_a python3 "$FORGE" ptb 4 10.199.0.3 10.199.0.3 192.0.2.1 9000 2 9000
+show in_a "$FORGE" ptb 4 10.199.0.3 10.199.0.3 192.0.2.1 9000 2 9000
 echo "(2 reporting MTU 9000 for that same 9000-byte packet: no router sends that)"
 counts=$(icmpgate stats "$IF_B" --json | python3 -c 'import json, sys
 d = json.load(sys.stdin)
