@@ -44,12 +44,18 @@ BIN       := $(BUILD)/icmpgate
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
 PROG_SRCS := $(wildcard tests/prog/*.c)
-PROG_OBJS := $(PROG_SRCS:tests/prog/%.c=$(BUILD)/tests/prog/%.o)
+# lib/frame.c: the one frame builder of the prog tier and the tools.
+FRAME_OBJ := $(BUILD)/lib/frame.o
+PROG_OBJS := $(PROG_SRCS:tests/prog/%.c=$(BUILD)/tests/prog/%.o) $(FRAME_OBJ)
 PROG_BIN  := $(BUILD)/tests/prog/test_prog
-# tools/benchutil.c is the tools' shared code, linked into each, not a tool.
-TOOL_UTIL := $(BUILD)/tools/benchutil.o
-TOOL_SRCS := $(filter-out tools/benchutil.c,$(wildcard tools/*.c))
-TOOL_BINS := $(TOOL_SRCS:tools/%.c=$(BUILD)/tools/%)
+# tools/lib/ is the tools' shared code, linked into each, not a tool; the
+# tools themselves sit by purpose (lab/: the forged-packet sender, gen/: the
+# traffic generator, bench/: the benchmark drivers) and build into one
+# folder, build/tools/.
+TOOL_UTIL := $(BUILD)/tools/toolutil.o
+TOOL_SRCS := $(wildcard tools/lab/*.c tools/gen/*.c tools/bench/*.c)
+TOOL_BINS := $(addprefix $(BUILD)/tools/,$(basename $(notdir $(TOOL_SRCS))))
+TOOL_CFLAGS := $(HOST_CFLAGS) -Itools/lib -Ilib
 
 .PHONY: all deps check check-unit check-prog check-e2e check-format \
 	check-fresh format demo bench install uninstall clean fuzz sanitize FORCE
@@ -92,45 +98,54 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(LIB) | $(SKELS)
 $(BUILD)/tests/prog/%.o: tests/prog/%.c | $(SKELS)
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(TEST_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(TEST_CFLAGS) -Ilib -c $< -o $@
+
+$(FRAME_OBJ): lib/frame.c
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(HOST_CFLAGS) -c $< -o $@
 
 $(PROG_BIN): $(PROG_OBJS) $(LIB)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(LIBS)
 
-$(TOOL_UTIL): tools/benchutil.c | $(SKELS)
+$(TOOL_UTIL): tools/lib/toolutil.c | $(SKELS)
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(HOST_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(TOOL_CFLAGS) -c $< -o $@
 
-$(BUILD)/tools/%: tools/%.c $(TOOL_UTIL) $(LIB) | $(SKELS)
-	$(call msg,CC,$@)
-	@mkdir -p $(@D)
-	$(Q)$(CC) $(HOST_CFLAGS) $(LDFLAGS) -o $@ $< $(TOOL_UTIL) $(LIB) $(LIBS) -lpthread
+define tool_rule
+$(BUILD)/tools/%: tools/$(1)/%.c $(TOOL_UTIL) $(FRAME_OBJ) $(LIB) | $(SKELS)
+	$$(call msg,CC,$$@)
+	@mkdir -p $$(@D)
+	$$(Q)$$(CC) $$(TOOL_CFLAGS) $$(LDFLAGS) -o $$@ $$< $$(TOOL_UTIL) $$(FRAME_OBJ) $$(LIB) $$(LIBS) -lpthread
+endef
+$(foreach d,lab gen bench,$(eval $(call tool_rule,$(d))))
 
 deps:
-	$(Q)tools/deps.sh
+	$(Q)scripts/deps.sh
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS) $(PROG_BIN)
-	$(Q)tools/check.sh $(BUILD)
+	$(Q)scripts/check.sh $(BUILD)
 
 check-unit: $(UNIT_BINS)
-	$(Q)tools/check.sh $(BUILD) unit
+	$(Q)scripts/check.sh $(BUILD) unit
 check-prog: $(PROG_BIN)
-	$(Q)tools/check.sh $(BUILD) prog
-check-e2e: $(BIN)
-	$(Q)tools/check.sh $(BUILD) e2e
+	$(Q)scripts/check.sh $(BUILD) prog
+check-e2e: $(BIN) $(BUILD)/tools/forge
+	$(Q)scripts/check.sh $(BUILD) e2e
 # The format tier also reads the BPF objects' .d files.
 check-format: $(BPF_OBJS)
-	$(Q)tools/check.sh $(BUILD) format
+	$(Q)scripts/check.sh $(BUILD) format
 # A bare Debian 12 root (debootstrap, chroot): deps, build, tiers, demo.
 check-fresh:
-	$(Q)tools/check-fresh.sh
+	$(Q)scripts/check-fresh.sh
 
 format:
-	$(Q)clang-format -i $(wildcard bpf/*.c bpf/*.h include/*.h user/*.c user/*/*.c \
-		user/*.h user/*/*.h tests/*/*.c tests/*/*.h tools/*.c tools/*.h)
+	$(Q)clang-format -i $(wildcard bpf/*.c bpf/*.h include/*.h lib/*.c lib/*.h \
+		user/*.c user/*.h user/*/*.c user/*/*.h tests/*/*.c tests/*/*.h \
+		tools/*/*.c tools/*/*.h)
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
@@ -138,7 +153,7 @@ demo: deps
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)tools/bench.sh $(BUILD)
+	$(Q)tools/bench/bench.sh $(BUILD)
 
 # `make install` / `make uninstall`: the binary, the man page, the systemd
 # unit icmpgate@.service (one instance per interface) and the script it

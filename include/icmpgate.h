@@ -96,7 +96,7 @@ struct ig_slot_meta {
 };
 
 /*
- * Rate limits: GCRA token buckets (bpf/ratelimit.h). A bucket is one 64-bit
+ * Rate limits: GCRA token buckets (ratelimit_math.h). A bucket is one 64-bit
  * "theoretical arrival time" (TAT) in units of 2^-IG_RL_SHIFT ns of
  * CLOCK_MONOTONIC; a packet passes while TAT - now, after adding its cost,
  * stays within tau. The controller turns RATE and burst into interval and
@@ -201,7 +201,7 @@ struct ig_source_bucket {
 
 /*
  * One entry of the per-source table, --max-sources entries in sets of two
- * (bpf/ratelimit.h): a source's key hashes to a set, and a new source
+ * (ratelimit_math.h): a source's key hashes to a set, and a new source
  * replaces the set's emptier bucket. A cache line each.
  */
 struct ig_source_slot {

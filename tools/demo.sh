@@ -9,7 +9,7 @@
 set -u
 
 BUILD=${1:?usage: demo.sh BUILD}
-IG=$(readlink -f "$BUILD/icmpgate")
+ICMPGATE=$(readlink -f "$BUILD/icmpgate")
 ID=$$
 NS_A=igdemo-a-$ID # the sender
 NS_B=igdemo-b-$ID # the protected host: icmpgate filters what it receives
@@ -20,14 +20,14 @@ B4=10.199.0.2
 A6=fd00:199::1
 B6=fd00:199::2
 
-# shellcheck source=tools/netlab.sh
-. "$(dirname "$0")/netlab.sh"
+# shellcheck source=tools/lab/netlab.sh
+. "$(dirname "$0")/lab/netlab.sh"
 
 if [ "$(id -u)" != 0 ]; then
 	echo "demo: needs root (network namespaces, XDP): sudo make demo" >&2
 	exit 1
 fi
-[ -x "$IG" ] || {
+[ -x "$ICMPGATE" ] || {
 	echo "demo: $BUILD/icmpgate not built: run make" >&2
 	exit 1
 }
@@ -51,33 +51,31 @@ show() {
 	"$@"
 }
 # The controller runs in B's network namespace but keeps the host's mount
-# namespace, where its pins live in /sys/fs/bpf (`ip netns exec` would
-# remount /sys and hide them).
-icmpgate() { nsenter --net="/run/netns/$NS_B" "$IG" "$@"; }
+# namespace, where its pins live in /sys/fs/bpf (tools/lab/netlab.sh).
+icmpgate() { netlab_ig "$NS_B" "$@"; }
 in_a() { ip netns exec "$NS_A" "$@"; }
-FORGE=$(dirname "$0")/forge.py
+FORGE=$(dirname "$ICMPGATE")/tools/forge # tools/lab/forge.c
 
 cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM HUP
-	if [ -d "/sys/fs/bpf/icmpgate/$IF_B" ]; then
-		icmpgate detach "$IF_B" >/dev/null 2>&1 ||
-			rm -rf -- "/sys/fs/bpf/icmpgate/$IF_B"
-	fi
+	netlab_forget_iface "$NS_B" "$IF_B"
 	ip netns del "$NS_A" 2>/dev/null
 	ip netns del "$NS_B" 2>/dev/null
+	[ -n "${NETLAB_TMP:-}" ] && rm -rf -- "$NETLAB_TMP"
 	exit $rc
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-mount | grep -q ' /sys/fs/bpf type bpf' || mount -t bpf bpf /sys/fs/bpf
+netlab_init cleanup "igdemo-$ID" || {
+	echo "demo: cannot mount bpffs on /sys/fs/bpf or make a temporary directory" >&2
+	exit 1
+}
 
 heading "Lab: $NS_A ($IF_A $A4 $A6) <-veth-> $NS_B ($IF_B $B4 $B6)"
-ip netns add "$NS_A"
-ip netns add "$NS_B"
 for ns in "$NS_A" "$NS_B"; do
-	ip -n "$ns" link set lo up
-	ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.accept_dad=0
+	netlab_ns "$ns" || {
+		echo "demo: cannot create namespace $ns" >&2
+		exit 1
+	}
 done
 veth_pair "$NS_A" "$IF_A" "$NS_B" "$IF_B" "$A4/24" "$B4/24" "$A6/64" "$B6/64" || {
 	echo "demo: cannot create veth pair $IF_A/$IF_B" >&2
@@ -151,11 +149,11 @@ fi
 heading "Forged path-MTU and neighbour messages are told from real ones"
 show icmpgate stats "$IF_B" --reset >/dev/null
 echo "(a frag-needed is believed only if it quotes a packet $NS_B sent)"
-show in_a python3 "$FORGE" ptb 4 "$B4" "$B4" 192.0.2.1 1280 3
+show in_a "$FORGE" ptb 4 "$B4" "$B4" 192.0.2.1 1280 3
 echo "(3 quoting $B4 -> 192.0.2.1: a packet $NS_B could have sent; they pass)"
-show in_a python3 "$FORGE" ptb 4 "$B4" 198.51.100.7 192.0.2.1 576 5
+show in_a "$FORGE" ptb 4 "$B4" 198.51.100.7 192.0.2.1 576 5
 echo "(5 quoting 198.51.100.7, not an address of $NS_B: forged)"
-show in_a python3 "$FORGE" ns "$B6" "$B6" 254 4
+show in_a "$FORGE" ns "$B6" "$B6" 254 4
 echo "(4 neighbour solicitations with hop limit 254: not from the link)"
 show icmpgate stats "$IF_B"
 counts=$(icmpgate stats "$IF_B" --json | python3 -c 'import json, sys
@@ -177,9 +175,9 @@ show in_a ping -c 2 -i 0.3 -W 1 -M do -s 8972 "$B4" ||
 show ip -n "$NS_B" addr add 10.199.0.3/24 dev "$IF_B"
 show icmpgate stats "$IF_B" --reset >/dev/null
 echo "(a frag-needed for a packet from the new address 10.199.0.3, sent to it)"
-show in_a python3 "$FORGE" ptb 4 10.199.0.3 10.199.0.3 192.0.2.1 1400 3 9000
+show in_a "$FORGE" ptb 4 10.199.0.3 10.199.0.3 192.0.2.1 1400 3 9000
 echo "(3 reporting MTU 1400 for a 9000-byte packet: believed, with no sync)"
-show in_a python3 "$FORGE" ptb 4 10.199.0.3 10.199.0.3 192.0.2.1 9000 2 9000
+show in_a "$FORGE" ptb 4 10.199.0.3 10.199.0.3 192.0.2.1 9000 2 9000
 echo "(2 reporting MTU 9000 for that same 9000-byte packet: no router sends that)"
 counts=$(icmpgate stats "$IF_B" --json | python3 -c 'import json, sys
 d = json.load(sys.stdin)

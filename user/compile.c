@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../bpf/ratelimit.h"
+#include "ratelimit_math.h"
 #include "compile.h"
 #include "names.h"
 

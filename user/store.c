@@ -27,7 +27,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "../bpf/ratelimit.h"
+#include "ratelimit_math.h"
 #include "log.h"
 #include "store.h"
 

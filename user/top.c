@@ -15,7 +15,7 @@
 
 #include <json-c/json.h>
 
-#include "../bpf/ratelimit.h"
+#include "ratelimit_math.h"
 #include "names.h"
 #include "stats.h"
 #include "top.h"

@@ -11,14 +11,10 @@
 # the B end, so it judges what A sends to B; the replies come back through
 # the A end, which is not filtered.
 #
-# Why `nsenter --net` for the controller: `ip netns exec` also unshares the
-# mount namespace and remounts /sys, which hides /sys/fs/bpf, so pins made
-# there vanish with the command. `nsenter --net=/run/netns/NS` switches only
-# the network namespace: the controller finds the namespaced interface
-# through netlink and ioctl, and its pins stay in the host's one bpffs where
-# every later invocation (and this cleanup) sees them. The root namespace
-# gets no address, route or neighbour from a test. Interface names carry the
-# test's pid, so pins (keyed by interface name) never collide.
+# The controller runs with `nsenter --net` (tools/lab/netlab.sh says why):
+# its pins stay in the host's one bpffs. The root namespace gets no address,
+# route or neighbour from a test. Interface names carry the test's pid, so
+# pins (keyed by interface name) never collide.
 #
 # Usage in a test:
 #   . "$(dirname "$0")/lib.sh"
@@ -35,10 +31,10 @@
 
 set -u
 
-# veth_pair, bg_start/bg_stop, netlab_init: shared with the demo and the
-# benchmarks.
-# shellcheck source=tools/netlab.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../../tools/netlab.sh"
+# The lab itself (namespaces, veth pairs, the controller in a namespace,
+# background jobs, the trap): the one the demo and the benchmarks use too.
+# shellcheck source=tools/lab/netlab.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../tools/lab/netlab.sh"
 
 # 10.199.N.0/24 and fd00:199:N::/64 exist only on the veths a test makes.
 LAB_ID=$$
@@ -68,13 +64,9 @@ B() { ip netns exec "$NS_B" "$@"; }
 C() { ip netns exec "$NS_C" "$@"; }
 # The controller, in B's network namespace (or IG_NS's, when a test sets
 # it for one call) but the host's mount namespace.
-ig() { nsenter --net="/run/netns/${IG_NS:-$NS_B}" "$ICMPGATE" "$@"; }
+ig() { netlab_ig "${IG_NS:-$NS_B}" "$@"; }
 # ig_in NS ARGS...: the controller in namespace NS.
-ig_in() {
-	local ns=$1
-	shift
-	nsenter --net="/run/netns/$ns" "$ICMPGATE" "$@"
-}
+ig_in() { netlab_ig "$@"; }
 
 log() { printf '# %s\n' "$*"; }
 die() {
@@ -302,9 +294,7 @@ policy_has() {
 }
 
 # xdp_attached NS IFACE: the link carries an XDP program.
-xdp_attached() {
-	ip -n "$1" -d link show dev "$2" 2>/dev/null | grep -Eq 'xdp(generic|drv|offload)?[ /]|prog/xdp'
-}
+xdp_attached() { netlab_xdp_attached "$@"; }
 
 # neigh_state NS IFACE ADDR: the NUD state of one neighbour entry, or NONE.
 neigh_state() {
@@ -323,10 +313,10 @@ lab_cleanup() {
 	# Detach while the interfaces still exist, so the controller and libxdp
 	# remove their own pins; then remove whatever is left under our names.
 	for ifname in "${LAB_IFACES[@]}"; do
-		lab_forget_iface "$NS_B" "$ifname"
+		netlab_forget_iface "$NS_B" "$ifname"
 	done
 	for ifname in "${LAB_NS_IFACES[@]}"; do
-		lab_forget_iface "${ifname% *}" "${ifname#* }"
+		netlab_forget_iface "${ifname% *}" "${ifname#* }"
 	done
 	for ifname in "${LAB_NSS[@]}"; do
 		ip netns del "$ifname" 2>/dev/null
@@ -336,31 +326,6 @@ lab_cleanup() {
 	ip netns del "$NS_C" 2>/dev/null
 	[ -n "$LAB_TMP" ] && rm -rf -- "$LAB_TMP"
 	exit $rc
-}
-
-# lab_forget_iface NS IFACE: detach icmpgate from IFACE in NS while the
-# interface still exists, so the controller and libxdp remove their own
-# pins; then remove whatever is left under its name.
-lab_forget_iface() {
-	if [ -d "$PIN_ROOT/$2" ] || xdp_attached "$1" "$2"; then
-		ig_in "$1" detach "$2" >/dev/null 2>&1
-	fi
-	lab_forget_dispatcher "$2" "$1"
-	[ -e "$PIN_ROOT/$2" ] && rm -rf -- "${PIN_ROOT:?}/$2"
-}
-
-# lab_forget_dispatcher IFACE [NS]: if libxdp's dispatcher for IFACE (in
-# NS, B by default) is still attached, remove its pin dir
-# (/sys/fs/bpf/xdp/dispatch-IFINDEX-PROGID) before the link disappears.
-lab_forget_dispatcher() {
-	local ifindex progid ns=${2:-$NS_B}
-	ifindex=$(ip -n "$ns" -o link show dev "$1" 2>/dev/null | cut -d: -f1)
-	progid=$(ip -n "$ns" -d link show dev "$1" 2>/dev/null |
-		sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p' | head -n 1)
-	[ -n "$ifindex" ] && [ -n "$progid" ] || return 0
-	ip -n "$ns" link set dev "$1" xdp off 2>/dev/null
-	ip -n "$ns" link set dev "$1" xdpgeneric off 2>/dev/null
-	rm -rf -- "/sys/fs/bpf/xdp/dispatch-$ifindex-$progid"
 }
 
 # lab_init [ICMPGATE]: checks, namespaces, traps.
@@ -378,15 +343,8 @@ lab_init() {
 	netlab_init lab_cleanup "igt-$LAB_ID" ||
 		die "cannot mount bpffs on /sys/fs/bpf or make a temporary directory"
 	LAB_TMP=$NETLAB_TMP
-	ip netns add "$NS_A" || die "cannot create namespace $NS_A"
-	ip netns add "$NS_B" || die "cannot create namespace $NS_B"
-	for t in "$NS_A" "$NS_B"; do
-		ip -n "$t" link set lo up
-		# No duplicate address detection: addresses are usable at once.
-		ip netns exec "$t" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
-			net.ipv6.conf.default.accept_dad=0 \
-			net.ipv6.conf.default.router_solicitations=0
-	done
+	netlab_ns "$NS_A" || die "cannot create namespace $NS_A"
+	netlab_ns "$NS_B" || die "cannot create namespace $NS_B"
 	log "$TEST_NAME: lab $NS_A -> $NS_B, icmpgate $ICMPGATE"
 }
 
@@ -414,11 +372,7 @@ lab_pair() {
 # lab_ns_c: the third namespace, C, set up like A and B; the trap
 # removes it with them.
 lab_ns_c() {
-	ip netns add "$NS_C" || die "cannot create namespace $NS_C"
-	ip -n "$NS_C" link set lo up
-	ip netns exec "$NS_C" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
-		net.ipv6.conf.default.accept_dad=0 \
-		net.ipv6.conf.default.router_solicitations=0
+	netlab_ns "$NS_C" || die "cannot create namespace $NS_C"
 }
 
 # lab_ns NAME: one more namespace, igt-NAME-ID, set up like A and B and
@@ -426,12 +380,8 @@ lab_ns_c() {
 # command substitution the record of it would be lost with the subshell).
 lab_ns() {
 	LAB_NS=igt-$1-$LAB_ID
-	ip netns add "$LAB_NS" || die "cannot create namespace $LAB_NS"
+	netlab_ns "$LAB_NS" || die "cannot create namespace $LAB_NS"
 	LAB_NSS+=("$LAB_NS")
-	ip -n "$LAB_NS" link set lo up
-	ip netns exec "$LAB_NS" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
-		net.ipv6.conf.default.accept_dad=0 \
-		net.ipv6.conf.default.router_solicitations=0
 }
 
 # lab_track NS IFACE: the trap detaches icmpgate from IFACE in NS.

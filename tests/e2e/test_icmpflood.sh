@@ -15,7 +15,7 @@ IB=$(ifb 1)
 N=300
 
 # B takes xdp_frames from A's live-frames engine only with NAPI on its
-# veth: an XDP program or GRO (see tools/icmpflood.c). GRO needs ethtool;
+# veth: an XDP program or GRO (see tools/gen/icmpflood.c). GRO needs ethtool;
 # without it, a pass-all XDP program does the same.
 if command -v ethtool >/dev/null; then
 	B ethtool -K "$IB" gro on >/dev/null || die "cannot turn on GRO on $IB"

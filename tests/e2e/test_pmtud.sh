@@ -37,7 +37,7 @@ S6=fd00:198:2::2
 SIZE=1048576
 PORT4=5001
 PORT6=5002
-FORGE=$(dirname "$0")/../../tools/forge.py
+FORGE=$(dirname "$ICMPGATE")/tools/forge # tools/lab/forge.c
 
 ip -n "$NS_A" link add "$R_IF" type veth peer name "$S_IF" netns "$NS_C" ||
 	die "cannot create the router-server link"
@@ -123,9 +123,9 @@ check() {
 	d0=$(stat_total "$IF" dropped)
 	d1=$(stat_type "$IF" "v$fam" "$type" dropped)
 	if [ "$fam" = 4 ]; then
-		A python3 "$FORGE" ptb 4 "$C4" 10.199.1.77 "$server" 1280 3
+		A "$FORGE" ptb 4 "$C4" 10.199.1.77 "$server" 1280 3
 	else
-		A python3 "$FORGE" ptb 6 "$C6" fd00:199:1::77 "$server" 1280 3
+		A "$FORGE" ptb 6 "$C6" fd00:199:1::77 "$server" 1280 3
 	fi
 	sleep 0.3
 	expect_eq "v$fam: 3 forged, 3 counted invalid-source" \
@@ -150,9 +150,9 @@ check() {
 	flush_pmtu
 	i0=$(stat_reason "$IF" invalid-socket)
 	if [ "$fam" = 4 ]; then
-		A python3 "$FORGE" ptb 4 "$C4" "$C4" "$server" 1280 3
+		A "$FORGE" ptb 4 "$C4" "$C4" "$server" 1280 3
 	else
-		A python3 "$FORGE" ptb 6 "$C6" "$C6" "$server" 1280 3
+		A "$FORGE" ptb 6 "$C6" "$C6" "$server" 1280 3
 	fi
 	sleep 0.3
 	expect_eq "v$fam: 3 forged from our own address, 3 invalid-socket" \

@@ -45,7 +45,7 @@ lab_ns r1
 NS_R1=$LAB_NS
 lab_ns r2
 NS_R2=$LAB_NS
-FORGE=$(dirname "$0")/../../tools/forge.py
+FORGE=$(dirname "$ICMPGATE")/tools/forge # tools/lab/forge.c
 SIZE=200000
 PORT4=5011
 PORT6=5012
@@ -247,7 +247,7 @@ forged() {
 	local fam=$1 r=$2 c0 dst=10.197.1.1 bdst=$BADDR4
 	[ "$fam" = 6 ] && dst=fd00:197:1::1 bdst=$BADDR6
 	c0=$(IG_NS=$NS_A stat_reason "$A1" "$r")
-	ip netns exec "$NS_R1" python3 "$FORGE" ptb "$fam" "$dst" "$3" "$bdst" \
+	ip netns exec "$NS_R1" "$FORGE" ptb "$fam" "$dst" "$3" "$bdst" \
 		"$4" 3 "${5:-1500}" >/dev/null 2>&1
 	sleep 0.2
 	minus "$(IG_NS=$NS_A stat_reason "$A1" "$r")" "$c0"
@@ -278,7 +278,7 @@ expect_eq "e v6: MTU 1280 quoting 1500 bytes passes" \
 # From R2, through R1: transit there, host at A.
 t0=$(IG_NS=$NS_R1 stat_side_type "$R1B" transit v4 3 passed)
 i0=$(IG_NS=$NS_A stat_reason "$A1" invalid-source)
-ip netns exec "$NS_R2" python3 "$FORGE" ptb 4 10.197.1.1 10.197.1.77 \
+ip netns exec "$NS_R2" "$FORGE" ptb 4 10.197.1.1 10.197.1.77 \
 	"$BADDR4" 1280 3
 sleep 0.2
 expect_eq "e v4: forged from R2: passed by R1 as transit" \

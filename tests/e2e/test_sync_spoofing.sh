@@ -24,14 +24,14 @@ IF=$(ifb 1)
 B6=$(addr6_b 1)
 NEW4=10.199.1.50
 REMOTE4=10.198.9.9
-FORGE=$(dirname "$0")/../../tools/forge.py
+FORGE=$(dirname "$ICMPGATE")/tools/forge # tools/lab/forge.c
 
 # ptb_from QSRC MTU [QLEN]: one frag-needed from A to B quoting a packet
 # of QLEN bytes (1500) from QSRC to REMOTE4.
 ptb_from() { ptb_to "$(addr4_b 1)" "$@"; }
 # ptb_to DST QSRC MTU [QLEN]: the same, sent to DST.
 ptb_to() {
-	A python3 "$FORGE" ptb 4 "$1" "$2" "$REMOTE4" "$3" 1 "${4:-1500}"
+	A "$FORGE" ptb 4 "$1" "$2" "$REMOTE4" "$3" 1 "${4:-1500}"
 	sleep 0.2
 }
 
@@ -89,9 +89,9 @@ expect_ok "sync on an interface without icmpgate fails" \
 
 # Neighbour solicitations from A for B's address, hop limit 254 and 255.
 expect_eq "NS with hop limit 254: spoofed-ndp" \
-	"$(moved spoofed-ndp A python3 "$FORGE" ns "$B6" "$B6" 254 3)" 3
+	"$(moved spoofed-ndp A "$FORGE" ns "$B6" "$B6" 254 3)" 3
 expect_eq "NS with hop limit 255 passes" \
-	"$(moved pass-essential A python3 "$FORGE" ns "$B6" "$B6" 255 3)" 3
+	"$(moved pass-essential A "$FORGE" ns "$B6" "$B6" 255 3)" 3
 
 # A broadcast ping from A: B's filter drops it before the kernel sees it.
 expect_eq "broadcast echo dropped" \

@@ -16,7 +16,7 @@
 #include <cmocka.h>
 
 #include "../include/icmpgate.h"
-#include "../bpf/ratelimit.h"
+#include "ratelimit_math.h"
 #include "compile.h"
 #include "names.h"
 #include "policy.h"

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Unit tests of the bucket math in bpf/ratelimit.h, the very header the XDP
- * program compiles: configuration from rate and burst, the GCRA decision
+ * Unit tests of the bucket math in include/ratelimit_math.h, the very
+ * header the XDP program compiles: configuration from rate and burst, the
+ * GCRA decision
  * with time as an input (bursts, refills, idle gaps, time going backwards,
  * a wrapping clock, rate 0, very high rates, byte buckets), the fixed point
  * at its limits, the coarse clock's effect, the compare-and-swap under
@@ -15,7 +16,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../bpf/ratelimit.h"
+#include "ratelimit_math.h"
 
 #define SEC_NS IG_RL_NS_PER_SEC
 #define MS_NS 1000000ull

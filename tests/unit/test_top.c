@@ -16,7 +16,7 @@
 
 #include <json-c/json.h>
 
-#include "../bpf/ratelimit.h"
+#include "ratelimit_math.h"
 #include "top.h"
 
 static struct ig_source_entry entry(int family, int type, int code,

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # shellcheck shell=bash
 #
-# Helpers of tools/bench.sh: the benchmark's namespaces and veths, the
+# Helpers of tools/bench/bench.sh: the benchmark's namespaces and veths, the
 # trap that removes everything it made even when it fails, counters read
 # from the devices, and a little arithmetic (bash has no floats).
 #
@@ -31,14 +31,14 @@ BENCH_UP=0
 BENCH_TMP=
 IG_ATTACHED= # the controller attached icmpgate to IFR
 
-# shellcheck source=tools/netlab.sh
-. "$(dirname "${BASH_SOURCE[0]}")/netlab.sh"
+# shellcheck source=tools/lab/netlab.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lab/netlab.sh"
 
 G() { ip netns exec "$NS_G" "$@"; }
 R() { ip netns exec "$NS_R" "$@"; }
 # The controller in R's network namespace but the host's mount namespace,
-# so that its pins stay in the one bpffs (see tests/e2e/lib.sh).
-ig_r() { nsenter --net="/run/netns/$NS_R" "$ICMPGATE" "$@"; }
+# so that its pins stay in the one bpffs (see tools/lab/netlab.sh).
+ig_r() { netlab_ig "$NS_R" "$@"; }
 
 die() {
 	echo "bench: $*" >&2
@@ -51,10 +51,7 @@ bench_cleanup() {
 	trap - EXIT INT TERM HUP
 	[ "$BENCH_UP" = 1 ] || exit $rc
 	bg_stop_all
-	if [ -n "$IG_ATTACHED" ] || [ -d "$PIN_ROOT/$IFR" ]; then
-		ig_r detach "$IFR" >/dev/null 2>&1
-	fi
-	[ -e "$PIN_ROOT/$IFR" ] && rm -rf -- "${PIN_ROOT:?}/$IFR"
+	netlab_forget_iface "$NS_R" "$IFR"
 	# Deleting a namespace deletes its veths, their XDP programs and its
 	# nftables tables.
 	ip netns del "$NS_P" 2>/dev/null
@@ -84,7 +81,7 @@ bench_init() {
 want() { case " $ONLY " in *" $1 "*) return 0 ;; esac; return 1; }
 
 # bench_start TITLE: root, tools, traps; OUT made; the title and, unless
-# BENCH_MACHINE_SHOWN=1 (tools/bench.sh has printed it), the machine.
+# BENCH_MACHINE_SHOWN=1 (tools/bench/bench.sh has printed it), the machine.
 # shellcheck disable=SC2034 # START is the caller's
 bench_start() {
 	bench_init
@@ -140,10 +137,8 @@ machine_line() {
 # NAPI, its thread pinned to CPU_RX; the generator runs on CPU_GEN.
 lab_up() {
 	local mac_g mac_r
-	ip netns add "$NS_G" || die "cannot create namespace $NS_G"
-	ip netns add "$NS_R" || die "cannot create namespace $NS_R"
-	ip -n "$NS_G" link set lo up
-	ip -n "$NS_R" link set lo up
+	netlab_ns "$NS_G" || die "cannot create namespace $NS_G"
+	netlab_ns "$NS_R" || die "cannot create namespace $NS_R"
 	veth_pair "$NS_G" "$IFG" "$NS_R" "$IFR" "$ADDR_G/24" "$ADDR_R/24" \
 		"$ADDR6_G/64" "$ADDR6_R/64" || die "cannot create veth pair $IFG/$IFR"
 	# The replies to spoofed sources go back to G, which drops them.
@@ -218,7 +213,7 @@ flood_measure() {
 # traffic, forwarding off: the timed programs are attached to igpI.
 cost_ns_up() {
 	local i
-	ip netns add "$NS_P" || die "cannot create namespace $NS_P"
+	netlab_ns "$NS_P" || die "cannot create namespace $NS_P"
 	# A host: a new namespace inherits IPv4 forwarding from the first.
 	ip netns exec "$NS_P" sysctl -qw net.ipv4.conf.all.forwarding=0 \
 		net.ipv6.conf.all.forwarding=0

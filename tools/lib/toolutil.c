@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * What the tools share (benchutil.h): printing, the clock, signals,
+ * What the tools share (toolutil.h): printing, the clock, signals,
  * option numbers, and the pieces of timing icmpgate's XDP program with
  * BPF_PROG_TEST_RUN that bench_prog and rlcost both use.
  */
@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <linux/bpf.h>
+#include <linux/if_ether.h>
 #include <linux/if_link.h>
 #include <net/if.h>
 #include <stdarg.h>
@@ -23,7 +24,7 @@
 #include "compile.h"
 #include "policy.h"
 #include "store.h"
-#include "benchutil.h"
+#include "toolutil.h"
 
 static const char *tool = "tool";
 static bool verbose;
@@ -263,27 +264,24 @@ double bu_median(double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-int bu_class_frame(struct frame_spec *s, const char *src, uint8_t *buf,
+int bu_class_frame(struct pkt_desc *d, const char *src, uint8_t *buf,
 		   size_t cap)
 {
 	static const uint8_t dst_mac[6] = { 2, 0, 0, 0, 0, 2 };
 	static const uint8_t src_mac[6] = { 2, 0, 0, 0, 0, 1 };
-	const char *dst;
+	int af = d->ethertype == ETH_P_IPV6 ? AF_INET6 : AF_INET;
+	uint8_t a[16];
 
-	memcpy(s->dst_mac, dst_mac, 6);
-	memcpy(s->src_mac, src_mac, 6);
-	if (s->family == AF_INET) {
-		src = src ? src : "192.0.2.1";
-		dst = "198.51.100.1";
-	} else {
-		src = src ? src : "2001:db8::1";
-		dst = "2001:db8:ffff::1";
-	}
-	if (inet_pton(s->family, src, s->src) != 1 ||
-	    inet_pton(s->family, dst, s->dst) != 1)
+	d->dst_mac = dst_mac;
+	d->src_mac = src_mac;
+	d->src = src ? src : af == AF_INET ? "192.0.2.1" : "2001:db8::1";
+	d->dst = af == AF_INET ? "198.51.100.1" : "2001:db8:ffff::1";
+	if (inet_pton(af, d->src, a) != 1)
 		return -EINVAL;
-	s->size = frame_min_size(s) + 32; /* an echo's usual small payload */
-	return frame_build(s, buf, cap);
+	d->hop_limit = 64;
+	d->icmp_id = FRAME_ECHO_ID;
+	d->size = frame_min_size(d) + 32; /* an echo's usual small payload */
+	return frame_build(d, buf, cap);
 }
 
 int bu_apply_policy(struct ig_maps *maps, const char *text, const char *source,

@@ -26,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "benchutil.h"
+#include "toolutil.h"
 
 #define REQ_LEN 64
 #define MAX_CONNS 1024

@@ -7,16 +7,16 @@
 #
 #   1. program cost   the real program on crafted frames (BPF_PROG_TEST_RUN),
 #                     ns/packet by class under three policies, next to bare
-#                     XDP_DROP and XDP_PASS programs (tools/bench_prog.c)
+#                     XDP_DROP and XDP_PASS programs (tools/bench/bench_prog.c)
 #   2. generator      icmpflood's two engines, live frames and AF_XDP
 #   3. flood          packets/s a veth receiver absorbs: icmpgate, bare
 #                     XDP_DROP (the limit), nftables at netdev ingress
 #   4. legitimate     TCP request/response during the flood: success rate
 #                     and latency with icmpgate, nftables and no filter
-#   5.-7.             the rate-limit benchmarks, tools/bench_ratelimit.sh:
+#   5.-7.             the rate-limit benchmarks, tools/bench/bench_ratelimit.sh:
 #                     accuracy, table and rlcost (see there)
 #
-# Usage: tools/bench.sh BUILD
+# Usage: tools/bench/bench.sh BUILD
 # Knobs (environment): BENCH_ONLY="cost generator flood legit accuracy
 # table rlcost" (a subset),
 # BENCH_SECONDS (one flood measurement, default 2), BENCH_ROUNDS (rounds of
@@ -24,12 +24,12 @@
 # (one legitimate-traffic measurement, default 5), BENCH_RUNS (runs per
 # program-cost measurement, default 5), BENCH_SOURCES (flood sources, 256),
 # BENCH_LEGIT_RATE (the paced flood of benchmark 4, packets/s, 3000000);
-# those of tools/bench_ratelimit.sh pass through to it.
+# those of tools/bench/bench_ratelimit.sh pass through to it.
 set -u
 
-BUILD=${1:?usage: tools/bench.sh BUILD}
+BUILD=${1:?usage: tools/bench/bench.sh BUILD}
 HERE=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=tools/bench_lib.sh
+# shellcheck source=tools/bench/bench_lib.sh
 . "$HERE/bench_lib.sh"
 ONLY=${BENCH_ONLY:-cost generator flood legit accuracy table rlcost}
 SECS=${BENCH_SECONDS:-2}

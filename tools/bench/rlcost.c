@@ -3,9 +3,9 @@
  * rlcost: what a rate-limited class costs per packet in icmpgate's XDP
  * program, next to a drop by type in the same program and a bare
  * `return XDP_DROP;`, with the per-source table filled with a million
- * tracked sources (tools/bench_ratelimit.sh runs it).
+ * tracked sources (tools/bench/bench_ratelimit.sh runs it).
  *
- * The method is tools/bench_prog.c's: one crafted frame per case through
+ * The method is tools/bench/bench_prog.c's: one crafted frame per case through
  * the real program with BPF_PROG_TEST_RUN and a large repeat count, timed
  * with clock_gettime around the call, the median of several runs; every
  * timed program is attached (native mode) to an interface of the caller's,
@@ -35,12 +35,12 @@
 
 #include "icmpgate.h"
 #include "icmpgate.skel.h"
-#include "../bpf/ratelimit.h"
+#include "ratelimit_math.h"
 #include "compile.h"
 #include "policy.h"
 #include "store.h"
 #include "loader.h"
-#include "benchutil.h"
+#include "toolutil.h"
 
 #define MAX_RUNS 51
 #define FRAME_LEN 74 /* an echo with a small payload, as bench_prog's */
@@ -159,13 +159,13 @@ static int measure(int fd, const uint8_t *frame, int len, int runs, double ms,
 
 static int build_frame(const struct rl_case *c, uint8_t *buf, size_t cap)
 {
-	struct frame_spec s = {
-		.family = c->family,
+	struct pkt_desc d = {
+		.ethertype = c->family == AF_INET ? ETH_P_IP : ETH_P_IPV6,
 		.proto = c->family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6,
 		.type = c->type,
 	};
 
-	return bu_class_frame(&s, NULL, buf, cap);
+	return bu_class_frame(&d, NULL, buf, cap);
 }
 
 /*
@@ -194,7 +194,7 @@ static void usage(FILE *f)
 		"Time icmpgate's XDP program on rate-limited classes (BPF_PROG_TEST_RUN,\n"
 		"one crafted frame a case) next to a bare XDP_DROP, with N other sources\n"
 		"tracked in the per-source table. Both interfaces get a program attached\n"
-		"in native mode while they are timed; tools/bench_ratelimit.sh makes\n"
+		"in native mode while they are timed; tools/bench/bench_ratelimit.sh makes\n"
 		"veths for them.\n"
 		"\n"
 		"  -r, --runs N      timed runs per case, median reported (default 5)\n"

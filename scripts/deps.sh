@@ -3,14 +3,14 @@
 # Install the Debian packages that `make`, `make check`, `make demo` and
 # `make bench` need; only what is missing, after one `apt-get update`.
 # Runs on a bare Debian 12 (a debootstrap minbase root: no make, no
-# compiler), so `sudo tools/deps.sh` works where `make deps` cannot yet.
+# compiler), so `sudo scripts/deps.sh` works where `make deps` cannot yet.
 # The README's dependency table lists exactly these packages (the format
-# tier of tools/check.sh compares them). `deps.sh --list` prints them.
+# tier of scripts/check.sh compares them). `deps.sh --list` prints them.
 set -eu
 
 # Build: make, gcc (+ libc6-dev), clang and llvm (-target bpf), the libraries.
 # Tests and demo: cmocka; ip, ss, nstat (iproute2); ping; socat; python3
-# (forge.py, JSON); nsenter, setpriv, taskset, chrt, setsid (util-linux);
+# (JSON); nsenter, setpriv, taskset, chrt, setsid (util-linux);
 # mount (bpffs); sysctl (procps). Bench: nft, ethtool. Format: clang-format.
 # Fuzzing (make fuzz): clang's libFuzzer runtime.
 PKGS="make gcc libc6-dev clang llvm libbpf-dev libxdp-dev bpftool libelf-dev

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # Run the test tiers (`make check`): unit (cmocka, host only), prog (the real
 # BPF program on crafted frames), e2e (namespaces, veth, real traffic), and
-# format: clang-format, the README's dependency table against tools/deps.sh,
+# format: clang-format, the README's dependency table against scripts/deps.sh,
 # and no glibc header in the BPF objects' dependencies.
 # Usage: check.sh BUILD [unit|prog|e2e|format]...
 set -u
@@ -38,21 +38,21 @@ readme_deps() {
 		tr ',' '\n' | tr -d ' `' | grep -v '^$' | sort -u
 }
 
-# check_deps_table: the README's table lists exactly tools/deps.sh's packages.
+# check_deps_table: the README's table lists exactly scripts/deps.sh's packages.
 check_deps_table() {
 	local want have only_deps only_readme
-	want=$(tools/deps.sh --list | sort -u)
+	want=$(scripts/deps.sh --list | sort -u)
 	have=$(readme_deps)
 	only_deps=$(comm -23 <(echo "$want") <(echo "$have"))
 	only_readme=$(comm -13 <(echo "$want") <(echo "$have"))
 	if [ -z "$only_deps$only_readme" ]; then
-		echo "deps: the README's table lists the $(echo "$want" | wc -l) packages of tools/deps.sh"
+		echo "deps: the README's table lists the $(echo "$want" | wc -l) packages of scripts/deps.sh"
 		return 0
 	fi
 	[ -n "$only_deps" ] &&
-		echo "deps: in tools/deps.sh, not in the README's table:" $only_deps
+		echo "deps: in scripts/deps.sh, not in the README's table:" $only_deps
 	[ -n "$only_readme" ] &&
-		echo "deps: in the README's table, not in tools/deps.sh:" $only_readme
+		echo "deps: in the README's table, not in scripts/deps.sh:" $only_readme
 	return 1
 }
 
@@ -84,8 +84,9 @@ check_bpf_headers() {
 
 tier_format() {
 	local files rc=0
-	files=$(ls bpf/*.c bpf/*.h include/*.h user/*.c user/*.h user/*/*.c \
-		user/*/*.h tests/*/*.c tests/*/*.h tools/*.c tools/*.h 2>/dev/null)
+	files=$(ls bpf/*.c bpf/*.h include/*.h lib/*.c lib/*.h user/*.c user/*.h \
+		user/*/*.c user/*/*.h tests/*/*.c tests/*/*.h tools/*/*.c \
+		tools/*/*.h 2>/dev/null)
 	if clang-format --dry-run --Werror $files; then
 		echo "format: $(echo "$files" | wc -l) files clean"
 	else

@@ -4,7 +4,7 @@
 # hand. Builds a minimal bookworm root with debootstrap (--variant=minbase:
 # Debian's required packages and apt, no make, no compiler, no iproute2),
 # copies `git archive` of the checkout into it and, chrooted there, runs
-# tools/deps.sh and `make deps`, `make`, the unit, prog and format tiers, the
+# scripts/deps.sh and `make deps`, `make`, the unit, prog and format tiers, the
 # e2e tier, `make demo` and a one-round `make bench` of the flood. Each stage
 # prints how long it took; the first stage that fails fails the whole.
 #
@@ -22,7 +22,7 @@
 # and removes the directory, even on failure or ^C; it checks that nothing
 # stays mounted and never removes files across a mount.
 #
-# Usage: tools/check-fresh.sh [REV]   (REV: what to test, default HEAD;
+# Usage: scripts/check-fresh.sh [REV]   (REV: what to test, default HEAD;
 #        `git stash create` gives a commit of uncommitted changes)
 # Knobs (environment): FRESH_STAGES (a subset of "deps build unit-prog
 # format e2e demo bench"), FRESH_REBUILD=1 (build the base root again).
@@ -255,9 +255,9 @@ echo "check-fresh: $SUITE ($ARCH) root in $ROOT, stages: $STAGES"
 
 stage base base_root
 stage unpack unpack
-# A bare root has no make: tools/deps.sh brings it, then `make deps`
+# A bare root has no make: scripts/deps.sh brings it, then `make deps`
 # (the README's path) must find nothing missing.
-has_stage deps && stage deps inroot 'tools/deps.sh && make deps'
+has_stage deps && stage deps inroot 'scripts/deps.sh && make deps'
 has_stage build && stage build inroot 'make -j"$(nproc)"'
 has_stage unit-prog && stage unit-prog inroot 'make check-unit check-prog'
 has_stage format && stage format inroot 'make check-format'

@@ -15,7 +15,7 @@
  * XDP dispatcher, so each BPF_PROG_TEST_RUN call would install it there
  * and remove it again (bpf_prog_change_xdp), about 16 ms a call here,
  * which no repeat count fully hides. The interfaces are given by the
- * caller (tools/bench.sh makes veths in a namespace of its own).
+ * caller (tools/bench/bench.sh makes veths in a namespace of its own).
  *
  * `bench_prog attach IFACE drop|pass|touch|icmpgate [POLICY]` attaches
  * one program and exits, leaving it attached: the flood benchmark's bare
@@ -46,7 +46,7 @@
 #include "names.h"
 #include "policy.h"
 #include "store.h"
-#include "benchutil.h"
+#include "toolutil.h"
 
 #define N_PREFIXES 1000
 #define FRAME_MAX_LEN 256 /* every class's frame is smaller */
@@ -100,17 +100,19 @@ static const struct pkt_class classes[] = {
 
 static int class_frame(const struct pkt_class *c, uint8_t *buf, size_t cap)
 {
-	struct frame_spec s = {
-		.family = c->family,
+	struct pkt_desc d = {
+		.ethertype = c->family == AF_INET6 ? ETH_P_IPV6 : ETH_P_IP,
 		.proto = c->proto,
 		.type = c->type,
 		.code = c->code,
-		.vlan = c->vlan,
+		.vlan = { c->vlan ? ETH_P_8021Q : 0 },
+		.vlan_id_set = true,
 		.vlan_id = 100,
-		.ext_hdr = c->ext_hdr,
+		.n_ext = c->ext_hdr,
+		.ext = { c->ext_hdr ? IPPROTO_DSTOPTS : 0 },
 	};
 
-	return bu_class_frame(&s, c->src, buf, cap);
+	return bu_class_frame(&d, c->src, buf, cap);
 }
 
 /* ---- policies --------------------------------------------------------- */
@@ -846,7 +848,7 @@ static void usage(FILE *f)
 		"of the programs attached in native mode for the duration: attached\n"
 		"programs are timed without the ~16 ms a test run of an unattached\n"
 		"XDP program pays to enter the kernel's XDP dispatcher. Run it in a\n"
-		"network namespace of its own; tools/bench.sh does.\n"
+		"network namespace of its own; tools/bench/bench.sh does.\n"
 		"\n"
 		"  -r, --runs N      timed runs per measurement, median reported\n"
 		"                    (default 5)\n"

@@ -6,11 +6,11 @@
  * range check, and for the tools that time the XDP program with
  * BPF_PROG_TEST_RUN: bare programs, attaching to an interface, the timing
  * loop, the crafted frame of a packet class and a policy applied through
- * the controller's own path. Built once into build/tools/benchutil.o and
+ * the controller's own path. Built once into build/tools/toolutil.o and
  * linked into every tool.
  */
-#ifndef IG_TOOLS_BENCHUTIL_H
-#define IG_TOOLS_BENCHUTIL_H
+#ifndef IG_TOOLS_TOOLUTIL_H
+#define IG_TOOLS_TOOLUTIL_H
 
 #include <signal.h>
 #include <stdbool.h>
@@ -18,7 +18,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/in.h>
 #include <linux/types.h>
+#include <string.h>
 
 #include "frame.h"
 
@@ -99,13 +104,13 @@ int bu_calibrate(int fd, const uint8_t *frame, int len, double ms,
 double bu_median(double *v, int n);
 
 /*
- * The frame of a packet class: s's family, proto, type, code, vlan and
- * ext_hdr as the caller set them, from src (NULL: 192.0.2.1 or
- * 2001:db8::1) to 198.51.100.1 or 2001:db8:ffff::1, with 32 bytes of
- * payload after the L4 header, as an echo usually has. Its length, or
- * -EINVAL.
+ * The frame of a packet class: d's ethertype, proto, type, code, tags and
+ * extension headers as the caller set them, from src (NULL: 192.0.2.1 or
+ * 2001:db8::1) to 198.51.100.1 or 2001:db8:ffff::1, hop limit 64, with 32
+ * bytes of payload after the L4 header, as an echo usually has. Its
+ * length, or -EINVAL.
  */
-int bu_class_frame(struct frame_spec *s, const char *src, uint8_t *buf,
+int bu_class_frame(struct pkt_desc *d, const char *src, uint8_t *buf,
 		   size_t cap);
 
 /*
@@ -116,4 +121,4 @@ int bu_class_frame(struct frame_spec *s, const char *src, uint8_t *buf,
 int bu_apply_policy(struct ig_maps *maps, const char *text, const char *source,
 		    struct ig_compiled *out);
 
-#endif /* IG_TOOLS_BENCHUTIL_H */
+#endif /* IG_TOOLS_TOOLUTIL_H */

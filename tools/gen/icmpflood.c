@@ -63,7 +63,7 @@
 
 #include "icmpgate.h"
 #include "names.h"
-#include "benchutil.h"
+#include "toolutil.h"
 
 #ifndef BPF_F_TEST_XDP_LIVE_FRAMES
 #define BPF_F_TEST_XDP_LIVE_FRAMES (1U << 1)
@@ -125,9 +125,24 @@ struct src_entry {
 	__u8 pad[2];
 };
 
+/* What the flood sends; lib/frame.h builds it (spec_desc()). */
+struct flood_spec {
+	int family; /* AF_INET or AF_INET6 */
+	uint8_t proto; /* IPPROTO_ICMP or IPPROTO_ICMPV6 */
+	uint8_t type; /* ICMP type and code */
+	uint8_t code;
+	bool vlan; /* one 802.1Q tag */
+	uint16_t vlan_id; /* 0-4095 */
+	uint8_t dst_mac[6];
+	uint8_t src_mac[6];
+	uint8_t src[16]; /* network order; IPv4 in the first 4 bytes */
+	uint8_t dst[16];
+	size_t size; /* whole frame, Ethernet header on, without FCS */
+};
+
 struct flood {
 	struct options o;
-	struct frame_spec spec;
+	struct flood_spec spec;
 	struct frame_layout layout;
 	uint8_t frame[XSK_FRAME_SIZE];
 	int len;
@@ -556,9 +571,47 @@ static int parse_src(const char *s, int af, uint8_t *addr, unsigned *plen,
 
 /* ---- setup ------------------------------------------------------------ */
 
+/*
+ * The descriptor of s's frame: an ICMP echo id of our own and hop limit
+ * 64; src and dst hold its addresses as text.
+ */
+static void spec_desc(const struct flood_spec *s, struct pkt_desc *d, char *src,
+		      char *dst)
+{
+	inet_ntop(s->family, s->src, src, INET6_ADDRSTRLEN);
+	inet_ntop(s->family, s->dst, dst, INET6_ADDRSTRLEN);
+	*d = (struct pkt_desc){
+		.ethertype = s->family == AF_INET6 ? ETH_P_IPV6 : ETH_P_IP,
+		.proto = s->proto,
+		.type = s->type,
+		.code = s->code,
+		.vlan = { s->vlan ? ETH_P_8021Q : 0 },
+		.vlan_id_set = true,
+		.vlan_id = s->vlan_id,
+		.dst_mac = s->dst_mac,
+		.src_mac = s->src_mac,
+		.src = src,
+		.dst = dst,
+		.hop_limit = 64,
+		.icmp_id = FRAME_ECHO_ID,
+		.size = s->size,
+	};
+}
+
+static size_t spec_min_size(const struct flood_spec *s)
+{
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
+	struct pkt_desc d;
+
+	spec_desc(s, &d, src, dst);
+	return frame_min_size(&d);
+}
+
 static int flood_setup(struct flood *f)
 {
-	struct frame_spec *s = &f->spec;
+	struct flood_spec *s = &f->spec;
+	char src_text[INET6_ADDRSTRLEN], dst_text[INET6_ADDRSTRLEN];
+	struct pkt_desc d;
 	const struct options *o = &f->o;
 	int fam, err, af;
 	unsigned mtu = 0, plen;
@@ -631,21 +684,22 @@ static int flood_setup(struct flood *f)
 	memcpy(s->src, src, 16);
 
 	s->size = o->size ? o->size : 64;
-	if (!o->size && s->size < frame_min_size(s))
-		s->size = frame_min_size(s);
+	if (!o->size && s->size < spec_min_size(s))
+		s->size = spec_min_size(s);
 	/* The largest frame the interface sends: MTU + header + tag. */
 	max = mtu + FRAME_ETH_LEN + (s->vlan ? FRAME_VLAN_LEN : 0);
 	if (max > XSK_FRAME_SIZE - XDP_PACKET_HEADROOM - 320)
 		max = XSK_FRAME_SIZE - XDP_PACKET_HEADROOM - 320;
-	if (s->size < frame_min_size(s) || s->size > max) {
+	if (s->size < spec_min_size(s) || s->size > max) {
 		pr_err("--size: %zu bytes; this frame needs %zu to %zu on %s",
-		       s->size, frame_min_size(s), max, o->ifname);
+		       s->size, spec_min_size(s), max, o->ifname);
 		return -EINVAL;
 	}
-	f->len = frame_build(s, f->frame, sizeof(f->frame));
+	spec_desc(s, &d, src_text, dst_text);
+	f->len = frame_build(&d, f->frame, sizeof(f->frame));
 	if (f->len < 0)
 		return f->len;
-	frame_layout_of(s, &f->layout);
+	frame_layout_of(&d, &f->layout);
 	return make_sources(f, src, plen, prefix);
 }
 
@@ -1092,7 +1146,7 @@ out:
 
 static void report(const struct flood *f)
 {
-	const struct frame_spec *s = &f->spec;
+	const struct flood_spec *s = &f->spec;
 	double pps = f->seconds > 0 ? f->sent / f->seconds : 0;
 	/* On the wire a frame also takes FCS, preamble and gap: 24 bytes. */
 	double bps = pps * (f->len + 24) * 8;

@@ -13,19 +13,19 @@
 #   2. table     the per-source table after the spoofed flood: buckets in
 #                use against --max-sources, and its memory
 #   3. rlcost    ns per packet: the program on crafted frames with a million
-#                tracked sources (tools/rlcost.c), and the receiver's CPU
+#                tracked sources (tools/bench/rlcost.c), and the receiver's CPU
 #                per packet under live floods, one source against a million
 #
-# Usage: tools/bench_ratelimit.sh BUILD (tools/bench.sh, so `make bench`,
+# Usage: tools/bench/bench_ratelimit.sh BUILD (tools/bench/bench.sh, so `make bench`,
 # runs it after its own benchmarks)
 # Knobs (environment): BENCH_RL_SECONDS (one flood, default 5), BENCH_RUNS
 # (runs per program-cost measurement, default 5), BENCH_ONLY="accuracy
 # table rlcost" (a subset).
 set -u
 
-BUILD=${1:?usage: tools/bench_ratelimit.sh BUILD}
+BUILD=${1:?usage: tools/bench/bench_ratelimit.sh BUILD}
 HERE=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=tools/bench_lib.sh
+# shellcheck source=tools/bench/bench_lib.sh
 . "$HERE/bench_lib.sh"
 SECS=${BENCH_RL_SECONDS:-5}
 RUNS=${BENCH_RUNS:-5}
