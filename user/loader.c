@@ -175,17 +175,24 @@ static int query_attached(int ifindex, uint32_t *prog_id, unsigned *mode)
  * id is the dispatcher's, and whether ours is behind it cannot be told
  * (-EPERM, never "gone").
  */
-static int find_without_libxdp(int ifindex, uint32_t prog_id,
-			       struct ig_attach_info *info)
+static int attached_alone(int ifindex, uint32_t prog_id, unsigned *mode)
 {
 	uint32_t id;
-	unsigned mode;
-	int err = query_attached(ifindex, &id, &mode);
+	int err = query_attached(ifindex, &id, mode);
 
 	if (err)
 		return err;
-	if (id != prog_id)
-		return -EPERM;
+	return id == prog_id ? 0 : -EPERM; /* a dispatcher, or not ours */
+}
+
+static int find_without_libxdp(int ifindex, uint32_t prog_id,
+			       struct ig_attach_info *info)
+{
+	unsigned mode;
+	int err = attached_alone(ifindex, prog_id, &mode);
+
+	if (err)
+		return err;
 	info->prog_id = prog_id;
 	info->multiprog = 0;
 	info->mode = mode;
@@ -230,14 +237,11 @@ int ig_loader_info(const struct ig_loaded *l, struct ig_attach_info *info)
  */
 static int detach_without_libxdp(int ifindex, uint32_t prog_id)
 {
-	uint32_t id;
 	unsigned mode;
-	int err = query_attached(ifindex, &id, &mode);
+	int err = attached_alone(ifindex, prog_id, &mode);
 
 	if (err)
 		return err;
-	if (id != prog_id)
-		return -EPERM; /* behind a dispatcher, or not ours */
 	return bpf_xdp_detach(ifindex,
 			      mode == IG_MODE_SKB ? XDP_FLAGS_SKB_MODE :
 						    XDP_FLAGS_DRV_MODE,
