@@ -12,10 +12,12 @@ set -eu
 # Tests and demo: cmocka; ip, ss, nstat (iproute2); ping; socat; python3
 # (JSON); nsenter, setpriv, taskset, chrt, setsid (util-linux);
 # mount (bpffs); sysctl (procps). Bench: nft, ethtool. Format: clang-format.
-# Fuzzing (make fuzz): clang's libFuzzer runtime.
+# Fuzzing (make fuzz): clang's libFuzzer runtime. The unit's check:
+# systemd-analyze (systemd).
 PKGS="make gcc libc6-dev clang llvm libbpf-dev libxdp-dev bpftool libelf-dev
 zlib1g-dev libjson-c-dev libcmocka-dev iproute2 iputils-ping socat python3
-util-linux mount procps nftables ethtool clang-format libclang-rt-14-dev"
+util-linux mount procps nftables ethtool clang-format libclang-rt-14-dev
+systemd"
 
 if [ "${1:-}" = --list ]; then
 	printf '%s\n' $PKGS
