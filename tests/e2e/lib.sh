@@ -179,6 +179,22 @@ minus() {
 	fi
 }
 
+# run CMD...: runs CMD; sets RC, OUT (stdout) and ERR (stderr).
+run() {
+	"$@" >"$LAB_TMP/out" 2>"$LAB_TMP/err"
+	RC=$?
+	OUT=$(cat "$LAB_TMP/out")
+	ERR=$(cat "$LAB_TMP/err")
+}
+# expect_error NAME: the last run failed with exactly one line on stderr.
+expect_error() {
+	if [ "$RC" -ne 0 ] && [ "$(printf '%s\n' "$ERR" | grep -c .)" -eq 1 ]; then
+		pass_check "$1: exit $RC, '$ERR'"
+	else
+		fail_check "$1" "exit $RC, stderr: $(printf '%s' "$ERR" | tr '\n' '|')"
+	fi
+}
+
 # ---- stats --------------------------------------------------------------
 
 # stat_type IFACE FAMILY TYPE FIELD: one counter of one ICMP type from

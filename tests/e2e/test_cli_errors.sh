@@ -13,20 +13,6 @@ lab_pair 1
 IF=$(ifb 1)
 MISSING=igmiss$LAB_ID
 
-# run CMD...: runs CMD; sets RC and ERR (stderr).
-run() {
-	"$@" >/dev/null 2>"$LAB_TMP/err"
-	RC=$?
-	ERR=$(cat "$LAB_TMP/err")
-}
-# expect_error NAME: the last run failed with exactly one line on stderr.
-expect_error() {
-	if [ "$RC" -ne 0 ] && [ "$(printf '%s\n' "$ERR" | grep -c .)" -eq 1 ]; then
-		pass_check "$1: exit $RC, '$ERR'"
-	else
-		fail_check "$1" "exit $RC, stderr: $(printf '%s' "$ERR" | tr '\n' '|')"
-	fi
-}
 pins_of() { [ -e "$PIN_ROOT/$1" ] && ls -A "$PIN_ROOT/$1"; }
 no_pins() { [ ! -e "$PIN_ROOT/$1" ]; }
 has_pins() { [ -n "$(pins_of "$1")" ]; }

@@ -12,19 +12,6 @@ lab_init "$@"
 lab_pair 1
 IF=$(ifb 1)
 
-run() {
-	"$@" >"$LAB_TMP/out" 2>"$LAB_TMP/err"
-	RC=$?
-	OUT=$(cat "$LAB_TMP/out")
-	ERR=$(cat "$LAB_TMP/err")
-}
-expect_error() {
-	if [ "$RC" -ne 0 ] && [ "$(printf '%s\n' "$ERR" | grep -c .)" -eq 1 ]; then
-		pass_check "$1: exit $RC, '$ERR'"
-	else
-		fail_check "$1" "exit $RC, stderr: $(printf '%s' "$ERR" | tr '\n' '|')"
-	fi
-}
 
 run "$ICMPGATE" help --help
 expect_eq "help --help exits 0" "$RC" 0

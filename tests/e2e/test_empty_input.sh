@@ -15,18 +15,6 @@ lab_pair 2
 IF=$(ifb 1)
 IF2=$(ifb 2)
 
-run() {
-	"$@" >/dev/null 2>"$LAB_TMP/err"
-	RC=$?
-	ERR=$(cat "$LAB_TMP/err")
-}
-expect_error() {
-	if [ "$RC" -ne 0 ] && [ "$(printf '%s\n' "$ERR" | grep -c .)" -eq 1 ]; then
-		pass_check "$1: exit $RC, '$ERR'"
-	else
-		fail_check "$1" "exit $RC, stderr: $(printf '%s' "$ERR" | tr '\n' '|')"
-	fi
-}
 
 drop4=$(lab_file drop4.policy "v4 echo-request drop")
 expect_ok "attach $IF (v4 echo-request drop)" ig attach "$IF" --policy "$drop4"
