@@ -13,11 +13,14 @@ set -eu
 # (JSON); nsenter, setpriv, taskset, chrt, setsid (util-linux);
 # mount (bpffs); sysctl (procps). Bench: nft, ethtool. Format: clang-format.
 # Fuzzing (make fuzz): clang's libFuzzer runtime. The unit's check:
-# systemd-analyze (systemd).
+# systemd-analyze (systemd). Capture, replay, metrics: libpcap (pcap files),
+# libmicrohttpd (`serve`), libsmartcols (tables); tests read them back with
+# tcpdump, scrape with curl and check with promtool (prometheus).
 PKGS="make gcc libc6-dev clang llvm libbpf-dev libxdp-dev bpftool libelf-dev
 zlib1g-dev libjson-c-dev libcmocka-dev iproute2 iputils-ping socat python3
 util-linux mount procps nftables ethtool clang-format libclang-rt-14-dev
-systemd"
+systemd libpcap-dev libmicrohttpd-dev libsmartcols-dev tcpdump curl
+prometheus"
 
 if [ "${1:-}" = --list ]; then
 	printf '%s\n' $PKGS
