@@ -531,33 +531,48 @@ out:
 	return err;
 }
 
-/* Per-CPU values come back as one entry per possible CPU. */
-static int counters_buffer(struct ig_counter **buf, int *ncpu)
+/*
+ * A whole counter map in one batch: every key, and per-CPU values as one
+ * entry per possible CPU and key.
+ */
+struct counter_batch {
+	__u32 *keys;
+	struct ig_counter *values;
+	int ncpu;
+};
+
+static void counter_batch_free(struct counter_batch *b)
 {
-	*ncpu = libbpf_num_possible_cpus();
-	if (*ncpu <= 0)
-		return *ncpu ? *ncpu : -EINVAL;
-	*buf = calloc((size_t)*ncpu * IG_COUNTER_ENTRIES, sizeof(**buf));
-	return *buf ? 0 : -ENOMEM;
+	free(b->keys);
+	free(b->values);
+}
+
+static int counter_batch_alloc(struct counter_batch *b)
+{
+	*b = (struct counter_batch){ .ncpu = libbpf_num_possible_cpus() };
+	if (b->ncpu <= 0)
+		return b->ncpu ? b->ncpu : -EINVAL;
+	b->values = calloc((size_t)b->ncpu * IG_COUNTER_ENTRIES,
+			   sizeof(*b->values));
+	b->keys = calloc(IG_COUNTER_ENTRIES, sizeof(*b->keys));
+	if (!b->values || !b->keys) {
+		counter_batch_free(b);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 int ig_counters_read(const struct ig_maps *m, struct ig_counter *out)
 {
-	__u32 count = IG_COUNTER_ENTRIES, *keys = NULL, batch;
-	struct ig_counter *buf = NULL;
-	int ncpu, err, cpu;
-	__u32 i;
+	__u32 count = IG_COUNTER_ENTRIES, batch, i;
+	struct counter_batch b;
+	int err, cpu;
 
-	err = counters_buffer(&buf, &ncpu);
+	err = counter_batch_alloc(&b);
 	if (err)
 		return err;
-	keys = calloc(IG_COUNTER_ENTRIES, sizeof(*keys));
-	if (!keys) {
-		err = -ENOMEM;
-		goto out;
-	}
-	err = bpf_map_lookup_batch(m->counters_fd, NULL, &batch, keys, buf,
-				   &count, NULL);
+	err = bpf_map_lookup_batch(m->counters_fd, NULL, &batch, b.keys,
+				   b.values, &count, NULL);
 	if (err && errno != ENOENT) {
 		err = -errno;
 		goto out;
@@ -565,42 +580,36 @@ int ig_counters_read(const struct ig_maps *m, struct ig_counter *out)
 	err = 0;
 	memset(out, 0, sizeof(*out) * IG_COUNTER_ENTRIES);
 	for (i = 0; i < count; i++) {
-		if (keys[i] >= IG_COUNTER_ENTRIES)
+		if (b.keys[i] >= IG_COUNTER_ENTRIES)
 			continue;
-		for (cpu = 0; cpu < ncpu; cpu++) {
-			const struct ig_counter *v = &buf[i * ncpu + cpu];
+		for (cpu = 0; cpu < b.ncpu; cpu++) {
+			const struct ig_counter *v =
+				&b.values[i * b.ncpu + cpu];
 
-			out[keys[i]].packets += v->packets;
-			out[keys[i]].bytes += v->bytes;
+			out[b.keys[i]].packets += v->packets;
+			out[b.keys[i]].bytes += v->bytes;
 		}
 	}
 out:
-	free(keys);
-	free(buf);
+	counter_batch_free(&b);
 	return err;
 }
 
 int ig_counters_reset(const struct ig_maps *m)
 {
-	__u32 count = IG_COUNTER_ENTRIES, *keys = NULL, i;
-	struct ig_counter *zero = NULL;
-	int ncpu, err;
+	__u32 count = IG_COUNTER_ENTRIES, i;
+	struct counter_batch b; /* values stay zero */
+	int err;
 
-	err = counters_buffer(&zero, &ncpu);
+	err = counter_batch_alloc(&b);
 	if (err)
 		return err;
-	keys = calloc(IG_COUNTER_ENTRIES, sizeof(*keys));
-	if (!keys) {
-		err = -ENOMEM;
-		goto out;
-	}
 	for (i = 0; i < IG_COUNTER_ENTRIES; i++)
-		keys[i] = i;
+		b.keys[i] = i;
 	/* Not atomic against packets in flight: a few may be lost. */
-	if (bpf_map_update_batch(m->counters_fd, keys, zero, &count, NULL))
+	if (bpf_map_update_batch(m->counters_fd, b.keys, b.values, &count,
+				 NULL))
 		err = -errno;
-out:
-	free(keys);
-	free(zero);
+	counter_batch_free(&b);
 	return err;
 }

@@ -6,6 +6,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -196,7 +197,15 @@ static int parse_validate(const struct words *ws, int *ip,
 static int parse_max_size(const struct words *ws, int i, struct ig_rule_spec *r,
 			  struct ig_diag *d)
 {
+	char want[48];
+	struct number_arg arg = {
+		.keyword = "max-size",
+		.noun = "number",
+		.what = "max-size",
+		.want = want,
+	};
 	unsigned long v;
+	int err;
 
 	if (r->max_size)
 		return fail_word(d, ws, i - 1, "duplicate 'max-size'");
@@ -204,17 +213,16 @@ static int parse_max_size(const struct words *ws, int i, struct ig_rule_spec *r,
 		return fail_word(d, ws, i - 1,
 				 "'max-size' with 'drop': a message that is "
 				 "dropped needs no size cap");
-	if (i >= ws->n)
-		return fail_word(d, ws, -1,
-				 "missing number after 'max-size': expected "
-				 "bytes of ICMP message, %d-%d",
-				 IG_MAX_SIZE_MIN, IG_MAX_SIZE_MAX);
-	if (pol_parse_num(ws->w[i].s, IG_MAX_SIZE_MAX, &v) ||
-	    v < IG_MAX_SIZE_MIN)
+	snprintf(want, sizeof(want), "bytes of ICMP message, %d-%d",
+		 IG_MAX_SIZE_MIN, IG_MAX_SIZE_MAX);
+	err = pol_number_arg(ws, i, &arg, IG_MAX_SIZE_MAX, &v, d);
+	if (err == -ERANGE || (!err && v < IG_MAX_SIZE_MIN))
 		return fail_word(d, ws, i,
-				 "invalid max-size '%s': expected bytes of "
-				 "ICMP message, %d-%d",
-				 ws->w[i].s, IG_MAX_SIZE_MIN, IG_MAX_SIZE_MAX);
+				 "max-size '%s' out of range: "
+				 "expected %s",
+				 ws->w[i].s, want);
+	if (err)
+		return err;
 	r->max_size = (uint16_t)v;
 	return 0;
 }

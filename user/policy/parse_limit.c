@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../../include/icmpgate.h"
@@ -83,20 +84,19 @@ static int parse_rate(const struct words *ws, int i, struct ig_rate_spec *r,
 static int parse_burst(const struct words *ws, int i, struct ig_rate_spec *r,
 		       struct ig_diag *d)
 {
+	struct number_arg arg = {
+		.keyword = "burst",
+		.noun = "number",
+		.what = "burst",
+		.want = r->bits ? "a number of bytes" : "a number of packets",
+	};
 	char rate[WORD_MAX];
 	unsigned long v;
 	int err;
 
-	if (i >= ws->n)
-		return fail_word(d, ws, -1,
-				 "missing number after 'burst': expected "
-				 "%s",
-				 r->bits ? "bytes" : "packets");
-	err = pol_parse_num(ws->w[i].s, ULONG_MAX, &v);
-	if (err == -EINVAL)
-		return fail_word(d, ws, i,
-				 "invalid burst '%s': expected a number of %s",
-				 ws->w[i].s, r->bits ? "bytes" : "packets");
+	err = pol_number_arg(ws, i, &arg, ULONG_MAX, &v, d);
+	if (err && err != -ERANGE)
+		return err;
 	if (!err && v == 0)
 		return fail_word(d, ws, i,
 				 "burst '%s' lets nothing through: expected at "
@@ -124,26 +124,26 @@ static int parse_limit_prefix(const struct words *ws, int i, int family,
 			      uint8_t *len, struct ig_diag *d)
 {
 	unsigned max = pol_addr_bits(family);
-	const char *s;
+	char want[16];
+	struct number_arg arg = {
+		.keyword = "prefix",
+		.noun = "length",
+		.what = "prefix length",
+		.want = want,
+		.slash = true,
+	};
 	unsigned long v;
 	int err;
 
-	if (i >= ws->n)
-		return fail_word(d, ws, -1,
-				 "missing length after 'prefix': expected "
-				 "/1-/%u",
-				 max);
-	s = ws->w[i].s;
-	err = pol_parse_num(s + (s[0] == '/'), max, &v);
-	if (err == -EINVAL)
-		return fail_word(d, ws, i,
-				 "invalid prefix length '%s': expected /1-/%u",
-				 s, max);
+	snprintf(want, sizeof(want), "/1-/%u", max);
+	err = pol_number_arg(ws, i, &arg, max, &v, d);
+	if (err && err != -ERANGE)
+		return err;
 	if (err || v == 0)
 		return fail_word(d, ws, i,
 				 "prefix length '%s' out of range for %s: "
-				 "expected /1-/%u",
-				 s, ig_family_name(family), max);
+				 "expected %s",
+				 ws->w[i].s, ig_family_name(family), want);
 	*len = (uint8_t)v;
 	return 0;
 }

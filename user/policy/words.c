@@ -117,6 +117,24 @@ int pol_parse_num(const char *s, unsigned long max, unsigned long *out)
 	return 0;
 }
 
+int pol_number_arg(const struct words *ws, int i, const struct number_arg *a,
+		   unsigned long max, unsigned long *out, struct ig_diag *d)
+{
+	const char *s;
+	int err;
+
+	if (i >= ws->n)
+		return fail_word(d, ws, -1,
+				 "missing %s after '%s': expected %s", a->noun,
+				 a->keyword, a->want);
+	s = ws->w[i].s;
+	err = pol_parse_num(s + (a->slash && s[0] == '/'), max, out);
+	if (err == -EINVAL)
+		return fail_word(d, ws, i, "invalid %s '%s': expected %s",
+				 a->what, s, a->want);
+	return err;
+}
+
 /*
  * A type (type < 0) or a code of type, by number or by name. -ERANGE for a
  * number above 255, -ENOENT for an unknown name.
