@@ -277,6 +277,23 @@ IG_RL_FN __u32 ig_rl_tag(__u32 family, __u32 type, int code, int fine,
 	       ((__u32)(code + 1) & 0x1ff) << 8 | (plen & 0xff);
 }
 
+/* ig_rl_tag() read back: family, type, code (-1: type-wide), prefix length. */
+struct ig_rl_tag_fields {
+	__u32 family, type, plen;
+	int code;
+};
+
+IG_RL_FN struct ig_rl_tag_fields ig_rl_tag_decode(__u32 tag)
+{
+	struct ig_rl_tag_fields f = {
+		.family = (tag >> 25) & 1,
+		.type = (tag >> 17) & 0xff,
+		.plen = tag & 0xff,
+		.code = (int)((tag >> 8) & 0x1ff) - 1,
+	};
+	return f;
+}
+
 /* The side's part of a class's tag: a transit class is another class. */
 IG_RL_FN __u32 ig_rl_tag_side(__u32 side)
 {

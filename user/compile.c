@@ -6,7 +6,7 @@
  * `status` shows to tell two policies apart).
  *
  * Every `limit` rule becomes a class: an entry of the slot's limits[] with
- * its buckets' interval and tau (bpf/ratelimit.h), numbered in the order
+ * its buckets' interval and tau (include/ratelimit_math.h), numbered in the order
  * of (family, type, code), and the rule's table entries point at it.
  *
  * Output depends on the policy only, never on memory contents or time:

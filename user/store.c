@@ -360,7 +360,7 @@ static int write_slot_text(int fd, __u32 slot, const char *text)
  * The class buckets of slot next, for its limits: a class whose rule and
  * clock (its tag without the prefix length) have a class bucket in the
  * live slot takes that bucket's TAT over, the others start full (TAT 0,
- * bpf/ratelimit.h). Racy by design and bounded: packets the live slot
+ * include/ratelimit_math.h). Racy by design and bounded: packets the live slot
  * admits between our read of a TAT and the flip are not in the copy, so a
  * policy change can let through at most what the rate admits in that
  * time (microseconds) on top of the limit.

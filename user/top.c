@@ -23,11 +23,12 @@
 void ig_top_decode(const struct ig_source_key *key, int *family, int *type,
 		   int *code, unsigned *plen)
 {
-	/* The layout of ig_rl_tag() (bpf/ratelimit.h). */
-	*family = (key->tag >> 25) & 1;
-	*type = (key->tag >> 17) & 0xff;
-	*code = (int)((key->tag >> 8) & 0x1ff) - 1;
-	*plen = key->tag & 0xff;
+	struct ig_rl_tag_fields f = ig_rl_tag_decode(key->tag);
+
+	*family = (int)f.family;
+	*type = (int)f.type;
+	*code = f.code;
+	*plen = f.plen;
 }
 
 int ig_top_side(const struct ig_source_key *key)
