@@ -60,8 +60,7 @@ cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM HUP
 	netlab_forget_iface "$NS_B" "$IF_B"
-	ip netns del "$NS_A" 2>/dev/null
-	ip netns del "$NS_B" 2>/dev/null
+	netlab_del_ns "$NS_A" "$NS_B"
 	[ -n "${NETLAB_TMP:-}" ] && rm -rf -- "$NETLAB_TMP"
 	exit $rc
 }

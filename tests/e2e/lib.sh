@@ -334,12 +334,7 @@ lab_cleanup() {
 	for ifname in "${LAB_NS_IFACES[@]}"; do
 		netlab_forget_iface "${ifname% *}" "${ifname#* }"
 	done
-	for ifname in "${LAB_NSS[@]}"; do
-		ip netns del "$ifname" 2>/dev/null
-	done
-	ip netns del "$NS_A" 2>/dev/null
-	ip netns del "$NS_B" 2>/dev/null
-	ip netns del "$NS_C" 2>/dev/null
+	netlab_del_ns "${LAB_NSS[@]}" "$NS_A" "$NS_B" "$NS_C"
 	[ -n "$LAB_TMP" ] && rm -rf -- "$LAB_TMP"
 	exit $rc
 }

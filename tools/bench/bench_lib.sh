@@ -52,11 +52,7 @@ bench_cleanup() {
 	[ "$BENCH_UP" = 1 ] || exit $rc
 	bg_stop_all
 	netlab_forget_iface "$NS_R" "$IFR"
-	# Deleting a namespace deletes its veths, their XDP programs and its
-	# nftables tables.
-	ip netns del "$NS_P" 2>/dev/null
-	ip netns del "$NS_G" 2>/dev/null
-	ip netns del "$NS_R" 2>/dev/null
+	netlab_del_ns "$NS_P" "$NS_G" "$NS_R"
 	[ -n "$BENCH_TMP" ] && rm -rf -- "$BENCH_TMP"
 	exit $rc
 }
@@ -231,9 +227,7 @@ lab_down() {
 	filter_off
 	bg_stop_all
 	BG_PIDS=()
-	ip netns del "$NS_G" 2>/dev/null
-	ip netns del "$NS_R" 2>/dev/null
-	return 0
+	netlab_del_ns "$NS_G" "$NS_R"
 }
 
 # The pids of R's NAPI threads (threaded NAPI only).

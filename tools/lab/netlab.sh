@@ -45,6 +45,16 @@ netlab_ns() {
 		net.ipv6.conf.default.router_solicitations=0
 }
 
+# netlab_del_ns NS...: the namespaces gone, with their veths, XDP programs
+# and nftables tables; an empty name or one already gone is no error.
+netlab_del_ns() {
+	local ns
+	for ns in "$@"; do
+		[ -n "$ns" ] && ip netns del "$ns" 2>/dev/null
+	done
+	return 0
+}
+
 # netlab_ig NS ARGS...: the controller ($ICMPGATE) in NS's network
 # namespace and the host's mount namespace (see above).
 netlab_ig() {
