@@ -48,6 +48,24 @@ int ig_loader_size_sources(struct icmpgate_bpf *skel, uint32_t max_sources)
 	return bpf_map__set_max_entries(skel->maps.ig_sources, max_sources / 2);
 }
 
+int ig_loader_load_detached(struct icmpgate_bpf **skel, uint32_t max_sources,
+			    bool fake_clock)
+{
+	int err;
+
+	*skel = icmpgate_bpf__open();
+	if (!*skel)
+		return errno ? -errno : -ENOMEM;
+	(*skel)->rodata->ig_fake_clock = fake_clock;
+	err = ig_loader_size_sources(*skel, max_sources);
+	err = err ?: icmpgate_bpf__load(*skel);
+	if (err) {
+		icmpgate_bpf__destroy(*skel);
+		*skel = NULL;
+	}
+	return err;
+}
+
 /* A fresh, not yet loaded skeleton in *l, for ifindex in mode. */
 static int loader_open(struct ig_loaded *l, int ifindex, unsigned mode)
 {

@@ -45,6 +45,15 @@ int ig_loader_attach(struct ig_loaded *l, int ifindex, unsigned mode,
  */
 int ig_loader_size_sources(struct icmpgate_bpf *skel, uint32_t max_sources);
 /*
+ * Open and load a copy of the program that is never attached, for
+ * BPF_PROG_TEST_RUN (policy replay, the prog tier): max_sources buckets,
+ * and with fake_clock the rate limiter and the side cache read the time
+ * from the skeleton's bss->ig_fake_now, which the caller drives. *skel
+ * is NULL on error.
+ */
+int ig_loader_load_detached(struct icmpgate_bpf **skel, uint32_t max_sources,
+			    bool fake_clock);
+/*
  * Load a new copy of the program on the maps of the attached one and swap
  * it for program old_prog_id on ifindex in one step (XDP_FLAGS_REPLACE
  * with the old program's fd), without the dispatcher: legacy mode only.

@@ -194,16 +194,7 @@ int load_program(void **state)
 	(void)state;
 	if (enter_test_netns())
 		return -1;
-	skel = icmpgate_bpf__open();
-	if (!skel) {
-		fprintf(stderr, "cannot open the XDP program: %s\n",
-			strerror(errno));
-		return -1;
-	}
-	skel->rodata->ig_fake_clock = true;
-	err = ig_loader_size_sources(skel, SOURCES_MAX);
-	if (!err)
-		err = icmpgate_bpf__load(skel);
+	err = ig_loader_load_detached(&skel, SOURCES_MAX, true);
 	if (err) {
 		fprintf(stderr, "cannot load the XDP program: %s\n",
 			strerror(-err));

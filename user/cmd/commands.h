@@ -13,6 +13,7 @@
 #include "cmd/policy_cmds.h"
 #include "cmd/counters.h"
 #include "cmd/names_cmds.h"
+#include "cmd/replay_cmd.h"
 #include "cmd/status.h"
 
 /* Room for the options of any one command. */
@@ -24,6 +25,7 @@ union ig_cmd_opts {
 	struct ig_policy_apply_opts policy_apply;
 	struct ig_policy_show_opts policy_show;
 	struct ig_policy_check_opts policy_check;
+	struct ig_policy_replay_opts policy_replay;
 	struct ig_set_opts set;
 	struct ig_unset_opts unset;
 	struct ig_stats_opts stats;
