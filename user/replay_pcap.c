@@ -137,7 +137,9 @@ int ig_pcap_reader_open(const char *cmd, const char *path,
 	pcap_t *pc;
 
 	memset(r, 0, offsetof(struct ig_pcap_reader, buf));
-	pc = pcap_open_offline(path, errbuf);
+	/* Nanoseconds, from captures that have them: limits act on them. */
+	pc = pcap_open_offline_with_tstamp_precision(
+		path, PCAP_TSTAMP_PRECISION_NANO, errbuf);
 	if (!pc) {
 		/* libpcap names the file when it could not open it. */
 		if (strstr(errbuf, path))
@@ -197,8 +199,9 @@ int ig_pcap_reader_next(const char *cmd, struct ig_pcap_reader *r,
 			r->truncated++;
 		*frame = r->buf;
 		*len = (size_t)n;
+		/* tv_usec holds nanoseconds at PCAP_TSTAMP_PRECISION_NANO. */
 		*ts_ns = (uint64_t)h->ts.tv_sec * NS_PER_S +
-			 (uint64_t)h->ts.tv_usec * 1000;
+			 (uint64_t)h->ts.tv_usec;
 		return 1;
 	}
 }

@@ -112,8 +112,8 @@ void run_case(void **state)
 	assert_int_equal(moved, 1);
 }
 
-/* The local-address map as `sync` would write it for our interface. */
-int set_local_addresses(void)
+/* This host's addresses as `sync` would read them; malloc'ed, or NULL. */
+struct ig_local_set *local_addresses(void)
 {
 	static const struct {
 		int family;
@@ -133,15 +133,29 @@ int set_local_addresses(void)
 	int err = 0;
 
 	if (!s)
-		return -1;
+		return NULL;
 	for (i = 0; i < sizeof(ours) / sizeof(ours[0]) && !err; i++) {
 		inet_pton(ours[i].family == V6 ? AF_INET6 : AF_INET,
 			  ours[i].addr, addr);
 		err = ig_local_add(s, ours[i].family, addr, ours[i].kind);
 	}
 	s->mtu = IF_MTU;
-	if (!err)
-		err = ig_local_sync(&maps, s, NULL, NULL);
+	if (err) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* The local-address map as `sync` would write it for our interface. */
+int set_local_addresses(void)
+{
+	struct ig_local_set *s = local_addresses();
+	int err;
+
+	if (!s)
+		return -1;
+	err = ig_local_sync(&maps, s, NULL, NULL);
 	free(s);
 	return err;
 }

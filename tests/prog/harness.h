@@ -102,6 +102,8 @@ int apply_policy(const char *text);
 void clock_set(__u64 ns);
 void clock_advance(__u64 ns);
 void run_case(void **state);
+struct ig_local_set;
+struct ig_local_set *local_addresses(void);
 int set_local_addresses(void);
 int sh(const char *cmd);
 int load_program(void **state);
@@ -118,7 +120,8 @@ int outcome_of(const struct pkt_desc *pkt, int *side);
  * Each file's sequences (static there, so that -Werror=unused-function
  * catches one left out of its list), run in order after the tables.
  */
-extern const struct CMUnitTest seqs_ratelimit[], seqs_checks[], seqs_side[];
-extern const size_t seqs_ratelimit_n, seqs_checks_n, seqs_side_n;
+extern const struct CMUnitTest seqs_ratelimit[], seqs_checks[], seqs_side[],
+	seqs_replay[];
+extern const size_t seqs_ratelimit_n, seqs_checks_n, seqs_side_n, seqs_replay_n;
 
 #endif /* IG_TEST_PROG_HARNESS_H */

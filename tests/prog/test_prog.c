@@ -15,7 +15,8 @@
  * One binary over one harness (harness.c: load, apply a policy, run a
  * frame, counter deltas); the cases and sequences sit by what they test:
  * parse.c, policy.c (lookup and policy), checks.c (validation and the
- * other checks), ratelimit.c, side.c (host or transit). This file runs
+ * other checks), ratelimit.c, side.c (host or transit), replay.c (a
+ * capture of frames replayed as `policy replay` does). This file runs
  * them all in one group, the tables first.
  */
 #include <stdlib.h>
@@ -40,6 +41,7 @@ int main(void)
 		{ seqs_ratelimit, seqs_ratelimit_n },
 		{ seqs_checks, seqs_checks_n },
 		{ seqs_side, seqs_side_n },
+		{ seqs_replay, seqs_replay_n },
 	};
 	struct CMUnitTest *tests;
 	size_t i, j, n = 0;
