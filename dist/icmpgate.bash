@@ -23,7 +23,7 @@ _icmpgate_attached()
 _icmpgate_files()
 {
 	if declare -F _filedir >/dev/null; then
-		_icmpgate_files
+		_filedir
 	else
 		COMPREPLY=($(compgen -f -- "$cur"))
 	fi
@@ -66,7 +66,12 @@ _icmpgate()
 		_icmpgate_files
 		return
 		;;
-	--max-sources | --watch | --interval | --count | -n)
+	--live | -l)
+		COMPREPLY=($(compgen -W "$(_icmpgate_attached)" -- "$cur"))
+		return
+		;;
+	--max-sources | --watch | --interval | --count | -n | --prefix4 | \
+		--prefix6 | --lines)
 		return
 		;;
 	esac
@@ -83,7 +88,10 @@ _icmpgate()
 		case $cmd in
 		attach) opts+=' --mode --policy --max-sources --replace --allow-empty' ;;
 		status) opts+=' --json' ;;
-		policy) opts+=' --json --allow-empty' ;;
+		policy)
+			opts+=' --json --allow-empty'
+			[ "$sub" = replay ] && opts+=' --live --prefix4 --prefix6 --lines'
+			;;
 		stats) opts+=' --json --watch --reset' ;;
 		top) opts+=' --count --interval --json' ;;
 		esac
@@ -100,7 +108,11 @@ _icmpgate()
 		;;
 	policy)
 		if [ -z "$sub" ]; then
-			COMPREPLY=($(compgen -W 'apply show check default' -- "$cur"))
+			COMPREPLY=($(compgen -W 'apply show check default replay' -- "$cur"))
+		elif [ "$sub" = replay ]; then
+			# POLICY (a file or the built-in default), then the capture.
+			_icmpgate_files
+			[ $nargs -eq 0 ] && COMPREPLY+=($(compgen -W 'default' -- "$cur"))
 		elif [ "$sub" = check ] || { [ "$sub" = apply ] && [ $nargs -eq 1 ]; }; then
 			_icmpgate_files
 		elif [ $nargs -eq 0 ] && [ "$sub" != default ]; then
