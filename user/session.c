@@ -301,3 +301,15 @@ const char *ig_legacy_why(const struct ig_state *st)
 		 st->legacy_why);
 	return why[0] ? why : "no reason recorded";
 }
+
+int ig_live_text(const char *cmd, const struct ig_iface *i, char **text,
+		 char *source, size_t size)
+{
+	int err = ig_store_read_text(&i->maps, text);
+
+	if (err)
+		return ig_fail(cmd, err, "cannot read the policy of %s",
+			       i->name);
+	snprintf(source, size, "live policy of %s", i->name);
+	return 0;
+}

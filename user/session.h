@@ -109,6 +109,13 @@ int ig_apply_reported(const char *cmd, struct ig_iface *i,
  */
 int ig_already_attached(const char *cmd, const struct ig_iface *i);
 
+/*
+ * The canonical text of i's live policy into *text (malloc'ed), and the
+ * name errors give it ("live policy of eth0") into source.
+ */
+int ig_live_text(const char *cmd, const struct ig_iface *i, char **text,
+		 char *source, size_t size);
+
 /* Why libxdp attached without its dispatcher, as recorded at attach. */
 const char *ig_legacy_why(const struct ig_state *st);
 

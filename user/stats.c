@@ -156,26 +156,33 @@ static struct json_object *sides_json(const struct ig_stats *s,
 	return done(obj, err);
 }
 
+int ig_json_add_type(struct json_object *obj, int family, int type)
+{
+	const char *name = ig_type_name(family, type);
+	int err;
+
+	err = ig_json_add(obj, "family",
+			  json_object_new_string(ig_family_name(family)));
+	err = err ?: ig_json_add(obj, "type", json_object_new_int(type));
+	/* null for a type without an IANA name */
+	if (!err && name)
+		err = ig_json_add(obj, "name", json_object_new_string(name));
+	else if (!err && json_object_object_add(obj, "name", NULL))
+		err = -ENOMEM;
+	return err;
+}
+
 static struct json_object *type_json(const struct ig_type_stats *t,
 				     unsigned long interval)
 {
 	struct json_object *obj = json_object_new_object();
-	const char *name = ig_type_name(t->family, t->type);
 	int err;
 
 	if (!obj)
 		return NULL;
 	err = ig_json_add(obj, "side",
 			  json_object_new_string(ig_side_name(t->side)));
-	err = err   ?:
-		      ig_json_add(obj, "family",
-				  json_object_new_string(
-					  ig_family_name(t->family)));
-	err = err ?: ig_json_add(obj, "type", json_object_new_int(t->type));
-	if (!err && name)
-		err = ig_json_add(obj, "name", json_object_new_string(name));
-	else if (!err && json_object_object_add(obj, "name", NULL))
-		err = -ENOMEM;
+	err = err ?: ig_json_add_type(obj, t->family, t->type);
 	err = err   ?:
 		      ig_json_add(obj, "passed",
 				  num(t->totals[IG_TOTAL_PASSED], interval));

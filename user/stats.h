@@ -69,6 +69,8 @@ void ig_stats_print(FILE *out, const struct ig_stats *s, const char *ifname,
  */
 int ig_json_add(struct json_object *obj, const char *key,
 		struct json_object *val);
+/* "family", "type" and "name" (null for a type without one) of a type. */
+int ig_json_add_type(struct json_object *obj, int family, int type);
 /* To stdout, with a newline: pretty, or on one line. */
 void ig_json_print(struct json_object *obj, bool pretty);
 

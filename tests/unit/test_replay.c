@@ -154,20 +154,30 @@ static size_t ether(uint8_t *f, uint16_t proto, bool vlan, const uint8_t *ip,
 	return off + n;
 }
 
+/* The key of frame f is ICMP of family and type from src. */
+static void expect_key(const uint8_t *f, size_t n, int family, int type,
+		       const char *src)
+{
+	struct ig_frame_key k;
+	uint8_t addr[16];
+
+	assert_int_equal(ig_frame_key(f, n, &k), 0);
+	assert_true(k.icmp);
+	assert_int_equal(k.family, family);
+	assert_int_equal(k.type, type);
+	inet_pton(family == IG_FAM_V4 ? AF_INET : AF_INET6, src, addr);
+	assert_memory_equal(k.src, addr, family == IG_FAM_V4 ? 4 : 16);
+}
+
 static void test_key(void **state)
 {
-	uint8_t ip[128], f[160], src[16];
+	uint8_t ip[128], f[160];
 	struct ig_frame_key k;
 	size_t n;
 
 	(void)state;
 	n = ether(f, 0x0800, true, ip, ip4_icmp(ip, "203.0.113.7", 13));
-	assert_int_equal(ig_frame_key(f, n, &k), 0);
-	assert_true(k.icmp);
-	assert_int_equal(k.family, IG_FAM_V4);
-	assert_int_equal(k.type, 13);
-	inet_pton(AF_INET, "203.0.113.7", src);
-	assert_memory_equal(k.src, src, 4);
+	expect_key(f, n, IG_FAM_V4, 13, "203.0.113.7");
 
 	/* A non-first fragment is counted under type 0. */
 	ip[6] = 0x00;
@@ -180,12 +190,7 @@ static void test_key(void **state)
 	/* IPv6 behind a hop-by-hop header. */
 	n = ether(f, 0x86dd, false, ip,
 		  ip6_icmp(ip, "2001:db8:1::1", 128, true));
-	assert_int_equal(ig_frame_key(f, n, &k), 0);
-	assert_true(k.icmp);
-	assert_int_equal(k.family, IG_FAM_V6);
-	assert_int_equal(k.type, 128);
-	inet_pton(AF_INET6, "2001:db8:1::1", src);
-	assert_memory_equal(k.src, src, 16);
+	expect_key(f, n, IG_FAM_V6, 128, "2001:db8:1::1");
 	/* The chain cut inside its header. */
 	assert_int_equal(ig_frame_key(f, 14 + 44, &k), -EINVAL);
 
@@ -210,6 +215,23 @@ static struct ig_frame_key key(int family, const char *src, uint8_t type)
 	return k;
 }
 
+/* Frames whose verdict changed: 5 groups. */
+static const struct {
+	int family;
+	const char *src;
+	uint8_t type;
+	int from, to;
+	uint64_t bytes;
+} frames[] = {
+	{ IG_FAM_V4, "203.0.113.7", 8, XDP_PASS, XDP_DROP, 98 },
+	{ IG_FAM_V4, "203.0.113.200", 8, XDP_PASS, XDP_DROP, 100 },
+	{ IG_FAM_V4, "203.0.113.9", 8, XDP_DROP, XDP_PASS, 98 },
+	{ IG_FAM_V4, "203.0.114.1", 8, XDP_PASS, XDP_DROP, 98 },
+	{ IG_FAM_V6, "2001:db8:1:2::1", 128, XDP_PASS, XDP_DROP, 118 },
+	{ IG_FAM_V6, "2001:db8:1:3::1", 128, XDP_PASS, XDP_DROP, 118 },
+	{ IG_FAM_V6, "2001:db8:1:3::1", 129, XDP_PASS, XDP_DROP, 118 },
+};
+
 static void test_diff(void **state)
 {
 	struct ig_frame_key k;
@@ -224,19 +246,12 @@ static void test_diff(void **state)
 	/* Same verdict both ways: no change. */
 	assert_int_equal(ig_diff_add(&d, &k, XDP_PASS, XDP_PASS, 98), 0);
 	assert_int_equal(d.n, 0);
-	assert_int_equal(ig_diff_add(&d, &k, XDP_PASS, XDP_DROP, 98), 0);
-	k = key(IG_FAM_V4, "203.0.113.200", 8);
-	assert_int_equal(ig_diff_add(&d, &k, XDP_PASS, XDP_DROP, 100), 0);
-	k = key(IG_FAM_V4, "203.0.113.9", 8);
-	assert_int_equal(ig_diff_add(&d, &k, XDP_DROP, XDP_PASS, 98), 0);
-	k = key(IG_FAM_V4, "203.0.114.1", 8);
-	assert_int_equal(ig_diff_add(&d, &k, XDP_PASS, XDP_DROP, 98), 0);
-	k = key(IG_FAM_V6, "2001:db8:1:2::1", 128);
-	assert_int_equal(ig_diff_add(&d, &k, XDP_PASS, XDP_DROP, 118), 0);
-	k = key(IG_FAM_V6, "2001:db8:1:3::1", 128);
-	assert_int_equal(ig_diff_add(&d, &k, XDP_PASS, XDP_DROP, 118), 0);
-	k = key(IG_FAM_V6, "2001:db8:1:3::1", 129);
-	assert_int_equal(ig_diff_add(&d, &k, XDP_PASS, XDP_DROP, 118), 0);
+	for (n = 0; n < sizeof(frames) / sizeof(frames[0]); n++) {
+		k = key(frames[n].family, frames[n].src, frames[n].type);
+		assert_int_equal(ig_diff_add(&d, &k, frames[n].from,
+					     frames[n].to, frames[n].bytes),
+				 0);
+	}
 	assert_int_equal(d.packets, 7);
 	assert_int_equal(d.bytes, 98 * 3 + 100 + 3 * 118);
 	assert_int_equal(d.n, 5);

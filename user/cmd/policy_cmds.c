@@ -225,12 +225,9 @@ static int edit_live(const char *cmd, const char *ifname,
 		err = -ENOMEM;
 		goto out;
 	}
-	err = ig_store_read_text(&i.maps, &text);
-	if (err) {
-		ig_fail(cmd, err, "cannot read the policy of %s", ifname);
+	err = ig_live_text(cmd, &i, &text, source, sizeof(source));
+	if (err)
 		goto out;
-	}
-	snprintf(source, sizeof(source), "live policy of %s", ifname);
 	err = ig_policy_parse(&p, text, strlen(text), source, &diag);
 	if (err) {
 		if (err == -EINVAL)

@@ -120,12 +120,9 @@ static int live_intake(const char *cmd, const char *ifname,
 	err = ig_iface_open(cmd, ifname, IG_OPEN_ANY_NETNS, &i);
 	if (err)
 		return err;
-	err = ig_store_read_text(&i.maps, &text);
-	if (err) {
-		ig_fail(cmd, err, "cannot read the policy of %s", ifname);
+	err = ig_live_text(cmd, &i, &text, source, sizeof(source));
+	if (err)
 		goto out;
-	}
-	snprintf(source, sizeof(source), "live policy of %s", ifname);
 	err = ig_intake_text(cmd, text, strlen(text), source, c);
 	if (err)
 		goto out;
@@ -228,7 +225,6 @@ static struct json_object *change_json(const struct ig_change *c)
 {
 	struct json_object *o = json_object_new_object();
 	char prefix[IG_PREFIX_STRLEN];
-	const char *name = ig_type_name(c->family, c->type);
 	int err;
 
 	if (!o)
@@ -239,15 +235,7 @@ static struct json_object *change_json(const struct ig_change *c)
 	err = err   ?:
 		      ig_json_add(o, "to",
 				  json_object_new_string(verdict_word(c->to)));
-	err = err   ?:
-		      ig_json_add(o, "family",
-				  json_object_new_string(
-					  ig_family_name(c->family)));
-	err = err ?: ig_json_add(o, "type", json_object_new_int(c->type));
-	if (!err && name)
-		err = ig_json_add(o, "name", json_object_new_string(name));
-	else if (!err && json_object_object_add(o, "name", NULL))
-		err = -ENOMEM;
+	err = err ?: ig_json_add_type(o, c->family, c->type);
 	err = err ?: ig_json_add(o, "source", json_object_new_string(prefix));
 	err = err   ?:
 		      ig_json_add(o, "packets",
