@@ -62,6 +62,10 @@ _icmpgate()
 		COMPREPLY=($(compgen -W 'native skb' -- "$cur"))
 		return
 		;;
+	--side)
+		COMPREPLY=($(compgen -W 'host transit' -- "$cur"))
+		return
+		;;
 	--policy | -p)
 		_icmpgate_files
 		return
@@ -90,7 +94,7 @@ _icmpgate()
 		status) opts+=' --json' ;;
 		policy)
 			opts+=' --json --allow-empty'
-			[ "$sub" = replay ] && opts+=' --live --prefix4 --prefix6 --lines'
+			[ "$sub" = replay ] && opts+=' --live --side --prefix4 --prefix6 --lines'
 			;;
 		stats) opts+=' --json --watch --reset' ;;
 		top) opts+=' --count --interval --json' ;;

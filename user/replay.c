@@ -6,13 +6,18 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <linux/if_ether.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <netinet/in.h>
 
 #include <bpf/bpf.h>
@@ -106,22 +111,83 @@ static int write_file(const char *path, const char *text)
 	return err;
 }
 
-int ig_replay_private_netns(void)
+/* Bring lo up: the blackhole routes of IPv6 hang on it. */
+static int loopback_up(void)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		err = -errno;
+	ifr.ifr_flags |= IFF_UP;
+	if (!err && ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/* `ip route add blackhole default` for family, over rtnetlink. */
+static int blackhole_default(int family)
+{
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	struct {
+		struct nlmsghdr nh;
+		union {
+			struct rtmsg rt;
+			struct nlmsgerr ack;
+		};
+	} msg = {
+		.nh = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg)),
+			.nlmsg_type = RTM_NEWROUTE,
+			.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK |
+				       NLM_F_CREATE | NLM_F_EXCL,
+			.nlmsg_seq = 1 },
+		.rt = { .rtm_family = (unsigned char)family,
+			.rtm_table = RT_TABLE_MAIN,
+			.rtm_protocol = RTPROT_STATIC,
+			.rtm_scope = RT_SCOPE_UNIVERSE,
+			.rtm_type = RTN_BLACKHOLE },
+	};
+	int fd, err = 0;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		return -errno;
+	if (sendto(fd, &msg, msg.nh.nlmsg_len, 0, (struct sockaddr *)&kernel,
+		   sizeof(kernel)) < 0 ||
+	    recv(fd, &msg, sizeof(msg), 0) < 0)
+		err = -errno;
+	else if (msg.nh.nlmsg_type != NLMSG_ERROR)
+		err = -EPROTO;
+	else
+		err = msg.ack.error;
+	close(fd);
+	return err;
+}
+
+int ig_replay_private_netns(int side)
 {
 	/* A new namespace copies IPv4 forwarding from the first one. */
-	static const char *const off[] = {
+	static const char *const forwarding[] = {
 		"/proc/sys/net/ipv4/conf/all/forwarding",
 		"/proc/sys/net/ipv4/conf/lo/forwarding",
 		"/proc/sys/net/ipv6/conf/all/forwarding",
 	};
+	const char *on = side == IG_SIDE_TRANSIT ? "1" : "0";
 	size_t i;
 	int err = 0;
 
 	if (unshare(CLONE_NEWNET))
 		return -errno;
-	for (i = 0; i < sizeof(off) / sizeof(off[0]) && !err; i++)
-		err = write_file(off[i], "0");
-	return err;
+	for (i = 0; i < sizeof(forwarding) / sizeof(forwarding[0]) && !err; i++)
+		err = write_file(forwarding[i], on);
+	if (err || side != IG_SIDE_TRANSIT)
+		return err;
+	err = loopback_up();
+	err = err ?: blackhole_default(AF_INET);
+	return err ?: blackhole_default(AF_INET6);
 }
 
 /* ---- the key of a frame ----------------------------------------------- */

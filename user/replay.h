@@ -62,13 +62,16 @@ int ig_replay_prog_counters(const struct ig_replay_prog *p,
 void ig_replay_prog_close(struct ig_replay_prog *p);
 
 /*
- * Judge everything as addressed to this host: move the process into a
- * network namespace of its own with forwarding off, where the program's
- * host-or-transit lookup (bpf/side.h) answers "host" whatever this
- * machine routes, and `validate socket` finds no socket. -EPERM without
- * CAP_SYS_ADMIN.
+ * Judge every packet on one side (IG_SIDE_HOST or IG_SIDE_TRANSIT),
+ * whatever this machine routes: move the process into a network
+ * namespace of its own where the program's host-or-transit lookup
+ * (bpf/side.h) gives that answer. For the host, forwarding is off; for
+ * transit, it is on, and a blackhole default route (IPv4 and IPv6) makes
+ * every unicast destination one the kernel would forward (multicast and
+ * broadcast stay the host's, as on a router). `validate socket` finds no
+ * socket there. -EPERM without CAP_SYS_ADMIN.
  */
-int ig_replay_private_netns(void);
+int ig_replay_private_netns(int side);
 
 /* A capture read with libpcap, frame by frame, as Ethernet. */
 struct ig_pcap_reader {

@@ -7,9 +7,10 @@
 # rule, the v4 ones split between the limit's burst and rate-limited, bytes
 # to the frame. The same capture as raw IP, and as Linux cooked from
 # `tcpdump -i any` (whose outgoing replies are skipped), gives the same
-# table. --live lists what the tighter policy changes against the one in
-# force, and leaves that policy, its generation and its counters as they
-# were. Bad input: one line, exit 1 (2 for a usage error).
+# table; --side transit judges it by the forward rules. --live lists what
+# the tighter policy changes against the one in force, and leaves that
+# policy, its generation and its counters as they were. Bad input: one
+# line, exit 1 (2 for a usage error).
 # Usage: test_replay.sh ICMPGATE
 . "$(dirname "$0")/lib.sh"
 lab_init "$@"
@@ -130,6 +131,19 @@ expect_eq "cooked: v4 echo-request as Ethernet" \
 	"$(type_field "$LAB_TMP/a.json" v4 8 passed)/$(type_field "$LAB_TMP/a.json" v4 8 rate_limited)" \
 	"$passed/$limited"
 expect_eq "cooked: v6 echo-request dropped" "$(type_field "$LAB_TMP/a.json" v6 128 dropped)" $K
+
+# --side transit: the forward rules judge, and the host's do not.
+FWD=$(lab_file forward.policy "forward v4 echo-request drop
+v6 echo-request drop")
+expect_ok "replay --side transit" \
+	sh -c "'$ICMPGATE' -j policy replay '$FWD' '$CAP' --side transit >'$LAB_TMP/f.json'"
+expect_eq "transit: judged as forwarded" "$(json_at "$LAB_TMP/f.json" side)" transit
+expect_eq "transit: v4 echo-request on the transit side, dropped" \
+	"$(json_at "$LAB_TMP/f.json" counters sides transit dropped)" $N
+expect_eq "transit: v6 echo-request passed (forward default pass)" \
+	"$(json_at "$LAB_TMP/f.json" counters sides transit passed)" $K
+expect_eq "transit: nothing judged as this host's" \
+	"$(json_at "$LAB_TMP/f.json" counters sides host packets)" 0
 
 # ---- --live -------------------------------------------------------------
 show_before=$(ig policy show "$IF")

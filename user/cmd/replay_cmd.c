@@ -41,7 +41,18 @@ static const struct ig_arg replay_args[] = {
 	IG_ARG_END,
 };
 
+static const struct ig_enum_value side_values[] = {
+	{ "host", IG_SIDE_HOST },
+	{ "transit", IG_SIDE_TRANSIT },
+	{ NULL, 0 },
+};
+
 static const struct ig_opt replay_opts[] = {
+	{ "side", 's', IG_OPT_ENUM,
+	  IG_OPTS_AT(struct ig_policy_replay_opts, side), "host|transit",
+	  "judge every packet as addressed to this host (default: the rules "
+	  "and default) or as forwarded (the forward rules)",
+	  0, 0, side_values },
 	{ "live", 'l', IG_OPT_STRING,
 	  IG_OPTS_AT(struct ig_policy_replay_opts, live), "IFACE",
 	  "replay under the policy in force on IFACE too, and print what "
@@ -263,6 +274,12 @@ static int counters_json(const struct replay_run *r, int k, struct ig_stats *s,
 	return err;
 }
 
+/* The side every packet was judged on, or "routed" as this host routes. */
+static const char *side_word(const struct replay_run *r)
+{
+	return r->private_netns ? ig_side_name((int)r->o->side) : "routed";
+}
+
 static int print_json(const struct replay_run *r, struct ig_stats *s,
 		      struct ig_counter *c, const struct ig_change *ch,
 		      size_t n)
@@ -280,9 +297,7 @@ static int print_json(const struct replay_run *r, struct ig_stats *s,
 				  json_object_new_string(r->o->policy));
 	err = err   ?:
 		      ig_json_add(obj, "side",
-				  json_object_new_string(r->private_netns ?
-								 "host" :
-								 "routed"));
+				  json_object_new_string(side_word(r)));
 	err = err   ?:
 		      ig_json_add(obj, "records",
 				  json_object_new_uint64(r->reader->records));
@@ -335,10 +350,12 @@ static int print_text(const struct replay_run *r, struct ig_stats *s,
 	if (err)
 		return err;
 	ig_stats_aggregate(c, s);
-	snprintf(label, sizeof(label), "replay of %s under %s%s",
+	snprintf(label, sizeof(label), "replay of %s under %s, judged %s",
 		 strcmp(r->o->pcap, "-") ? r->o->pcap : "<stdin>",
 		 strcmp(r->o->policy, "-") ? r->o->policy : "<stdin>",
-		 r->private_netns ? "" : " (sides as this host routes)");
+		 !r->private_netns	       ? "as this host routes" :
+		 r->o->side == IG_SIDE_TRANSIT ? "as forwarded" :
+						 "as addressed to this host");
 	ig_stats_print(stdout, s, label, 0);
 	if (r->reader->outgoing)
 		printf("\n  %llu packets the capturing host sent were not "
@@ -401,9 +418,9 @@ int ig_cmd_policy_replay(const void *opts)
 	err = ig_pcap_reader_open(cmd, o->pcap, r.reader);
 	if (err)
 		goto out_free;
-	err = ig_replay_private_netns();
+	err = ig_replay_private_netns((int)o->side);
 	r.private_netns = !err;
-	if (err == -EPERM)
+	if (err == -EPERM && o->side == IG_SIDE_HOST)
 		pr_warn("%s: no network namespace of its own (CAP_SYS_ADMIN): "
 			"packets are judged host or transit as this host "
 			"routes them",
@@ -445,7 +462,9 @@ const struct ig_command ig_policy_replay_cmd = {
 	"the built-in default policy; ./default names a file), on the "
 	"capture's own clock, so that rate limits act as they would have in "
 	"time, and print the counters by family, type and reason as stats "
-	"does. Every packet is judged as addressed to this host. Ethernet, "
+	"does. Every packet is judged as addressed to this host, or with "
+	"--side transit as forwarded (multicast and broadcast stay the "
+	"host's). Ethernet, "
 	"raw IP and Linux cooked (SLL, SLL2) captures are read; packets the "
 	"capturing host sent are skipped. With --live IFACE, the capture is "
 	"replayed under the policy in force on IFACE as well, and the packets "

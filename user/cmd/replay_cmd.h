@@ -17,6 +17,7 @@ struct ig_policy_replay_opts {
 	const char *live; /* NULL, or the interface to compare with */
 	unsigned long prefix4, prefix6; /* 0: IG_DIFF_PLEN4/6 */
 	unsigned long lines; /* changes printed; 0: IG_REPLAY_LINES */
+	unsigned side; /* IG_SIDE_HOST (default) or IG_SIDE_TRANSIT */
 	bool allow_empty;
 	bool json;
 };
