@@ -235,6 +235,42 @@ static void test_detach_status(void **state)
 	assert_usage_error(PARSE(&inv, "status", "eth0", "eth1"), "eth1");
 }
 
+static void test_policy_replay(void **state)
+{
+	struct ig_invocation inv;
+	const struct ig_policy_replay_opts *o = &inv.opts.policy_replay;
+
+	(void)state;
+	assert_int_equal(PARSE(&inv, "policy", "replay", "default", "x.pcap"),
+			 0);
+	assert_cmd(&inv, "policy replay");
+	assert_string_equal(o->policy, "default");
+	assert_string_equal(o->pcap, "x.pcap");
+	assert_null(o->live);
+	assert_int_equal(o->side, IG_SIDE_HOST);
+	assert_int_equal(PARSE(&inv, "-j", "policy", "replay", "p", "-",
+			       "--live", "eth0", "--side", "transit",
+			       "--prefix4", "32", "--prefix6", "64", "-n", "5"),
+			 0);
+	assert_true(o->json);
+	assert_string_equal(o->live, "eth0");
+	assert_int_equal(o->side, IG_SIDE_TRANSIT);
+	assert_int_equal(o->prefix4, 32);
+	assert_int_equal(o->prefix6, 64);
+	assert_int_equal(o->lines, 5);
+	assert_usage_error(PARSE(&inv, "policy", "replay", "p"), "FILE.pcap");
+	assert_usage_error(PARSE(&inv, "policy", "replay", "-", "-"), "stdin");
+	assert_usage_error(PARSE(&inv, "policy", "replay", "p", "c",
+				 "--prefix4", "33"),
+			   "33");
+	assert_usage_error(PARSE(&inv, "policy", "replay", "p", "c", "--side",
+				 "both"),
+			   "both");
+	assert_usage_error(PARSE(&inv, "policy", "replay", "p", "c", "--live",
+				 "a/b"),
+			   "--live");
+}
+
 static void test_policy(void **state)
 {
 	struct ig_invocation inv;
@@ -551,8 +587,11 @@ static void test_table(void **state)
 				assert_non_null(o->metavar);
 		}
 	}
-	/* DESIGN.md's twelve, and `names types` and `names reasons`. */
-	assert_int_equal(n, 14);
+	/*
+	 * DESIGN.md's twelve, `names types` and `names reasons`, and
+	 * `policy replay`.
+	 */
+	assert_int_equal(n, 15);
 }
 
 int main(void)
@@ -565,6 +604,7 @@ int main(void)
 		cmocka_unit_test(test_pindir_path),
 		cmocka_unit_test(test_detach_status),
 		cmocka_unit_test(test_policy),
+		cmocka_unit_test(test_policy_replay),
 		cmocka_unit_test(test_set_unset),
 		cmocka_unit_test(test_stats),
 		cmocka_unit_test(test_parse_ulong),
