@@ -418,6 +418,10 @@ int ig_cmd_policy_replay(const void *opts)
 	err = ig_pcap_reader_open(cmd, o->pcap, r.reader);
 	if (err)
 		goto out_free;
+	/* Loading a program is what it takes; say so before anything else. */
+	err = ig_priv_check(cmd);
+	if (err)
+		goto out;
 	err = ig_replay_private_netns((int)o->side);
 	r.private_netns = !err;
 	if (err == -EPERM && o->side == IG_SIDE_HOST)
