@@ -382,6 +382,54 @@ static void test_table(void **state)
 	free(buf);
 }
 
+/*
+ * Each of the lines from the one that starts with head to the next blank
+ * line: the table's rows, whose last column is aligned to the right.
+ */
+static void assert_rows_aligned(const char *text, const char *head,
+				size_t min_rows)
+{
+	const char *p = strstr(text, head), *nl;
+	size_t width = 0, rows = 0, len;
+
+	assert_non_null(p);
+	while (*p && *p != '\n') {
+		nl = strchr(p, '\n');
+		len = nl ? (size_t)(nl - p) : strlen(p);
+		if (!width)
+			width = len;
+		assert_int_equal(len, width);
+		rows++;
+		p += len + (nl != NULL);
+	}
+	assert_true(rows >= min_rows);
+}
+
+/* Names longer than any fixed width leave every column aligned. */
+static void test_table_long_names(void **state)
+{
+	struct fixture *f = *state;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	put(f->c, IG_FAM_V4, 35, IG_R_RATE_LIMITED_SOURCE, 7, 700);
+	put(f->c, IG_FAM_V4, 8, IG_R_DROP_RULE, 123456789, 9876543210ull);
+	put(f->c, IG_FAM_V6, 2, IG_R_INVALID_SOURCE, 1, 1280);
+	put(f->c, IG_FAM_OTHER, 0, IG_R_NON_ICMP, 2, 120);
+	ig_stats_aggregate(f->c, &f->s);
+	out = open_memstream(&buf, &len);
+	assert_non_null(out);
+	assert_int_equal(ig_stats_print(out, &f->s, "eth0", 0), 0);
+	fclose(out);
+	assert_non_null(strstr(buf, "mobile-registration-request"));
+	assert_non_null(strstr(buf, "rate-limited-source"));
+	/* Header and three types; header and four reasons. */
+	assert_rows_aligned(buf, "  side", 4);
+	assert_rows_aligned(buf, "  reason", 5);
+	free(buf);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -396,6 +444,7 @@ int main(void)
 		T(test_json_empty),
 		T(test_json_rates),
 		T(test_table),
+		T(test_table_long_names),
 	};
 #undef T
 
