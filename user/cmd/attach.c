@@ -18,6 +18,7 @@
 #include "cmd/attach.h"
 #include "intake.h"
 #include "loader.h"
+#include "localaddr.h"
 #include "log.h"
 #include "migrate.h"
 #include "pindir.h"
@@ -469,6 +470,7 @@ int ig_cmd_sync(const void *opts)
 	const struct ig_sync_opts *o = opts;
 	const char *cmd = "sync";
 	size_t n = 0, added = 0, removed = 0;
+	struct ig_ifinfo ifi = {};
 	uint32_t mtu = 0;
 	struct ig_iface i;
 	int err;
@@ -477,9 +479,11 @@ int ig_cmd_sync(const void *opts)
 	if (err)
 		return err;
 	err = ig_sync_local(cmd, &i, &n, &added, &removed, &mtu);
+	err = err ?: ig_ifinfo_read(&i.maps, &ifi);
 	if (!err)
-		pr_info("%s: %zu addresses (%zu added, %zu removed), mtu %" PRIu32,
-			o->iface, n, added, removed, mtu);
+		pr_info("%s: %" PRIu32
+			" directed broadcasts, for the broadcast-echo check (%zu addresses read: %zu added, %zu removed)",
+			o->iface, ifi.n_bcast, n, added, removed);
 	ig_iface_close(&i);
 	return err;
 }
@@ -527,12 +531,13 @@ const struct ig_command ig_upgrade_cmd = {
 
 const struct ig_command ig_sync_cmd = {
 	"sync",
-	"refresh the interface's addresses and MTU in the filter",
-	"Read the addresses (and directed broadcast addresses) and the MTU "
-	"of IFACE and give them to the filter, which checks PMTUD messages "
-	"and broadcast echo against them. attach and every policy change do "
-	"this too; run it when the addresses of IFACE change (from a "
-	"networkd or ifupdown hook, or 'ip monitor address').",
+	"refresh the interface's directed broadcasts in the filter",
+	"Read the IPv4 directed broadcast addresses of IFACE and give them "
+	"to the filter, whose broadcast-echo check compares an echo's "
+	"destination with them (PMTUD validation reads the message itself "
+	"and needs no sync). attach and every policy change do this too; "
+	"run it when the subnets of IFACE change (from a networkd or "
+	"ifupdown hook, or 'ip monitor address').",
 	sync_args,
 	ig_no_opts,
 	NULL,
