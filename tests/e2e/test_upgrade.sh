@@ -13,7 +13,8 @@
 # (what the next layout bump looks like to this build's pins) upgrades
 # this build's attachment under a `ping -i 0.01` the policy passes: every
 # request sent is counted once across both programs. Then this build
-# upgrades back (a downgrade works the same way).
+# upgrades back (a downgrade works the same way), and attach --replace
+# converges across layouts with the policy it is given.
 # The previous release's sources come from the git history
 # (tests/e2e/prev-release names the commit), or from IG_PREV_TAR (`make
 # check-fresh` puts them in its root, which has no history); without
@@ -140,6 +141,18 @@ expect_eq "every request counted once across both programs" \
 	"$(stat_type "$IF" v4 8 passed)" $((SENT + 3))
 expect_eq "status: this layout again" "$(status_field "$IF" layout)" "$LAYOUT"
 expect_ok "only this layout's pins" only_our_pins
+
+# attach --replace across layouts: the policy given, the counters kept.
+drop=$(lab_file drop.policy "v4 echo-request drop")
+counted=$(stat_type "$IF" v4 8 passed)
+expect_ok "the next layout's attach --replace with a policy" \
+	next attach --replace "$IF" --policy "$drop"
+expect_fail "its policy in force: v4 ping dropped" noping_a4 1
+expect_eq "status: layout $((LAYOUT + 1))" "$(next status "$IF" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["interfaces"][0]["layout"])')" $((LAYOUT + 1))
+expect_ok "this build's attach --replace converges back" ig attach --replace "$IF" --policy "$drop"
+expect_eq "status: this layout" "$(status_field "$IF" layout)" "$LAYOUT"
+expect_eq "counters kept through both" "$(stat_type "$IF" v4 8 passed)" "$counted"
+expect_ge "and the drops counted" "$(stat_type "$IF" v4 8 dropped)" 2
 
 # upgrade on this layout: a plain swap, the policy in force kept.
 show=$(ig policy show "$IF")
