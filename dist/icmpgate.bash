@@ -23,7 +23,7 @@ _icmpgate_attached()
 _icmpgate_files()
 {
 	if declare -F _filedir >/dev/null; then
-		_icmpgate_files
+		_filedir
 	else
 		COMPREPLY=($(compgen -f -- "$cur"))
 	fi
@@ -72,8 +72,8 @@ _icmpgate()
 	esac
 
 	if [ -z "$cmd" ]; then
-		COMPREPLY=($(compgen -W 'attach detach sync status policy set
-			unset stats top help names -v --verbose -j --json
+		COMPREPLY=($(compgen -W 'attach detach upgrade sync status policy
+			set unset stats top help names -v --verbose -j --json
 			--help --version' -- "$cur"))
 		return
 	fi
@@ -95,7 +95,7 @@ _icmpgate()
 	attach)
 		[ $nargs -eq 0 ] && COMPREPLY=($(compgen -W "$(_icmpgate_ifaces)" -- "$cur"))
 		;;
-	detach | sync | status | stats | top)
+	detach | upgrade | sync | status | stats | top)
 		[ $nargs -eq 0 ] && COMPREPLY=($(compgen -W "$(_icmpgate_attached)" -- "$cur"))
 		;;
 	policy)
@@ -151,8 +151,8 @@ _icmpgate()
 		fi
 		;;
 	help)
-		COMPREPLY=($(compgen -W 'attach detach sync status policy set
-			unset stats top names' -- "$cur"))
+		COMPREPLY=($(compgen -W 'attach detach upgrade sync status policy
+			set unset stats top names' -- "$cur"))
 		;;
 	esac
 }
