@@ -20,6 +20,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <net/if.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,49 +131,42 @@ static size_t entry_size(const struct bpf_map_info *info)
 	return ((v + 7) & ~(size_t)7) * (size_t)libbpf_num_possible_cpus();
 }
 
-/* Every entry of an array map, in index order, into vals. */
-static int array_read(int fd, const struct bpf_map_info *info, void *vals)
+/* What array_walk() hands over: n entries, their keys and values. */
+typedef int (*chunk_fn)(void *ctx, const __u32 *keys, const void *vals,
+			__u32 n);
+
+/*
+ * Every entry of an array map, a chunk at a time (a per-source table of
+ * 16M buckets is 1 GiB: never read whole).
+ */
+static int array_walk(int fd, const struct bpf_map_info *info, chunk_fn fn,
+		      void *ctx)
 {
 	LIBBPF_OPTS(bpf_map_batch_opts, opts);
-	size_t stride = entry_size(info);
-	__u32 n = info->max_entries, done = 0, count, out, *keys;
-	void *in = NULL;
+	const __u32 chunk = 4096;
+	__u32 count, out, *keys;
+	void *vals, *in = NULL;
+	bool end = false;
 	int err = 0;
 
-	keys = calloc(n, sizeof(*keys));
-	if (!keys)
-		return -ENOMEM;
-	while (done < n) {
-		count = n - done;
-		err = bpf_map_lookup_batch(fd, in, &out, keys + done,
-					   (char *)vals + done * stride, &count,
-					   &opts);
-		done += count;
-		if (err) {
-			err = errno == ENOENT ? 0 : -errno;
-			break;
+	keys = calloc(chunk, sizeof(*keys));
+	vals = calloc(chunk, entry_size(info));
+	if (!keys || !vals)
+		err = -ENOMEM;
+	while (!err && !end) {
+		count = chunk;
+		if (bpf_map_lookup_batch(fd, in, &out, keys, vals, &count,
+					 &opts)) {
+			/* ENOENT: the last chunk, maybe short, maybe empty. */
+			end = errno == ENOENT;
+			err = end ? 0 : -errno;
 		}
+		if (!err && count)
+			err = fn(ctx, keys, vals, count);
 		in = &out;
 	}
 	free(keys);
-	return err;
-}
-
-static int array_write(int fd, const struct bpf_map_info *info,
-		       const void *vals)
-{
-	LIBBPF_OPTS(bpf_map_batch_opts, opts);
-	__u32 n = info->max_entries, i, *keys;
-	int err = 0;
-
-	keys = calloc(n, sizeof(*keys));
-	if (!keys)
-		return -ENOMEM;
-	for (i = 0; i < n; i++)
-		keys[i] = i;
-	if (bpf_map_update_batch(fd, keys, vals, &n, &opts))
-		err = -errno;
-	free(keys);
+	free(vals);
 	return err;
 }
 
@@ -182,7 +176,8 @@ struct carry {
 	int old_fd; /* -1: not carried (absent, or of another shape) */
 	int new_fd;
 	struct bpf_map_info info;
-	void *copy; /* for the counters: what was copied before the swap */
+	bool carried;
+	void *copy; /* the counters as copied before the swap, or NULL */
 };
 
 static void carry_close(struct carry *k)
@@ -194,8 +189,28 @@ static void carry_close(struct carry *k)
 	k->copy = NULL;
 }
 
-/* Open the old map and copy it into new_fd if both have one shape. */
-static int carry_copy(const char *dir, struct carry *k)
+/* Write a chunk into the new map, and keep it if asked. */
+static int copy_chunk(void *ctx, const __u32 *keys, const void *vals, __u32 n)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	struct carry *k = ctx;
+	size_t stride = entry_size(&k->info);
+	__u32 i, count = n;
+
+	if (k->copy)
+		for (i = 0; i < n; i++)
+			memcpy((char *)k->copy + (size_t)keys[i] * stride,
+			       (const char *)vals + i * stride, stride);
+	return bpf_map_update_batch(k->new_fd, keys, vals, &count, &opts) ?
+		       -errno :
+		       0;
+}
+
+/*
+ * Open the old map and copy it into new_fd if both have one shape;
+ * snapshot: keep what was copied (for counters_catch_up()).
+ */
+static int carry_copy(const char *dir, struct carry *k, bool snapshot)
 {
 	struct bpf_map_info ni;
 	int err;
@@ -214,50 +229,59 @@ static int carry_copy(const char *dir, struct carry *k)
 		carry_close(k);
 		return 0;
 	}
-	k->copy = calloc(k->info.max_entries, entry_size(&k->info));
-	if (!k->copy)
-		return -ENOMEM;
-	err = array_read(k->old_fd, &k->info, k->copy);
-	return err ?: array_write(k->new_fd, &k->info, k->copy);
+	if (snapshot) {
+		k->copy = calloc(k->info.max_entries, entry_size(&k->info));
+		if (!k->copy)
+			return -ENOMEM;
+	}
+	err = array_walk(k->old_fd, &k->info, copy_chunk, k);
+	k->carried = !err;
+	return err;
 }
 
 /*
  * After the swap, the old program no longer counts: add to the new
  * counters what it counted since the copy, entry by entry.
  */
-static int counters_catch_up(struct carry *k)
+static int catch_up_chunk(void *ctx, const __u32 *keys, const void *vals,
+			  __u32 n)
 {
-	size_t stride = entry_size(&k->info), i, c;
+	struct carry *k = ctx;
+	size_t stride = entry_size(&k->info), c;
 	size_t per_cpu = stride / sizeof(struct ig_counter);
-	struct ig_counter *now, *was, *cur = NULL;
-	__u32 key;
-	int err;
+	const struct ig_counter *now, *was;
+	struct ig_counter *cur;
+	__u32 i;
+	int err = 0;
 
-	now = calloc(k->info.max_entries, stride);
 	cur = malloc(stride);
-	err = now && cur ? 0 : -ENOMEM;
-	err = err ?: array_read(k->old_fd, &k->info, now);
-	for (i = 0; i < k->info.max_entries && !err; i++) {
-		was = (struct ig_counter *)((char *)k->copy + i * stride);
-		if (!memcmp(was, (char *)now + i * stride, stride))
+	if (!cur)
+		return -ENOMEM;
+	for (i = 0; i < n && !err; i++) {
+		now = (const struct ig_counter *)((const char *)vals +
+						  i * stride);
+		was = (const struct ig_counter *)((char *)k->copy +
+						  (size_t)keys[i] * stride);
+		if (!memcmp(was, now, stride))
 			continue;
-		key = (__u32)i;
-		if (bpf_map_lookup_elem(k->new_fd, &key, cur)) {
+		if (bpf_map_lookup_elem(k->new_fd, &keys[i], cur)) {
 			err = -errno;
 			break;
 		}
 		for (c = 0; c < per_cpu; c++) {
-			cur[c].packets +=
-				now[i * per_cpu + c].packets - was[c].packets;
-			cur[c].bytes +=
-				now[i * per_cpu + c].bytes - was[c].bytes;
+			cur[c].packets += now[c].packets - was[c].packets;
+			cur[c].bytes += now[c].bytes - was[c].bytes;
 		}
-		if (bpf_map_update_elem(k->new_fd, &key, cur, BPF_ANY))
+		if (bpf_map_update_elem(k->new_fd, &keys[i], cur, BPF_ANY))
 			err = -errno;
 	}
-	free(now);
 	free(cur);
 	return err;
+}
+
+static int counters_catch_up(struct carry *k)
+{
+	return array_walk(k->old_fd, &k->info, catch_up_chunk, k);
 }
 
 /*
@@ -344,8 +368,8 @@ static uint32_t old_sources(const char *dir)
 int ig_migrate(const char *cmd, const char *name, const char *dir,
 	       const struct ig_compiled *c, uint32_t max_sources)
 {
-	struct carry counters = { IG_PIN_COUNTERS, -1, -1, {}, NULL };
-	struct carry sources = { IG_PIN_SOURCES, -1, -1, {}, NULL };
+	struct carry counters = { IG_PIN_COUNTERS, -1, -1, {}, false, NULL };
+	struct carry sources = { IG_PIN_SOURCES, -1, -1, {}, false, NULL };
 	uint32_t old_cap = old_sources(dir), cap;
 	struct ig_loaded l = {};
 	struct ig_state_head h;
@@ -380,8 +404,8 @@ int ig_migrate(const char *cmd, const char *name, const char *dir,
 	}
 	counters.new_fd = i.maps.counters_fd;
 	sources.new_fd = i.maps.sources_fd;
-	err = carry_copy(dir, &counters);
-	err = err ?: carry_copy(dir, &sources);
+	err = carry_copy(dir, &counters, true);
+	err = err ?: carry_copy(dir, &sources, false);
 	if (err) {
 		ig_fail(cmd, err, "cannot copy the counters and buckets of %s",
 			name);
@@ -408,7 +432,7 @@ int ig_migrate(const char *cmd, const char *name, const char *dir,
 	staged = false;
 	/* From here on the new program filters: report, never undo. */
 	err = ig_store_wait_readers();
-	if (!err && counters.copy)
+	if (!err && counters.carried)
 		err = counters_catch_up(&counters);
 	if (err)
 		ig_fail(cmd, err,
@@ -425,9 +449,9 @@ int ig_migrate(const char *cmd, const char *name, const char *dir,
 		" (generation %" PRIu64 "); counters %s; per-source buckets %s",
 		name, h.prog_id, i.state.prog_id, IG_LAYOUT,
 		ig_mode_name(h.mode), c->digest, (uint64_t)i.state.generation,
-		counters.copy ? "kept" :
-				"restart at zero (their layout changed)",
-		sources.copy ? "kept" : "start afresh");
+		counters.carried ? "kept" :
+				   "restart at zero (their layout changed)",
+		sources.carried ? "kept" : "start afresh");
 out:
 	if (staged)
 		ig_maps_unpin_staged(dir);
