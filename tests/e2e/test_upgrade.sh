@@ -14,7 +14,8 @@
 # this build's attachment under a `ping -i 0.01` the policy passes: every
 # request sent is counted once across both programs. Then this build
 # upgrades back (a downgrade works the same way), and attach --replace
-# converges across layouts with the policy it is given.
+# converges across layouts with the policy it is given. A pin removed by
+# hand is named by status, and upgrade rebuilds the pins.
 # The previous release's sources come from the git history
 # (tests/e2e/prev-release names the commit), or from IG_PREV_TAR (`make
 # check-fresh` puts them in its root, which has no history); without
@@ -160,6 +161,14 @@ id=$(prog_id)
 expect_ok "upgrade on this layout" ig upgrade "$IF"
 expect_fail "a new program" test "$(prog_id)" = "$id"
 expect_eq "the policy kept" "$(ig policy show "$IF")" "$show"
+# A pin removed by hand: named, and rebuilt by upgrade around the program.
+rm -f "$PIN_ROOT/$IF/ifinfo"
+expect_match "a pin removed by hand: status names upgrade" \
+	"$(ig status "$IF" 2>&1)" "icmpgate upgrade $IF"
+expect_ok "upgrade rebuilds the pins" ig upgrade "$IF"
+expect_ok "every pin back" only_our_pins
+expect_eq "the policy kept" "$(ig policy show "$IF")" "$show"
+expect_fail "v4 ping still dropped" noping_a4 1
 expect_ok "detach" ig detach "$IF"
 expect_fail "no XDP program after detach" xdp_attached "$NS_B" "$IF"
 expect_fail "no pins after detach" test -e "$PIN_ROOT/$IF"
