@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # shellcheck disable=SC2317 # helpers run through expect_ok
+# e2e-timeout: 300
 # Upgrade in place (issue 12). Part 1: the previous release (layout 1,
 # before host/transit), built from git in a temporary worktree, attaches
 # with a custom policy and filters; this build says its pins are another
@@ -19,7 +20,9 @@
 # The previous release's sources come from the git history
 # (tests/e2e/prev-release names the commit), or from IG_PREV_TAR (`make
 # check-fresh` puts them in its root, which has no history); without
-# either the test fails, it does not pass silently.
+# either the test fails, it does not pass silently. Building the two trees
+# takes most of its time (a minute and more on two shared cores), hence
+# the longer timeout above.
 . "$(dirname "$0")/lib.sh"
 lab_init "$@"
 lab_pair 1
