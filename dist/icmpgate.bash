@@ -81,8 +81,8 @@ _icmpgate()
 	esac
 
 	if [ -z "$cmd" ]; then
-		COMPREPLY=($(compgen -W 'attach detach sync status policy set
-			unset stats top help names -v --verbose -j --json
+		COMPREPLY=($(compgen -W 'attach detach upgrade sync status policy
+			set unset stats top help names -v --verbose -j --json
 			--help --version' -- "$cur"))
 		return
 	fi
@@ -107,7 +107,7 @@ _icmpgate()
 	attach)
 		[ $nargs -eq 0 ] && COMPREPLY=($(compgen -W "$(_icmpgate_ifaces)" -- "$cur"))
 		;;
-	detach | sync | status | stats | top)
+	detach | upgrade | sync | status | stats | top)
 		[ $nargs -eq 0 ] && COMPREPLY=($(compgen -W "$(_icmpgate_attached)" -- "$cur"))
 		;;
 	policy)
@@ -167,8 +167,8 @@ _icmpgate()
 		fi
 		;;
 	help)
-		COMPREPLY=($(compgen -W 'attach detach sync status policy set
-			unset stats top names' -- "$cur"))
+		COMPREPLY=($(compgen -W 'attach detach upgrade sync status policy
+			set unset stats top names' -- "$cur"))
 		;;
 	esac
 }

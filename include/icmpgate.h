@@ -406,7 +406,11 @@ enum ig_attach_mode {
  * The layout of the pins, maps and this struct. Every layout begins with
  * ifindex, prog_id and mode, so that any build can detach any older or
  * newer attachment (detach reads these of a state map of any size);
- * pins without a layout field are layout 1.
+ * pins without a layout field are layout 1. `upgrade` (user/migrate.c)
+ * carries a map of another layout by its pin name when its type and
+ * sizes are this build's: a change of what an entry of the counters or of
+ * the per-source table means (a reason's index, a key's bits) must change
+ * that map's size too, or the next upgrade misreads it.
  */
 #define IG_LAYOUT 2
 

@@ -322,48 +322,53 @@ int ig_loader_query(int ifindex, struct ig_xdp_owner *owner)
 	return 0;
 }
 
-int ig_loader_replace(struct ig_loaded *l, int ifindex, unsigned mode,
-		      const struct ig_maps *maps, uint32_t old_prog_id)
+int ig_loader_prepare(struct ig_loaded *l, int ifindex, unsigned mode,
+		      uint32_t max_sources, const struct ig_maps *reuse)
 {
-	DECLARE_LIBBPF_OPTS(bpf_xdp_attach_opts, opts);
-	uint32_t capacity = 0;
-	int old_fd = -1, err;
+	uint32_t capacity = max_sources;
+	int err;
 
 	err = loader_open(l, ifindex, mode);
 	if (err)
 		goto out;
-	err = ig_sources_capacity(maps, &capacity);
+	if (reuse)
+		err = ig_sources_capacity(reuse, &capacity);
 	err = err ?: ig_loader_size_sources(l->skel, capacity);
-	err = err ?: ig_maps_reuse(maps, l->skel->obj);
+	if (!err && reuse)
+		err = ig_maps_reuse(reuse, l->skel->obj);
 	err = err ?: icmpgate_bpf__load(l->skel);
+out:
 	if (err)
-		goto out;
+		ig_loader_close(l);
+	return err;
+}
+
+int ig_loader_swap(struct ig_loaded *l, uint32_t old_prog_id)
+{
+	DECLARE_LIBBPF_OPTS(bpf_xdp_attach_opts, opts);
+	int old_fd, err;
+
 	old_fd = bpf_prog_get_fd_by_id(old_prog_id);
-	if (old_fd < 0) {
-		err = -errno;
-		goto out;
-	}
+	if (old_fd < 0)
+		return -errno;
 	/*
 	 * One netlink request: the kernel swaps the program only if old_fd
 	 * is still the one attached, and no packet sees neither.
 	 */
 	opts.old_prog_fd = old_fd;
-	err = bpf_xdp_attach(
-		ifindex, bpf_program__fd(l->skel->progs.icmpgate_xdp),
-		XDP_FLAGS_REPLACE | (mode == IG_MODE_SKB ? XDP_FLAGS_SKB_MODE :
-							   XDP_FLAGS_DRV_MODE),
-		&opts);
+	err = bpf_xdp_attach(l->ifindex,
+			     bpf_program__fd(l->skel->progs.icmpgate_xdp),
+			     XDP_FLAGS_REPLACE | (l->mode == IG_MODE_SKB ?
+							  XDP_FLAGS_SKB_MODE :
+							  XDP_FLAGS_DRV_MODE),
+			     &opts);
+	close(old_fd);
 	if (err)
-		goto out;
+		return err;
 	l->replaced = true;
 	pr_debug("program %u replaced by %u on ifindex %d", old_prog_id,
-		 ig_loader_prog_id(l), ifindex);
-out:
-	if (old_fd >= 0)
-		close(old_fd);
-	if (err)
-		ig_loader_close(l);
-	return err;
+		 ig_loader_prog_id(l), l->ifindex);
+	return 0;
 }
 
 uint32_t ig_loader_prog_id(const struct ig_loaded *l)

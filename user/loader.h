@@ -22,7 +22,7 @@ struct ig_loaded {
 	int ifindex;
 	unsigned mode; /* enum ig_attach_mode */
 	bool attached;
-	bool replaced; /* by ig_loader_replace(): no libxdp handle */
+	bool replaced; /* by ig_loader_swap(): no libxdp handle */
 };
 
 /* Where our program is, as the kernel reports it. */
@@ -54,14 +54,21 @@ int ig_loader_size_sources(struct icmpgate_bpf *skel, uint32_t max_sources);
 int ig_loader_load_detached(struct icmpgate_bpf **skel, uint32_t max_sources,
 			    bool fake_clock);
 /*
- * Load a new copy of the program on the maps of the attached one and swap
- * it for program old_prog_id on ifindex in one step (XDP_FLAGS_REPLACE
- * with the old program's fd), without the dispatcher: legacy mode only.
- * On error nothing changed and *l is closed.
+ * Open and load a new copy of the program for ifindex in mode, without
+ * attaching it: on the maps of reuse (an attached program's: policy,
+ * counters and buckets carry over), or with maps of its own and room for
+ * max_sources per-source buckets when reuse is NULL. On error *l is
+ * closed.
  */
 struct ig_maps;
-int ig_loader_replace(struct ig_loaded *l, int ifindex, unsigned mode,
-		      const struct ig_maps *maps, uint32_t old_prog_id);
+int ig_loader_prepare(struct ig_loaded *l, int ifindex, unsigned mode,
+		      uint32_t max_sources, const struct ig_maps *reuse);
+/*
+ * Swap the prepared program for program old_prog_id on its interface in
+ * one step (XDP_FLAGS_REPLACE with the old program's fd), without the
+ * dispatcher: legacy mode only. On error nothing changed.
+ */
+int ig_loader_swap(struct ig_loaded *l, uint32_t old_prog_id);
 /* The kernel's id of the program of *l. */
 uint32_t ig_loader_prog_id(const struct ig_loaded *l);
 

@@ -19,16 +19,8 @@
 #include "log.h"
 #include "salvage.h"
 
-/* The words every layout's state begins with. */
-struct state_head {
-	__u32 ifindex;
-	__u32 prog_id;
-	__u32 mode;
-};
-
-/* From the pinned state map of any layout: 0 and *h, or -errno. */
-static int read_state_head(const char *dir, struct state_head *h,
-			   __u32 *value_size)
+int ig_state_head_read(const char *dir, struct ig_state_head *h,
+		       __u32 *value_size)
 {
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info), key = 0;
@@ -86,11 +78,11 @@ int ig_salvage_detach(const char *cmd, const char *name, const char *dir)
 {
 	unsigned int ifindex = if_nametoindex(name);
 	struct ig_xdp_owner owner;
-	struct state_head h;
+	struct ig_state_head h;
 	__u32 size = 0;
 	int err;
 
-	err = read_state_head(dir, &h, &size);
+	err = ig_state_head_read(dir, &h, &size);
 	if (!err) {
 		if (ifindex && h.ifindex != ifindex) {
 			pr_err("%s: %s: the pins record ifindex %u, but %s is ifindex %u here: attached in another network namespace, or the interface was re-created; run detach where it was attached",

@@ -10,6 +10,22 @@
 #ifndef IG_SALVAGE_H
 #define IG_SALVAGE_H
 
+#include <linux/types.h>
+
+/* The words every layout's state begins with. */
+struct ig_state_head {
+	__u32 ifindex;
+	__u32 prog_id;
+	__u32 mode; /* enum ig_attach_mode */
+};
+
+/*
+ * From the pinned state map of any layout in dir: 0, *h and the map's
+ * value size (sizeof(struct ig_state) for this layout), or -errno.
+ */
+int ig_state_head_read(const char *dir, struct ig_state_head *h,
+		       __u32 *value_size);
+
 /*
  * Detach the program of name's pin directory dir (locked by the caller)
  * and remove every pin in it and the directory. 0 or a negative errno,

@@ -20,6 +20,7 @@
 #include "localaddr.h"
 #include "log.h"
 #include "pindir.h"
+#include "salvage.h"
 #include "session.h"
 
 int ig_env_check(const char *cmd)
@@ -124,7 +125,9 @@ static int not_attached(const char *cmd, const struct ig_iface *i)
 int ig_open_pins(const char *cmd, const char *name, unsigned flags,
 		 struct ig_iface *i)
 {
+	struct ig_state_head head;
 	struct stat st;
+	__u32 size;
 	int err;
 
 	ig_iface_init(i, name);
@@ -150,6 +153,13 @@ int ig_open_pins(const char *cmd, const char *name, unsigned flags,
 	/* An attach that died half-way leaves a directory without pins. */
 	if (err == -ENOENT && (flags & IG_OPEN_LEFTOVER))
 		return err;
+	if (err == -ENOENT && !ig_state_head_read(i->dir, &head, &size)) {
+		/* A newer layout's map missing: the pins of an older build. */
+		pr_err("%s: %s: the pins in %s lack maps of this build (another build's, or removed by hand): 'icmpgate upgrade %s' moves the filter to this build in place; 'icmpgate detach %s' removes it",
+		       cmd, name, i->dir, name, name);
+		err = -EPROTO;
+		goto err_out;
+	}
 	if (err == -ENOENT) {
 		pr_err("%s: %s is not attached (%s has no pins; detach %s removes it)",
 		       cmd, name, i->dir, name);

@@ -16,6 +16,7 @@
 #include "output.h"
 #include "stats.h"
 #include "store.h"
+#include "table.h"
 
 void ig_stats_aggregate(const struct ig_counter *counters, struct ig_stats *s)
 {
@@ -267,74 +268,119 @@ int ig_stats_json(const struct ig_stats *s, const char *ifname,
 	return 0;
 }
 
-/* Right-aligned in width: a count, or a rate with one decimal. */
-static void put_num(FILE *out, int width, uint64_t v, unsigned long interval)
+/* A row of a count (or rate) under a name. */
+static void num_row(struct ig_table *t, const char *name, uint64_t v,
+		    unsigned long interval)
 {
-	if (interval)
-		fprintf(out, " %*.1f", width, (double)v / interval);
-	else
-		fprintf(out, " %*" PRIu64, width, v);
+	ig_table_row(t);
+	ig_table_cell(t, "%s", name);
+	ig_table_num(t, v, interval);
 }
 
-static void print_totals(FILE *out, const struct ig_stats *s,
-			 unsigned long interval)
-{
-	int t;
-
-	for (t = 0; t < IG_TOTAL_COUNT; t++) {
-		fprintf(out, "  %-14s", ig_total_names[t]);
-		put_num(out, 14, s->totals[t], interval);
-		fputc('\n', out);
-	}
-}
-
-static void print_types(FILE *out, const struct ig_stats *s,
+static int print_totals(FILE *out, const struct ig_stats *s,
 			unsigned long interval)
 {
-	const struct ig_type_stats *t;
+	static const struct ig_table_col cols[] = {
+		{ "total", 0 },
+		{ "packets", IG_COL_RIGHT },
+	};
+	struct ig_table t;
+	int i;
+
+	ig_table_init(&t, cols, 2, false);
+	num_row(&t, "packets", s->packets, interval);
+	num_row(&t, "bytes", s->bytes, interval);
+	for (i = 0; i < IG_TOTAL_COUNT; i++)
+		num_row(&t, ig_total_names[i], s->totals[i], interval);
+	return ig_table_print(out, &t, "  ");
+}
+
+static int print_types(FILE *out, const struct ig_stats *s,
+		       unsigned long interval)
+{
+	static const struct ig_table_col cols[] = {
+		{ "side", 0 },
+		{ "family", 0 },
+		{ "type", IG_COL_RIGHT },
+		{ "name", 0 },
+		{ "passed", IG_COL_RIGHT },
+		{ "dropped", IG_COL_RIGHT },
+		{ "rate_limited", IG_COL_RIGHT },
+		{ "bytes", IG_COL_RIGHT },
+	};
+	const struct ig_type_stats *ts;
+	struct ig_table t;
 	const char *name;
 	size_t i;
 
 	if (!s->n_types)
-		return;
-	fprintf(out, "\n  %-7s %-6s %4s %-22s %12s %12s %12s %14s\n", "side",
-		"family", "type", "name", "passed", "dropped", "rate_limited",
-		"bytes");
+		return 0;
+	ig_table_init(&t, cols, sizeof(cols) / sizeof(cols[0]), true);
 	for (i = 0; i < s->n_types; i++) {
-		t = &s->types[i];
-		name = ig_type_name(t->family, t->type);
-		fprintf(out, "  %-7s %-6s %4u %-22s", ig_side_name(t->side),
-			ig_family_name(t->family), t->type, name ? name : "-");
-		put_num(out, 12, t->totals[IG_TOTAL_PASSED], interval);
-		put_num(out, 12, t->totals[IG_TOTAL_DROPPED], interval);
-		put_num(out, 12, t->totals[IG_TOTAL_RATE_LIMITED], interval);
-		put_num(out, 14, t->bytes, interval);
-		fputc('\n', out);
+		ts = &s->types[i];
+		name = ig_type_name(ts->family, ts->type);
+		ig_table_row(&t);
+		ig_table_cell(&t, "%s", ig_side_name(ts->side));
+		ig_table_cell(&t, "%s", ig_family_name(ts->family));
+		ig_table_cell(&t, "%u", ts->type);
+		ig_table_cell(&t, "%s", name ? name : "-");
+		ig_table_num(&t, ts->totals[IG_TOTAL_PASSED], interval);
+		ig_table_num(&t, ts->totals[IG_TOTAL_DROPPED], interval);
+		ig_table_num(&t, ts->totals[IG_TOTAL_RATE_LIMITED], interval);
+		ig_table_num(&t, ts->bytes, interval);
 	}
+	fputc('\n', out);
+	return ig_table_print(out, &t, "  ");
 }
 
-static void print_reasons(FILE *out, const struct ig_stats *s,
-			  unsigned long interval)
+static int print_reasons(FILE *out, const struct ig_stats *s,
+			 unsigned long interval)
 {
+	static const struct ig_table_col cols[] = {
+		{ "reason", 0 },
+		{ "packets", IG_COL_RIGHT },
+		{ "bytes", IG_COL_RIGHT },
+	};
+	struct ig_table t;
 	int r;
 
-	fprintf(out, "\n  %-18s %14s %14s\n", "reason", "packets", "bytes");
+	if (!s->packets)
+		return 0;
+	ig_table_init(&t, cols, sizeof(cols) / sizeof(cols[0]), true);
 	for (r = 0; r < IG_REASON_COUNT; r++) {
 		if (!s->reasons[r].packets)
 			continue;
-		fprintf(out, "  %-18s", ig_reasons[r].name);
-		put_num(out, 14, s->reasons[r].packets, interval);
-		put_num(out, 14, s->reasons[r].bytes, interval);
-		fputc('\n', out);
+		num_row(&t, ig_reasons[r].name, s->reasons[r].packets,
+			interval);
+		ig_table_num(&t, s->reasons[r].bytes, interval);
 	}
+	fputc('\n', out);
+	return ig_table_print(out, &t, "  ");
 }
 
-void ig_stats_print(FILE *out, const struct ig_stats *s, const char *ifname,
-		    unsigned long interval)
+/*
+ * The sections of the table for humans, in order, each a table of its own
+ * sized to its content. A new section is a function of this type added
+ * here; it prints a blank line before itself, or nothing when it has
+ * nothing to say.
+ */
+typedef int (*stats_section)(FILE *out, const struct ig_stats *s,
+			     unsigned long interval);
+
+static const stats_section stats_sections[] = {
+	print_totals,
+	print_types,
+	print_reasons,
+};
+
+int ig_stats_print(FILE *out, const struct ig_stats *s, const char *ifname,
+		   unsigned long interval)
 {
 	char now[16] = "";
 	struct tm tm;
+	size_t i;
 	time_t t;
+	int err = 0;
 
 	if (interval) {
 		t = time(NULL);
@@ -344,15 +390,11 @@ void ig_stats_print(FILE *out, const struct ig_stats *s, const char *ifname,
 			now, interval);
 	} else
 		fprintf(out, "%s:\n", ifname);
-	fprintf(out, "  %-14s", "packets");
-	put_num(out, 14, s->packets, interval);
-	fprintf(out, "\n  %-14s", "bytes");
-	put_num(out, 14, s->bytes, interval);
-	fputc('\n', out);
-	print_totals(out, s, interval);
-	print_types(out, s, interval);
-	if (s->packets)
-		print_reasons(out, s, interval);
+	for (i = 0;
+	     i < sizeof(stats_sections) / sizeof(stats_sections[0]) && !err;
+	     i++)
+		err = stats_sections[i](out, s, interval);
+	return err;
 }
 
 static int print_stats(const struct ig_stats *s, const char *ifname,
@@ -361,10 +403,8 @@ static int print_stats(const struct ig_stats *s, const char *ifname,
 	struct json_object *obj;
 	int err;
 
-	if (!json) {
-		ig_stats_print(stdout, s, ifname, interval);
-		return 0;
-	}
+	if (!json)
+		return ig_stats_print(stdout, s, ifname, interval);
 	err = ig_stats_json(s, ifname, interval, &obj);
 	if (err)
 		return err;

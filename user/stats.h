@@ -59,9 +59,9 @@ void ig_counters_delta(const struct ig_counter *after,
 int ig_stats_json(const struct ig_stats *s, const char *ifname,
 		  unsigned long interval, struct json_object **out);
 
-/* The table for humans; interval as for ig_stats_json(). */
-void ig_stats_print(FILE *out, const struct ig_stats *s, const char *ifname,
-		    unsigned long interval);
+/* The table for humans; interval as for ig_stats_json(). 0 or -errno. */
+int ig_stats_print(FILE *out, const struct ig_stats *s, const char *ifname,
+		   unsigned long interval);
 
 /*
  * Add val under key. Builders return NULL when out of memory: a NULL val

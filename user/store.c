@@ -10,14 +10,16 @@
  * the mmap'ed `active` map. A packet sees either the old slot or the new
  * one, never a mix. Before writing a slot we wait for an RCU grace period,
  * so that no program that read the old slot number still runs (see
- * wait_for_readers()).
+ * ig_store_wait_readers()).
  *
  * Class buckets are per (slot, class) for the same reason: the inactive
  * slot's buckets are ours to write until the flip (carry_class_buckets()).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,25 +89,33 @@ void ig_maps_init(struct ig_maps *m)
 		*map_fd(m, &map_specs[i]) = -1;
 }
 
+/* Does the map behind fd have spec s's type and sizes? */
+static int shape_matches(int fd, const struct map_spec *s,
+			 struct bpf_map_info *info)
+{
+	__u32 len = sizeof(*info);
+
+	memset(info, 0, sizeof(*info));
+	if (bpf_obj_get_info_by_fd(fd, info, &len))
+		return -errno;
+	if (info->type != s->type || info->key_size != s->key_size ||
+	    info->value_size != s->value_size ||
+	    (s->max_entries && info->max_entries != s->max_entries))
+		return -EPROTO;
+	return 0;
+}
+
 /* A pinned map from an older or newer build must not be misread. */
 static int check_map(int fd, const struct map_spec *s)
 {
-	struct bpf_map_info info = {};
-	__u32 len = sizeof(info);
-	int err;
+	struct bpf_map_info info;
+	int err = shape_matches(fd, s, &info);
 
-	err = bpf_obj_get_info_by_fd(fd, &info, &len);
-	if (err)
-		return -errno;
-	if (info.type != s->type || info.key_size != s->key_size ||
-	    info.value_size != s->value_size ||
-	    (s->max_entries && info.max_entries != s->max_entries)) {
-		pr_err("map '%s' was pinned by another build of icmpgate (type %u key %u value %u entries %u): 'icmpgate detach' of this interface detaches it, then attach again",
+	if (err == -EPROTO)
+		pr_err("map '%s' was pinned by another build of icmpgate (type %u key %u value %u entries %u): 'icmpgate upgrade' of this interface moves the filter to this build in place, keeping its policy; 'icmpgate detach' removes it",
 		       s->pin, info.type, info.key_size, info.value_size,
 		       info.max_entries);
-		return -EPROTO;
-	}
-	return 0;
+	return err;
 }
 
 static int map_mmaps(struct ig_maps *m)
@@ -211,36 +221,149 @@ int ig_maps_from_pins(struct ig_maps *m, const char *dir)
 	return maps_open(m, open_from_pin, dir);
 }
 
-int ig_maps_pin(const struct ig_maps *m, const char *dir)
+static void pin_path(char *path, size_t size, const char *dir,
+		     const char *prefix, const char *pin)
 {
-	char path[PATH_MAX];
-	size_t i;
-	int err;
-
-	for (i = 0; i < N_MAPS; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, map_specs[i].pin);
-		err = bpf_obj_pin(*map_fd((struct ig_maps *)m, &map_specs[i]),
-				  path);
-		if (err) {
-			err = -errno;
-			ig_maps_unpin(dir);
-			return err;
-		}
-	}
-	return 0;
+	snprintf(path, size, "%s/%s%s", dir, prefix, pin);
 }
 
-int ig_maps_unpin(const char *dir)
+/* Remove the pins prefix + name of every map under dir. */
+static int unpin_all(const char *dir, const char *prefix)
 {
 	char path[PATH_MAX];
 	int err = 0;
 	size_t i;
 
 	for (i = 0; i < N_MAPS; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, map_specs[i].pin);
+		pin_path(path, sizeof(path), dir, prefix, map_specs[i].pin);
 		if (unlink(path) && errno != ENOENT && !err)
 			err = -errno;
 	}
+	return err;
+}
+
+/* Pin every map at dir/prefix + name, or none. */
+static int pin_all(const struct ig_maps *m, const char *dir, const char *prefix)
+{
+	char path[PATH_MAX];
+	size_t i;
+	int err;
+
+	for (i = 0; i < N_MAPS; i++) {
+		pin_path(path, sizeof(path), dir, prefix, map_specs[i].pin);
+		err = bpf_obj_pin(*map_fd((struct ig_maps *)m, &map_specs[i]),
+				  path);
+		if (err) {
+			err = -errno;
+			unpin_all(dir, prefix);
+			return err;
+		}
+	}
+	return 0;
+}
+
+int ig_maps_pin(const struct ig_maps *m, const char *dir)
+{
+	return pin_all(m, dir, "");
+}
+
+int ig_maps_unpin(const char *dir)
+{
+	return unpin_all(dir, "");
+}
+
+int ig_maps_pin_staged(const struct ig_maps *m, const char *dir)
+{
+	return pin_all(m, dir, IG_PIN_STAGED);
+}
+
+int ig_maps_unpin_staged(const char *dir)
+{
+	return unpin_all(dir, IG_PIN_STAGED);
+}
+
+static bool is_our_pin(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < N_MAPS; i++)
+		if (!strcmp(name, map_specs[i].pin))
+			return true;
+	return false;
+}
+
+static int rename_staged(const char *dir, const char *pin)
+{
+	char from[PATH_MAX], to[PATH_MAX];
+
+	pin_path(from, sizeof(from), dir, IG_PIN_STAGED, pin);
+	pin_path(to, sizeof(to), dir, "", pin);
+	return rename(from, to) ? -errno : 0;
+}
+
+int ig_maps_commit_staged(const char *dir)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	size_t i;
+	int err = 0;
+	DIR *d;
+
+	/*
+	 * Each rename replaces one pin atomically. The state goes first: if
+	 * a later rename fails, the state already names the program that
+	 * runs, so that detach finds it. Meanwhile a reader may see maps of
+	 * both builds, and is told the pins are another build's.
+	 */
+	err = rename_staged(dir, IG_PIN_STATE);
+	for (i = 0; i < N_MAPS && !err; i++)
+		if (strcmp(map_specs[i].pin, IG_PIN_STATE))
+			err = rename_staged(dir, map_specs[i].pin);
+	if (err)
+		return err;
+	/* The maps of the previous layout that this one has not. */
+	d = opendir(dir);
+	if (!d)
+		return -errno;
+	while ((e = readdir(d)) != NULL) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    is_our_pin(e->d_name))
+			continue;
+		pin_path(path, sizeof(path), dir, "", e->d_name);
+		if (unlink(path) && !err)
+			err = -errno;
+	}
+	closedir(d);
+	return err;
+}
+
+int ig_maps_pins_current(const char *dir)
+{
+	struct bpf_map_info info;
+	struct ig_state st;
+	char path[PATH_MAX];
+	__u32 key = 0;
+	int fd, err = 0, state_fd = -1;
+	size_t i;
+
+	for (i = 0; i < N_MAPS && !err; i++) {
+		pin_path(path, sizeof(path), dir, "", map_specs[i].pin);
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			return -errno;
+		err = shape_matches(fd, &map_specs[i], &info);
+		if (!err && !strcmp(map_specs[i].pin, IG_PIN_STATE))
+			state_fd = fd;
+		else
+			close(fd);
+	}
+	if (!err && state_fd >= 0 && bpf_map_lookup_elem(state_fd, &key, &st))
+		err = -errno;
+	/* Maps of this shape, but a layout that means them otherwise. */
+	if (!err && state_fd >= 0 && st.layout != IG_LAYOUT)
+		err = -EPROTO;
+	if (state_fd >= 0)
+		close(state_fd);
 	return err;
 }
 
@@ -271,7 +394,7 @@ void ig_maps_close(struct ig_maps *m)
  * (maybe_wait_bpf_programs() in kernel/bpf/syscall.c), so one throwaway
  * update of a tiny array-of-maps is a grace period on demand.
  */
-static int wait_for_readers(void)
+int ig_store_wait_readers(void)
 {
 	int inner, outer, err;
 	__u32 key = 0;
@@ -407,7 +530,7 @@ int ig_store_apply_state(struct ig_maps *m, const struct ig_compiled *c,
 
 	if (live >= IG_SLOTS)
 		return -EPROTO;
-	err = wait_for_readers();
+	err = ig_store_wait_readers();
 	if (err)
 		return err;
 	err = clear_slot_prefixes(m->prefixes_fd, next);

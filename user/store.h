@@ -41,6 +41,29 @@ int ig_maps_from_pins(struct ig_maps *m, const char *dir);
 int ig_maps_pin(const struct ig_maps *m, const char *dir);
 /* Remove the pins under dir; missing pins are not an error. */
 int ig_maps_unpin(const char *dir);
+/*
+ * An upgrade in place pins the new maps next to the old ones under
+ * IG_PIN_STAGED + name, then moves each over its old name.
+ */
+#define IG_PIN_STAGED "staged-" /* bpffs refuses names with a dot */
+int ig_maps_pin_staged(const struct ig_maps *m, const char *dir);
+int ig_maps_unpin_staged(const char *dir);
+/*
+ * Rename every staged pin over its name (the state first), then remove
+ * every other entry of dir: maps of an older layout this one has not.
+ */
+int ig_maps_commit_staged(const char *dir);
+/*
+ * 0 if dir holds every map of this build, each of its shape, and a state
+ * of this layout; -EPROTO (another layout) or -ENOENT (a pin missing)
+ * otherwise. Prints nothing.
+ */
+int ig_maps_pins_current(const char *dir);
+/*
+ * Return once no XDP program that started before the call still runs
+ * (an RCU grace period).
+ */
+int ig_store_wait_readers(void);
 void ig_maps_close(struct ig_maps *m);
 
 /*

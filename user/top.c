@@ -18,6 +18,7 @@
 #include "ratelimit_math.h"
 #include "names.h"
 #include "stats.h"
+#include "table.h"
 #include "top.h"
 
 void ig_top_decode(const struct ig_source_key *key, int *family, int *type,
@@ -144,10 +145,19 @@ static void rule_str(const struct ig_source_key *key, char *buf, size_t size)
 	snprintf(buf, size, "%s%s %s/%s", fwd, ig_family_name(family), tn, cn);
 }
 
-void ig_top_print(FILE *out, const struct ig_top *t, const char *ifname)
+int ig_top_print(FILE *out, const struct ig_top *t, const char *ifname)
 {
+	static const struct ig_table_col cols[] = {
+		{ "source", 0 },
+		{ "rule", 0 },
+		{ "dropped", IG_COL_RIGHT },
+		{ "passed", IG_COL_RIGHT },
+		{ "pkt/s", IG_COL_RIGHT },
+		{ "drop/s", IG_COL_RIGHT },
+	};
 	char src[INET6_ADDRSTRLEN + 8], rule[96];
 	const struct ig_top_row *r;
+	struct ig_table tb;
 	size_t i;
 
 	fprintf(out,
@@ -155,19 +165,21 @@ void ig_top_print(FILE *out, const struct ig_top *t, const char *ifname)
 		" per-source buckets in use; rates over %lu s\n",
 		ifname, t->tracked, t->capacity, t->interval);
 	if (!t->n_rows)
-		return;
-	fprintf(out, "  %-43s %-28s %12s %12s %10s %10s\n", "source", "rule",
-		"dropped", "passed", "pkt/s", "drop/s");
+		return 0;
+	ig_table_init(&tb, cols, sizeof(cols) / sizeof(cols[0]), true);
 	for (i = 0; i < t->n_rows; i++) {
 		r = &t->rows[i];
 		ig_top_source_str(&r->key, src, sizeof(src));
 		rule_str(&r->key, rule, sizeof(rule));
-		fprintf(out,
-			"  %-43s %-28s %12" PRIu64 " %12" PRIu64
-			" %10.1f %10.1f\n",
-			src, rule, r->dropped, r->passed, r->rate,
-			r->drop_rate);
+		ig_table_row(&tb);
+		ig_table_cell(&tb, "%s", src);
+		ig_table_cell(&tb, "%s", rule);
+		ig_table_num(&tb, r->dropped, 0);
+		ig_table_num(&tb, r->passed, 0);
+		ig_table_cell(&tb, "%.1f", r->rate);
+		ig_table_cell(&tb, "%.1f", r->drop_rate);
 	}
+	return ig_table_print(out, &tb, "  ");
 }
 
 static struct json_object *row_json(const struct ig_top_row *r)
@@ -280,7 +292,7 @@ int ig_top_run(const struct ig_maps *m, const char *ifname,
 		goto out;
 	t.capacity = capacity;
 	if (!json) {
-		ig_top_print(stdout, &t, ifname);
+		err = ig_top_print(stdout, &t, ifname);
 		goto out;
 	}
 	err = ig_top_json(&t, ifname, &obj);

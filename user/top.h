@@ -52,7 +52,8 @@ int ig_top_compute(struct ig_source_entry *before, size_t n_before,
 		   unsigned long interval, size_t n, struct ig_top *out);
 void ig_top_free(struct ig_top *t);
 
-void ig_top_print(FILE *out, const struct ig_top *t, const char *ifname);
+/* The table for humans, sized to its content. 0 or -errno. */
+int ig_top_print(FILE *out, const struct ig_top *t, const char *ifname);
 int ig_top_json(const struct ig_top *t, const char *ifname,
 		struct json_object **out);
 

@@ -12,6 +12,19 @@ shift
 HERE=$(cd "$(dirname "$0")" && pwd)
 PER_TEST_TIMEOUT=${E2E_TIMEOUT:-90}
 
+# A test that builds other trees (test_upgrade.sh builds two) says how long
+# it may take with a line "# e2e-timeout: SECONDS"; E2E_TIMEOUT, when set,
+# bounds every test alike.
+timeout_of() {
+	local own
+	own=$(sed -n 's/^# e2e-timeout: \([0-9][0-9]*\)$/\1/p' "$1" | head -1)
+	if [ -n "${E2E_TIMEOUT:-}" ] || [ -z "$own" ]; then
+		echo "$PER_TEST_TIMEOUT"
+	else
+		echo "$own"
+	fi
+}
+
 if [ "$(id -u)" != 0 ]; then
 	echo "e2e: needs root (network namespaces, XDP, bpffs); run with sudo" >&2
 	echo "0 passed, 1 failed"
@@ -50,14 +63,15 @@ for t in "${tests[@]}"; do
 	name=$(basename "$t" .sh)
 	echo "--- $name"
 	t0=$SECONDS
+	limit=$(timeout_of "$t")
 	# timeout signals the test's process group; its trap still cleans up.
-	timeout -k 15 "$PER_TEST_TIMEOUT" bash "$t" "$ICMPGATE"
+	timeout -k 15 "$limit" bash "$t" "$ICMPGATE"
 	rc=$?
 	if [ $rc -eq 0 ]; then
 		echo "--- $name: PASS ($((SECONDS - t0)) s)"
 		passed=$((passed + 1))
 	else
-		[ $rc -eq 124 ] && echo "--- $name: timed out after ${PER_TEST_TIMEOUT} s"
+		[ $rc -eq 124 ] && echo "--- $name: timed out after $limit s"
 		echo "--- $name: FAIL (exit $rc, $((SECONDS - t0)) s)"
 		failed=$((failed + 1))
 		failed_names+=("$name")

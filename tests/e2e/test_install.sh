@@ -85,6 +85,12 @@ expect_match "completion: type names" \
 	"$(PATH=$P/sbin:$PATH comp icmpgate set "$IF" v4 echo-r)" '^echo-request$'
 expect_match "completion: forward" \
 	"$(comp icmpgate set "$IF" forw)" '^forward$'
+expect_match "completion: upgrade" "$(comp icmpgate upg)" '^upgrade$'
+# With the bash-completion package, files come from its _filedir (a
+# stand-in here, where the package is not installed).
+expect_match "completion: policy files through _filedir" \
+	"$(_filedir() { COMPREPLY=(from-filedir); }; export -f _filedir; comp icmpgate policy check "")" \
+	'^from-filedir$'
 
 make -s -C "$TOP" BUILD="$BUILD" PREFIX="$P" SYSCONFDIR="$ETC" uninstall \
 	>>"$LAB_TMP/install.log" 2>&1

@@ -5,7 +5,8 @@
 # goes away; every JSON record has a timestamp (--watch --json lines too);
 # -j before the command; policy show --json; attach and status say legacy
 # or dispatcher and libxdp's reason without -v; the refusal of an interface
-# with another tool's XDP program names it and does not suggest removing it.
+# with another tool's XDP program names it and does not suggest removing it;
+# tables line up whatever a name's length; status names what sync keeps.
 # Usage: test_output.sh ICMPGATE
 . "$(dirname "$0")/lib.sh"
 lab_init "$@"
@@ -58,6 +59,45 @@ expect_eq "policy show --json: digest" "$(ig policy show --json "$IF" | json_get
 	"$(status_field "$IF" policy_digest)"
 "$ICMPGATE" -j policy default >/dev/null 2>&1
 expect_eq "-j with a command without JSON: usage error" "$?" 2
+
+# Tables sized to their content: names longer than any fixed width
+# (mobile-registration-request, rate-limited-source) on real packets.
+# rows_aligned HEAD TEXT: the rows of the table whose heading starts with
+# HEAD, up to the next blank line, are all as long (its last column is
+# aligned to the right), and there are at least two.
+rows_aligned() {
+	printf '%s\n' "$2" | awk -v h="$1" '
+		index($0, h) == 1 { on = 1 }
+		on && $0 == "" { on = 0 }
+		on { n++; w[length($0)] = 1 }
+		END { k = 0; for (x in w) k++; exit !(n >= 2 && k == 1) }'
+}
+expect_ok "set v4 echo-request limit per-source 2/s" \
+	ig set "$IF" v4 echo-request limit per-source 2/s burst 2
+A ping -n -q -i 0.01 -c 50 "$(addr4_b 1)" >/dev/null 2>&1
+# Three ICMP type 35 (mobile-registration-request), which the default drops.
+A python3 -c '
+import socket, struct, sys
+def csum(b):
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    s = (s >> 16) + (s & 0xffff)
+    return ~(s + (s >> 16)) & 0xffff
+h = struct.pack("!BBHI", 35, 0, 0, 0) + bytes(8)
+h = h[:2] + struct.pack("!H", csum(h)) + h[4:]
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+for _ in range(3):
+    s.sendto(h, (sys.argv[1], 0))
+' "$(addr4_b 1)"
+table=$(ig stats "$IF")
+expect_match "stats lists mobile-registration-request" "$table" "mobile-registration-request"
+expect_match "stats lists rate-limited-source" "$table" "rate-limited-source"
+expect_ok "the types table's columns line up" rows_aligned "  side " "$table"
+expect_ok "the reasons table's columns line up" rows_aligned "  reason " "$table"
+st=$(ig status "$IF")
+expect_match "status counts the directed broadcasts it keeps" "$st" \
+	"broadcasts +[0-9]+ directed, for the broadcast-echo check"
+expect_fail "status does not report an MTU it no longer uses" \
+	expect_match x "$st" "mtu"
 
 lines=$(timeout 3.5 nsenter --net="/run/netns/$NS_B" "$ICMPGATE" stats "$IF" --watch 1 --json)
 n=$(printf '%s\n' "$lines" | grep -c .)

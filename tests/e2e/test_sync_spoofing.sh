@@ -71,7 +71,8 @@ ip -n "$NS_B" link set dev "$IF" mtu 1400
 expect_eq "interface lowered to 1400, no sync: MTU 1450 of 1500 passes" \
 	"$(moved pass-limit ptb_from "$(addr4_b 1)" 1450)" 1
 out=$(ig sync "$IF" 2>&1)
-expect_match "sync reads the new MTU" "$out" "mtu 1400"
+expect_match "sync names what it keeps: the directed broadcasts" "$out" \
+	"^$IF: 1 directed broadcasts, for the broadcast-echo check"
 expect_eq "synced: MTU 1450 of 1500 still passes" \
 	"$(moved pass-limit ptb_from "$(addr4_b 1)" 1450)" 1
 expect_eq "MTU 1500 quoting a 1500-byte packet: invalid-mtu" \

@@ -222,6 +222,15 @@ static void test_detach_status(void **state)
 	assert_string_equal(inv.opts.detach.iface, "eth0");
 	assert_usage_error(PARSE(&inv, "detach"), "IFACE");
 
+	assert_int_equal(PARSE(&inv, "upgrade", "eth0"), 0);
+	assert_cmd(&inv, "upgrade");
+	assert_string_equal(inv.opts.upgrade.iface, "eth0");
+	assert_usage_error(PARSE(&inv, "upgrade"), "IFACE");
+
+	/* A family that is not one: a usage error, as bad arguments are. */
+	assert_int_equal(PARSE(&inv, "names", "types", "v6"), 0);
+	assert_usage_error(PARSE(&inv, "names", "types", "v5"), "'v5'");
+
 	assert_int_equal(PARSE(&inv, "status"), 0);
 	assert_cmd(&inv, "status");
 	assert_null(inv.opts.status.iface);
@@ -588,10 +597,10 @@ static void test_table(void **state)
 		}
 	}
 	/*
-	 * DESIGN.md's twelve, `names types` and `names reasons`, and
+	 * DESIGN.md's twelve, `names types`, `names reasons`, `upgrade` and
 	 * `policy replay`.
 	 */
-	assert_int_equal(n, 15);
+	assert_int_equal(n, 16);
 }
 
 int main(void)

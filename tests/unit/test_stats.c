@@ -349,20 +349,29 @@ static void test_json_rates(void **state)
 	json_object_put(js);
 }
 
-static void test_table(void **state)
+/* The table of f's stats as ig_stats_print() writes it; malloc'ed. */
+static char *table_of(struct fixture *f, unsigned long interval)
 {
-	struct fixture *f = *state;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *out;
 
-	put(f->c, IG_FAM_V4, 8, IG_R_DROP_RULE, 5, 490);
-	put(f->c, IG_FAM_OTHER, 0, IG_R_NON_ICMP, 2, 120);
 	ig_stats_aggregate(f->c, &f->s);
 	out = open_memstream(&buf, &len);
 	assert_non_null(out);
-	ig_stats_print(out, &f->s, "eth0", 0);
+	assert_int_equal(ig_stats_print(out, &f->s, "eth0", interval), 0);
 	fclose(out);
+	return buf;
+}
+
+static void test_table(void **state)
+{
+	struct fixture *f = *state;
+	char *buf;
+
+	put(f->c, IG_FAM_V4, 8, IG_R_DROP_RULE, 5, 490);
+	put(f->c, IG_FAM_OTHER, 0, IG_R_NON_ICMP, 2, 120);
+	buf = table_of(f, 0);
 	assert_non_null(strstr(buf, "eth0:"));
 	assert_non_null(strstr(buf, "echo-request"));
 	assert_non_null(strstr(buf, "drop-rule"));
@@ -372,13 +381,51 @@ static void test_table(void **state)
 	assert_null(strstr(buf, "pass-rule"));
 	free(buf);
 
-	buf = NULL;
-	out = open_memstream(&buf, &len);
-	assert_non_null(out);
-	ig_stats_print(out, &f->s, "eth0", 2);
-	fclose(out);
+	buf = table_of(f, 2);
 	assert_non_null(strstr(buf, "per second over the last 2 s"));
 	assert_non_null(strstr(buf, "2.5"));
+	free(buf);
+}
+
+/*
+ * Each of the lines from the one that starts with head to the next blank
+ * line: the table's rows, whose last column is aligned to the right.
+ */
+static void assert_rows_aligned(const char *text, const char *head,
+				size_t min_rows)
+{
+	const char *p = strstr(text, head), *nl;
+	size_t width = 0, rows = 0, len;
+
+	assert_non_null(p);
+	while (*p && *p != '\n') {
+		nl = strchr(p, '\n');
+		len = nl ? (size_t)(nl - p) : strlen(p);
+		if (!width)
+			width = len;
+		assert_int_equal(len, width);
+		rows++;
+		p += len + (nl != NULL);
+	}
+	assert_true(rows >= min_rows);
+}
+
+/* Names longer than any fixed width leave every column aligned. */
+static void test_table_long_names(void **state)
+{
+	struct fixture *f = *state;
+	char *buf;
+
+	put(f->c, IG_FAM_V4, 35, IG_R_RATE_LIMITED_SOURCE, 7, 700);
+	put(f->c, IG_FAM_V4, 8, IG_R_DROP_RULE, 123456789, 9876543210ull);
+	put(f->c, IG_FAM_V6, 2, IG_R_INVALID_SOURCE, 1, 1280);
+	put(f->c, IG_FAM_OTHER, 0, IG_R_NON_ICMP, 2, 120);
+	buf = table_of(f, 0);
+	assert_non_null(strstr(buf, "mobile-registration-request"));
+	assert_non_null(strstr(buf, "rate-limited-source"));
+	/* Header and three types; header and four reasons. */
+	assert_rows_aligned(buf, "  side", 4);
+	assert_rows_aligned(buf, "  reason", 5);
 	free(buf);
 }
 
@@ -396,6 +443,7 @@ int main(void)
 		T(test_json_empty),
 		T(test_json_rates),
 		T(test_table),
+		T(test_table_long_names),
 	};
 #undef T
 

@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,7 +18,9 @@
 #include "cmd/attach.h"
 #include "intake.h"
 #include "loader.h"
+#include "localaddr.h"
 #include "log.h"
+#include "migrate.h"
 #include "pindir.h"
 #include "policy.h"
 #include "salvage.h"
@@ -64,6 +67,11 @@ static const struct ig_opt attach_opts[] = {
 
 static const struct ig_arg detach_args[] = {
 	{ "IFACE", IG_OPTS_AT(struct ig_detach_opts, iface), IG_ARG_IFACE },
+	IG_ARG_END,
+};
+
+static const struct ig_arg upgrade_args[] = {
+	{ "IFACE", IG_OPTS_AT(struct ig_upgrade_opts, iface), IG_ARG_IFACE },
 	IG_ARG_END,
 };
 
@@ -146,51 +154,118 @@ static int attach_finish(const char *cmd, struct ig_iface *i,
 }
 
 /*
- * attach --replace on an attached interface: a new copy of the program,
- * on the same maps (policy, counters, buckets and addresses carry over),
- * swapped for the old one in one step, then the new policy applied
- * atomically. Every packet is judged by the old program or the new one.
+ * attach --replace or upgrade on an attachment of this layout, opened and
+ * locked in *i: a new copy of the program, on the same maps (policy,
+ * counters, buckets and addresses carry over), swapped for the old one in
+ * one step, then policy c applied atomically. Every packet is judged by
+ * the old program or the new one.
  */
-static int attach_replace(const char *cmd, const struct ig_attach_opts *o,
-			  const struct ig_compiled *c)
+static int replace_program(const char *cmd, struct ig_iface *i, unsigned mode,
+			   const struct ig_compiled *c)
 {
 	struct ig_loaded l = {};
 	uint32_t old_id;
-	struct ig_iface i;
 	int err;
 
-	err = ig_open_pins(cmd, o->iface, IG_OPEN_LOCK | IG_OPEN_LIVE, &i);
-	if (err)
-		return err;
-	if (i.state.multiprog) {
-		pr_err("%s: %s: --replace swaps a program attached alone; behind the libxdp dispatcher, use policy apply, or detach and attach",
-		       cmd, o->iface);
-		err = -EOPNOTSUPP;
-		goto out;
+	if (i->state.multiprog) {
+		pr_err("%s: %s: a program behind the libxdp dispatcher cannot be swapped in one step; use policy apply, or detach and attach",
+		       cmd, i->name);
+		return -EOPNOTSUPP;
 	}
-	if (o->mode != i.state.mode)
+	if (mode != i->state.mode)
 		pr_warn("%s: %s stays in %s mode (detach and attach to change it)",
-			cmd, o->iface, ig_mode_name(i.state.mode));
-	old_id = i.state.prog_id;
-	err = ig_loader_replace(&l, i.state.ifindex, i.state.mode, &i.maps,
-				old_id);
+			cmd, i->name, ig_mode_name(i->state.mode));
+	old_id = i->state.prog_id;
+	err = ig_loader_prepare(&l, i->state.ifindex, i->state.mode, 0,
+				&i->maps);
+	err = err ?: ig_loader_swap(&l, old_id);
 	if (err) {
 		ig_fail(cmd, err,
 			"cannot replace program %u on %s (it stays, with its policy)",
-			old_id, o->iface);
+			old_id, i->name);
 		goto out;
 	}
-	i.state.prog_id = ig_loader_prog_id(&l);
-	err = ig_apply_compiled(cmd, &i, c);
+	i->state.prog_id = ig_loader_prog_id(&l);
+	err = ig_apply_compiled(cmd, i, c);
 	if (err)
 		goto out;
 	pr_info("%s: program %u replaced by %u in one step (%s mode; policy, counters and buckets kept), policy %016" PRIx64
 		" (generation %" PRIu64 ")",
-		o->iface, old_id, i.state.prog_id, ig_mode_name(i.state.mode),
-		c->digest, (uint64_t)i.state.generation);
+		i->name, old_id, i->state.prog_id, ig_mode_name(i->state.mode),
+		c->digest, (uint64_t)i->state.generation);
 out:
 	ig_loader_close(&l);
+	return err;
+}
+
+/* The policy in force on an attachment of another layout, compiled. */
+static int migrate_policy(const char *cmd, const char *name, const char *dir,
+			  struct ig_compiled *c)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int err;
+
+	err = ig_migrate_read_policy(dir, &text, &len);
+	if (err)
+		return ig_fail(
+			cmd, err,
+			"cannot read the policy pinned in %s by another build (attach --replace --policy FILE gives one)",
+			dir);
+	err = ig_intake_text(cmd, text, len, "the policy in force", c);
+	if (err)
+		pr_err("%s: %s: this build refuses the policy in force (above); nothing changed; attach --replace --policy FILE gives one it accepts",
+		       cmd, name);
+	free(text);
+	return err;
+}
+
+/*
+ * Swap program and policy on an attached interface, whatever build
+ * attached it. c is the policy to apply; NULL keeps the one in force.
+ */
+static int replace_any(const char *cmd, const char *name, const char *dir,
+		       unsigned mode, uint32_t max_sources,
+		       const struct ig_compiled *c)
+{
+	struct ig_compiled kept = {};
+	struct ig_iface i;
+	char *text = NULL;
+	int lock_fd = -1, err;
+
+	err = ig_pindir_lock(dir, false, &lock_fd);
+	if (err)
+		return ig_fail(cmd, err, "cannot lock %s", dir);
+	if (ig_maps_pins_current(dir)) {
+		/* Another layout: a program with maps of its own. */
+		err = c ? 0 : migrate_policy(cmd, name, dir, &kept);
+		err = err   ?:
+			      ig_migrate(cmd, name, dir, c ? c : &kept,
+					 max_sources);
+		goto out;
+	}
+	close(lock_fd); /* ig_open_pins takes it again */
+	lock_fd = -1;
+	err = ig_open_pins(cmd, name, IG_OPEN_LOCK | IG_OPEN_LIVE, &i);
+	if (err)
+		goto out;
+	if (!c) {
+		err = ig_store_read_text(&i.maps, &text);
+		if (err)
+			ig_fail(cmd, err, "cannot read the policy of %s", name);
+		err = err   ?:
+			      ig_intake_text(cmd, text, strlen(text),
+					     "the policy in force", &kept);
+	}
+	if (!err)
+		err = replace_program(cmd, &i, c ? mode : i.state.mode,
+				      c ? c : &kept);
 	ig_iface_close(&i);
+out:
+	free(text);
+	ig_compiled_free(&kept);
+	if (lock_fd >= 0)
+		close(lock_fd);
 	return err;
 }
 
@@ -310,7 +385,8 @@ int ig_cmd_attach(const void *opts)
 	if (err)
 		goto out;
 	if (o->replace && !access(i.dir, F_OK))
-		err = attach_replace(cmd, o, &c);
+		err = replace_any(cmd, o->iface, i.dir, o->mode,
+				  (uint32_t)o->max_sources, &c);
 	else
 		err = attach_new(cmd, o, ifindex, &i, &c);
 out:
@@ -369,11 +445,32 @@ out_salvaged:
 	goto out;
 }
 
+int ig_cmd_upgrade(const void *opts)
+{
+	const struct ig_upgrade_opts *o = opts;
+	const char *cmd = "upgrade";
+	char dir[PATH_MAX];
+	int err;
+
+	err = ig_env_check(cmd);
+	if (err)
+		return err;
+	err = ig_pindir_path(o->iface, dir, sizeof(dir));
+	if (err)
+		return ig_fail(cmd, err, "%s", o->iface);
+	if (access(dir, F_OK)) {
+		pr_err("%s: %s is not attached (no %s)", cmd, o->iface, dir);
+		return -ENOENT;
+	}
+	return replace_any(cmd, o->iface, dir, 0, 0, NULL);
+}
+
 int ig_cmd_sync(const void *opts)
 {
 	const struct ig_sync_opts *o = opts;
 	const char *cmd = "sync";
 	size_t n = 0, added = 0, removed = 0;
+	struct ig_ifinfo ifi = {};
 	uint32_t mtu = 0;
 	struct ig_iface i;
 	int err;
@@ -382,9 +479,11 @@ int ig_cmd_sync(const void *opts)
 	if (err)
 		return err;
 	err = ig_sync_local(cmd, &i, &n, &added, &removed, &mtu);
+	err = err ?: ig_ifinfo_read(&i.maps, &ifi);
 	if (!err)
-		pr_info("%s: %zu addresses (%zu added, %zu removed), mtu %" PRIu32,
-			o->iface, n, added, removed, mtu);
+		pr_info("%s: %" PRIu32
+			" directed broadcasts, for the broadcast-echo check (%zu addresses read: %zu added, %zu removed)",
+			o->iface, ifi.n_bcast, n, added, removed);
 	ig_iface_close(&i);
 	return err;
 }
@@ -414,14 +513,31 @@ const struct ig_command ig_detach_cmd = {
 	ig_cmd_detach
 };
 
+const struct ig_command ig_upgrade_cmd = {
+	"upgrade",
+	"move a running filter to this build, keeping its policy",
+	"Replace the program on IFACE with this build's, keeping the policy "
+	"in force, with no moment unfiltered (one atomic swap; the program "
+	"must be attached alone, not behind the libxdp dispatcher). Pins of "
+	"another layout (an older or newer build) are migrated: the policy "
+	"is read back, counters and per-source buckets are carried where "
+	"their layout is this build's, and restart otherwise (it says "
+	"which); then the old pins are replaced.",
+	upgrade_args,
+	ig_no_opts,
+	NULL,
+	ig_cmd_upgrade
+};
+
 const struct ig_command ig_sync_cmd = {
 	"sync",
-	"refresh the interface's addresses and MTU in the filter",
-	"Read the addresses (and directed broadcast addresses) and the MTU "
-	"of IFACE and give them to the filter, which checks PMTUD messages "
-	"and broadcast echo against them. attach and every policy change do "
-	"this too; run it when the addresses of IFACE change (from a "
-	"networkd or ifupdown hook, or 'ip monitor address').",
+	"refresh the interface's directed broadcasts in the filter",
+	"Read the IPv4 directed broadcast addresses of IFACE and give them "
+	"to the filter, whose broadcast-echo check compares an echo's "
+	"destination with them (PMTUD validation reads the message itself "
+	"and needs no sync). attach and every policy change do this too; "
+	"run it when the subnets of IFACE change (from a networkd or "
+	"ifupdown hook, or 'ip monitor address').",
 	sync_args,
 	ig_no_opts,
 	NULL,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * The attachment's lifecycle: attach, detach, sync (attach.c, with their
+ * The attachment's lifecycle: attach, detach, upgrade, sync (attach.c, with their
  * option tables).
  */
 #ifndef IG_CMD_ATTACH_H
@@ -23,6 +23,10 @@ struct ig_detach_opts {
 	const char *iface;
 };
 
+struct ig_upgrade_opts {
+	const char *iface;
+};
+
 struct ig_sync_opts {
 	const char *iface;
 };
@@ -30,7 +34,9 @@ struct ig_sync_opts {
 int ig_cmd_attach(const void *opts);
 int ig_cmd_detach(const void *opts);
 int ig_cmd_sync(const void *opts);
+int ig_cmd_upgrade(const void *opts);
 
-extern const struct ig_command ig_attach_cmd, ig_detach_cmd, ig_sync_cmd;
+extern const struct ig_command ig_attach_cmd, ig_detach_cmd, ig_sync_cmd,
+	ig_upgrade_cmd;
 
 #endif /* IG_CMD_ATTACH_H */

@@ -20,6 +20,7 @@
 union ig_cmd_opts {
 	struct ig_attach_opts attach;
 	struct ig_detach_opts detach;
+	struct ig_upgrade_opts upgrade;
 	struct ig_sync_opts sync;
 	struct ig_status_opts status;
 	struct ig_policy_apply_opts policy_apply;

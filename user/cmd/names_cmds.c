@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cmd/names_cmds.h"
 #include "log.h"
@@ -20,10 +21,6 @@ int ig_cmd_names_types(const void *opts)
 	const char *name;
 	size_t i;
 
-	if (family < 0)
-		return ig_usage_error("names types",
-				      "unknown family '%s': expected v4 or v6",
-				      o->family);
 	for (i = 0; (name = ig_type_name_at(family, i, &type)) != NULL; i++)
 		printf("%s\n", name);
 	return 0;
@@ -39,6 +36,21 @@ int ig_cmd_names_reasons(const void *opts)
 	return 0;
 }
 
+/* A bad FAMILY is a usage error (exit 2), found while parsing. */
+static const char *names_types_check(const void *opts)
+{
+	const struct ig_names_types_opts *o = opts;
+	static char *msg; /* the process prints it and exits */
+
+	if (ig_family_by_name(o->family) >= 0)
+		return NULL;
+	free(msg);
+	if (asprintf(&msg, "unknown family '%s': expected v4 or v6",
+		     o->family) < 0)
+		return "unknown family: expected v4 or v6";
+	return msg;
+}
+
 static const struct ig_arg names_types_args[] = {
 	{ "FAMILY", IG_OPTS_AT(struct ig_names_types_opts, family), 0 },
 	IG_ARG_END,
@@ -51,7 +63,7 @@ const struct ig_command ig_names_types_cmd = {
 	"a line: for scripts and shell completion.",
 	names_types_args,
 	ig_no_opts,
-	NULL,
+	names_types_check,
 	ig_cmd_names_types
 };
 

@@ -19,6 +19,7 @@
 #include "session.h"
 #include "stats.h"
 #include "store.h"
+#include "table.h"
 
 static const struct ig_arg status_args[] = {
 	{ "IFACE", IG_OPTS_AT(struct ig_status_opts, iface),
@@ -37,12 +38,17 @@ static const char *dispatcher_name(bool multiprog)
 	return multiprog ? "libxdp dispatcher" : "legacy (single program)";
 }
 
-static void status_print(const struct ig_iface *i, const struct ig_live *lv)
+static int status_print(const struct ig_iface *i, const struct ig_live *lv)
 {
+	static const struct ig_table_col cols[] = {
+		{ "key", 0 },
+		{ "value", 0 },
+	};
 	const struct ig_state *st = &i->state;
 	uint32_t max_sources = 0;
 	char since[64], policy_since[64], synced[64], netns[PATH_MAX + 64];
 	struct ig_ifinfo ifi = {};
+	struct ig_table t;
 
 	ig_ifinfo_read(&i->maps, &ifi);
 	ig_local_time_format(ifi.synced_at, synced, sizeof(synced));
@@ -51,30 +57,36 @@ static void status_print(const struct ig_iface *i, const struct ig_live *lv)
 	ig_sources_capacity(&i->maps, &max_sources);
 	ig_netns_describe(st->netns, netns, sizeof(netns));
 	printf("%s:\n", i->name);
-	printf("  %-15s %u\n", "ifindex", st->ifindex);
-	printf("  %-15s %s%s\n", "netns", st->netns ? netns : "unknown",
-	       st->netns && st->netns == ig_netns_self() ? " (this one)" : "");
-	printf("  %-15s %u\n", "layout", st->layout);
-	printf("  %-15s %s%s%s%s\n", "attached", lv->attached ? "yes" : "no",
-	       lv->why_not ? " (" : "", lv->why_not ? lv->why_not : "",
-	       lv->why_not ? ")" : "");
-	printf("  %-15s %s\n", "mode", ig_mode_name(lv->info.mode));
+	ig_table_init(&t, cols, 2, false);
+	ig_table_pair(&t, "ifindex", "%u", st->ifindex);
+	ig_table_pair(
+		&t, "netns", "%s%s", st->netns ? netns : "unknown",
+		st->netns && st->netns == ig_netns_self() ? " (this one)" : "");
+	ig_table_pair(&t, "layout", "%u", st->layout);
+	ig_table_pair(&t, "attached", "%s%s%s%s", lv->attached ? "yes" : "no",
+		      lv->why_not ? " (" : "", lv->why_not ? lv->why_not : "",
+		      lv->why_not ? ")" : "");
+	ig_table_pair(&t, "mode", "%s", ig_mode_name(lv->info.mode));
 	if (lv->info.multiprog)
-		printf("  %-15s %s\n", "dispatcher",
-		       dispatcher_name(lv->info.multiprog));
+		ig_table_pair(&t, "dispatcher", "%s",
+			      dispatcher_name(lv->info.multiprog));
 	else
-		printf("  %-15s legacy (single program; libxdp: %s)\n",
-		       "dispatcher", ig_legacy_why(st));
-	printf("  %-15s %u\n", "prog id", st->prog_id);
-	printf("  %-15s %016" PRIx64 "\n", "policy digest",
-	       (uint64_t)st->digest);
-	printf("  %-15s %s\n", "attached since", since);
-	printf("  %-15s %s\n", "policy since", policy_since);
-	printf("  %-15s %" PRIu64 "\n", "generation", (uint64_t)st->generation);
+		ig_table_pair(&t, "dispatcher",
+			      "legacy (single program; libxdp: %s)",
+			      ig_legacy_why(st));
+	ig_table_pair(&t, "prog id", "%u", st->prog_id);
+	ig_table_pair(&t, "policy digest", "%016" PRIx64, (uint64_t)st->digest);
+	ig_table_pair(&t, "attached since", "%s", since);
+	ig_table_pair(&t, "policy since", "%s", policy_since);
+	ig_table_pair(&t, "generation", "%" PRIu64, (uint64_t)st->generation);
 	if (max_sources)
-		printf("  %-15s %" PRIu32 "\n", "max sources", max_sources);
-	printf("  %-15s %" PRIu32 " (mtu %" PRIu32 ", synced %s)\n",
-	       "addresses", ifi.n_local, ifi.mtu, synced);
+		ig_table_pair(&t, "max sources", "%" PRIu32, max_sources);
+	/* Only the broadcast-echo check reads the addresses now. */
+	ig_table_pair(&t, "broadcasts",
+		      "%" PRIu32
+		      " directed, for the broadcast-echo check (synced %s)",
+		      ifi.n_bcast, synced);
+	return ig_table_print(stdout, &t, "  ");
 }
 
 static struct json_object *status_json(const struct ig_iface *i,
@@ -140,6 +152,9 @@ static struct json_object *status_json(const struct ig_iface *i,
 		err = ig_json_add(obj, "addresses",
 				  json_object_new_uint64(ifi.n_local));
 		err = err   ?:
+			      ig_json_add(obj, "broadcasts",
+					  json_object_new_uint64(ifi.n_bcast));
+		err = err   ?:
 			      ig_json_add(obj, "mtu",
 					  json_object_new_uint64(ifi.mtu));
 		ig_local_time_format(ifi.synced_at, buf, sizeof(buf));
@@ -184,7 +199,7 @@ static int status_one(const char *name, void *data)
 	} else {
 		if (ctx->n)
 			putchar('\n');
-		status_print(&i, &lv);
+		err = status_print(&i, &lv);
 	}
 	ctx->n++;
 	ig_iface_close(&i);
