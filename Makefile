@@ -216,9 +216,15 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libicmpgate.a
 	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
 		$(FUZZ_BUILD)/libicmpgate.a $(LIBS)
 
+# Then the differential verdict test of the prog tier (tests/prog/diff.c)
+# on DIFF_ITERS random frames from DIFF_SEED (a number, or random).
+DIFF_ITERS ?= 1000000
+DIFF_SEED ?= random
 fuzz: deps
-	$(Q)$(MAKE) --no-print-directory $(FUZZ_BINS)
+	$(Q)$(MAKE) --no-print-directory $(FUZZ_BINS) $(PROG_BIN)
 	$(Q)tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_TIME)
+	$(Q)$(PROG_BIN) diff --seed $(DIFF_SEED) --iters $(DIFF_ITERS) \
+		--frames 1000
 
 FORCE:
 
