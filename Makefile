@@ -58,7 +58,8 @@ TOOL_BINS := $(addprefix $(BUILD)/tools/,$(basename $(notdir $(TOOL_SRCS))))
 TOOL_CFLAGS := $(HOST_CFLAGS) -Itools/lib -Ilib
 
 .PHONY: all deps check check-unit check-prog check-e2e check-format \
-	check-fresh format demo bench install uninstall clean fuzz sanitize FORCE
+	check-fresh format demo bench install uninstall clean fuzz sanitize soak \
+	FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -225,6 +226,14 @@ fuzz: deps
 	$(Q)tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_TIME)
 	$(Q)$(PROG_BIN) diff --seed $(DIFF_SEED) --iters $(DIFF_ITERS) \
 		--frames 1000
+
+# `make soak`: SOAK_TIME seconds (default 600) of a million-source flood
+# with a policy swap a second; memory, table and verdicts sampled
+# (tests/soak/soak.sh). Not in `make check`.
+SOAK_TIME ?= 600
+soak: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)SOAK_TIME=$(SOAK_TIME) tests/soak/soak.sh $(BUILD)
 
 FORCE:
 
