@@ -27,12 +27,11 @@
 # Usage: test_races.sh ICMPGATE (icmpflood is $(dirname ICMPGATE)/tools)
 . "$(dirname "$0")/lib.sh"
 lab_init "$@"
-FLOOD=$(dirname "$ICMPGATE")/tools/icmpflood
-[ -x "$FLOOD" ] || die "$FLOOD not built (make all)"
+lab_icmpflood
 lab_pair 1
-IA=$(ifa 1)
+B4=$(addr4_b 1) # A floods B over pair 1
 IF=$(ifb 1)
-B4=$(addr4_b 1)
+IA=$(ifa 1)
 SWAPS=${RACES_SWAPS:-1000}
 PARALLEL=${RACES_PARALLEL:-8}
 KILLS=${RACES_KILLS:-200}

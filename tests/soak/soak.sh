@@ -20,8 +20,7 @@
 . "$(dirname "$0")/../e2e/lib.sh"
 BUILD=${1:?usage: soak.sh BUILD}
 lab_init "$BUILD/icmpgate"
-FLOOD=$(dirname "$ICMPGATE")/tools/icmpflood
-[ -x "$FLOOD" ] || die "$FLOOD not built (make all)"
+lab_icmpflood
 command -v bpftool >/dev/null || die "bpftool not found"
 SOAK_TIME=${SOAK_TIME:-600}
 SOAK_RATE=${SOAK_RATE:-30000}
