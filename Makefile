@@ -58,7 +58,8 @@ TOOL_BINS := $(addprefix $(BUILD)/tools/,$(basename $(notdir $(TOOL_SRCS))))
 TOOL_CFLAGS := $(HOST_CFLAGS) -Itools/lib -Ilib
 
 .PHONY: all deps check check-unit check-prog check-e2e check-format \
-	check-fresh format demo bench install uninstall clean fuzz sanitize FORCE
+	check-fresh format demo bench install uninstall clean fuzz sanitize soak \
+	FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -216,9 +217,23 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libicmpgate.a
 	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
 		$(FUZZ_BUILD)/libicmpgate.a $(LIBS)
 
+# Then the differential verdict test of the prog tier (tests/prog/diff.c)
+# on DIFF_ITERS random frames from DIFF_SEED (a number, or random).
+DIFF_ITERS ?= 1000000
+DIFF_SEED ?= random
 fuzz: deps
-	$(Q)$(MAKE) --no-print-directory $(FUZZ_BINS)
+	$(Q)$(MAKE) --no-print-directory $(FUZZ_BINS) $(PROG_BIN)
 	$(Q)tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_TIME)
+	$(Q)$(PROG_BIN) diff --seed $(DIFF_SEED) --iters $(DIFF_ITERS) \
+		--frames 1000
+
+# `make soak`: SOAK_TIME seconds (default 600) of a million-source flood
+# with a policy swap a second; memory, table and verdicts sampled
+# (tests/soak/soak.sh). Not in `make check`.
+SOAK_TIME ?= 600
+soak: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)SOAK_TIME=$(SOAK_TIME) tests/soak/soak.sh $(BUILD)
 
 FORCE:
 

@@ -216,7 +216,8 @@ static __always_inline int parse_ip6hdr(struct cursor *c, void *end,
 			break;
 		case IPPROTO_FRAGMENT:
 			fh = c->pos;
-			if ((void *)(fh + 1) > end)
+			/* The round that reads the upper layer reads no more. */
+			if ((void *)(fh + 1) > end || i == IG_MAX_EXT_HDRS)
 				return IG_PARSE_MALFORMED;
 			nexthdr = fh->nexthdr;
 			used += sizeof(*fh);
@@ -229,7 +230,13 @@ static __always_inline int parse_ip6hdr(struct cursor *c, void *end,
 								sizeof(*fh) ?
 						IG_FRAG_PAST_MAX :
 						IG_FRAG_NONFIRST;
-				return nexthdr;
+				/*
+				 * A chain past the payload is malformed here
+				 * too; without a branch (frag_kind()): -1,
+				 * IG_PARSE_MALFORMED, when payload < used.
+				 */
+				return nexthdr |
+				       -(int)(((payload - used) >> 31) & 1);
 			}
 			break;
 		default:

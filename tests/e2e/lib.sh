@@ -359,6 +359,12 @@ lab_init() {
 	log "$TEST_NAME: lab $NS_A -> $NS_B, icmpgate $ICMPGATE"
 }
 
+# lab_icmpflood: FLOOD, the traffic generator next to $ICMPGATE, or die.
+lab_icmpflood() {
+	FLOOD=$(dirname "$ICMPGATE")/tools/icmpflood
+	[ -x "$FLOOD" ] || die "$FLOOD not built (make all)"
+}
+
 # lab_pair N: veth pair N between A and B, with both address families.
 lab_pair() {
 	local n=$1 a b

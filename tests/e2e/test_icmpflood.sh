@@ -7,8 +7,7 @@
 # Usage: test_icmpflood.sh ICMPGATE (icmpflood is $(dirname ICMPGATE)/tools)
 . "$(dirname "$0")/lib.sh"
 lab_init "$@"
-FLOOD=$(dirname "$ICMPGATE")/tools/icmpflood
-[ -x "$FLOOD" ] || die "$FLOOD not built (make all)"
+lab_icmpflood
 lab_pair 1
 IA=$(ifa 1)
 IB=$(ifb 1)

@@ -121,7 +121,15 @@ int outcome_of(const struct pkt_desc *pkt, int *side);
  * catches one left out of its list), run in order after the tables.
  */
 extern const struct CMUnitTest seqs_ratelimit[], seqs_checks[], seqs_side[],
-	seqs_replay[];
-extern const size_t seqs_ratelimit_n, seqs_checks_n, seqs_side_n, seqs_replay_n;
+	seqs_replay[], seqs_diff[];
+extern const size_t seqs_ratelimit_n, seqs_checks_n, seqs_side_n, seqs_replay_n,
+	seqs_diff_n;
+
+/*
+ * The differential test's options (diff.c): `test_prog diff [--seed S]
+ * [--iters N] [--frames F] [--round R] [--batch B]`, and DIFF_SEED,
+ * DIFF_ITERS in the environment. -1 on a word it does not know.
+ */
+int diff_options(int argc, char **argv);
 
 #endif /* IG_TEST_PROG_HARNESS_H */

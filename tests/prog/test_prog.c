@@ -17,13 +17,25 @@
  * parse.c, policy.c (lookup and policy), checks.c (validation and the
  * other checks), ratelimit.c, side.c (host or transit), replay.c (a
  * capture of frames replayed as `policy replay` does). This file runs
- * them all in one group, the tables first.
+ * them all in one group, the tables first, the differential test
+ * (diff.c) last; `test_prog diff ...` runs that one alone.
  */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "harness.h"
 
-int main(void)
+static int usage(void)
+{
+	fprintf(stderr, "usage: test_prog [diff [--seed S|random] [--iters N] "
+			"[--frames F] [--round R] [--batch B]]\n"
+			"  diff: only the differential verdict test, N frames "
+			"(DIFF_ITERS, DIFF_SEED: the same for a whole run)\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
 {
 	const struct {
 		const struct prog_case *cases;
@@ -42,11 +54,20 @@ int main(void)
 		{ seqs_checks, seqs_checks_n },
 		{ seqs_side, seqs_side_n },
 		{ seqs_replay, seqs_replay_n },
+		{ seqs_diff, seqs_diff_n },
 	};
 	struct CMUnitTest *tests;
 	size_t i, j, n = 0;
 	int rc;
 
+	if (argc > 1 && strcmp(argv[1], "diff"))
+		return usage();
+	if (diff_options(argc > 1 ? argc - 2 : 0, argc > 1 ? argv + 2 : argv))
+		return usage();
+	if (argc > 1)
+		return _cmocka_run_group_tests("prog-diff", seqs_diff,
+					       seqs_diff_n, load_program,
+					       unload_program);
 	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
 		n += tables[i].n;
 	for (i = 0; i < sizeof(seqs) / sizeof(seqs[0]); i++)
