@@ -72,8 +72,52 @@ static void test_side_follows_kernel(void **state)
 	clock_advance(IG_SIDE_TTL_NS + 1);
 }
 
+/*
+ * The kernel's "forwarding is off" holds for every destination of the
+ * family it was given for, and no longer than the TTL (ig_fwd_off_until
+ * in side.h): a router for IPv6 only judges v4 as the host's, v6 as
+ * transit, in either order, and sees v4 forwarding switched on in time.
+ */
+static void test_side_forwarding_by_family(void **state)
+{
+	struct pkt_desc echo4 = { ECHO4 }, echo6 = { ECHO6 };
+	int side = -1;
+
+	(void)state;
+	assert_int_equal(apply_policy("v4 echo-request drop\n"
+				      "v6 echo-request drop\n"
+				      "forward v4 echo-request pass\n"
+				      "forward v6 echo-request pass\n"),
+			 0);
+	assert_int_equal(sh(SIDE_CMDS_UP " && sysctl -qw "
+					 "net.ipv4.conf.all.forwarding=0 "
+					 "net.ipv6.conf.all.forwarding=1"),
+			 0);
+	clock_advance(IG_SIDE_TTL_NS + 1);
+	assert_int_equal(outcome_of(&echo4, &side), IG_R_DROP_RULE);
+	assert_int_equal(side, IG_SIDE_HOST);
+	assert_int_equal(outcome_of(&echo6, &side), IG_R_PASS_RULE);
+	assert_int_equal(side, IG_SIDE_TRANSIT);
+	/* Another v4 destination, routed: still the host's. */
+	echo4.dst = "198.51.100.7";
+	assert_int_equal(outcome_of(&echo4, &side), IG_R_DROP_RULE);
+	assert_int_equal(side, IG_SIDE_HOST);
+
+	assert_int_equal(sh("sysctl -qw net.ipv4.conf.all.forwarding=1"), 0);
+	clock_advance(IG_SIDE_TTL_NS + 1);
+	assert_int_equal(outcome_of(&echo4, &side), IG_R_PASS_RULE);
+	assert_int_equal(side, IG_SIDE_TRANSIT);
+
+	assert_int_equal(sh("ip link del igside0 && sysctl -qw "
+			    "net.ipv4.conf.all.forwarding=0 "
+			    "net.ipv6.conf.all.forwarding=0"),
+			 0);
+	clock_advance(IG_SIDE_TTL_NS + 1);
+}
+
 const struct CMUnitTest seqs_side[] = {
 	cmocka_unit_test(test_side_follows_kernel),
+	cmocka_unit_test(test_side_forwarding_by_family),
 };
 
 const size_t seqs_side_n = sizeof(seqs_side) / sizeof(seqs_side[0]);
