@@ -451,12 +451,11 @@ static int measure_policy(struct bench *b, const char *key,
 			if (!r->valid)
 				continue;
 			err = bu_time_once(b->ig_fd, frames[i], lens[i],
-					   b->repeat, &r->ns[run],
-					   &r->verdict);
-			r->add[run] = r->ns[run] -
-				      (r->verdict == XDP_DROP ?
-					       pr->bare_drop.ns[run] :
-					       pr->bare_pass.ns[run]);
+					   b->repeat, &r->ns[run], &r->verdict);
+			r->add[run] =
+				r->ns[run] - (r->verdict == XDP_DROP ?
+						      pr->bare_drop.ns[run] :
+						      pr->bare_pass.ns[run]);
 		}
 		if (err) {
 			pr_err("BPF_PROG_TEST_RUN: %s", strerror(-err));
@@ -532,8 +531,7 @@ static size_t plain_class(size_t i)
 	return i;
 }
 
-static void print_target(const char *what, double limit, double x,
-			 size_t worst)
+static void print_target(const char *what, double limit, double x, size_t worst)
 {
 	printf("  %-34s <= %+.1f ns: %+6.2f (%s)  %s\n", what, limit, x,
 	       classes[worst].name, x <= limit ? "met" : "MISSED");
@@ -543,8 +541,8 @@ static void print_target(const char *what, double limit, double x,
 static void print_targets(const struct policy_results *res)
 {
 	const struct policy_results *base = &res[BASE_POLICY];
-	double drop = -1e9, pass = -1e9, more = -1e9, full = -1e9,
-	       pfx = -1e9, x;
+	double drop = -1e9, pass = -1e9, more = -1e9, full = -1e9, pfx = -1e9,
+	       x;
 	size_t i, wd = 0, wp = 0, wm = 0, wf = 0, wx = 0;
 
 	for (i = 0; i < N_CLASSES; i++) {
@@ -655,8 +653,7 @@ static json_object *json_result(const struct result *r, int runs, double bare,
 	json_object_object_add(
 		o, "verdict", json_object_new_string(verdict_name(r->verdict)));
 	json_object_object_add(o, "runs_ns", runs_json(r->ns, runs));
-	json_object_object_add(o, "runs_ns_over_bare",
-			       runs_json(r->add, runs));
+	json_object_object_add(o, "runs_ns_over_bare", runs_json(r->add, runs));
 	json_object_object_add(o, "ns_per_packet",
 			       json_object_new_double(r->med));
 	json_object_object_add(o, "ns_over_bare",
@@ -720,7 +717,8 @@ static int write_json(const struct bench *b, const struct policy_results *res)
 				json_result(r, b->runs,
 					    bare_for(pr, r->verdict),
 					    p > BASE_POLICY &&
-							    res[BASE_POLICY].measured &&
+							    res[BASE_POLICY]
+								    .measured &&
 							    base->valid ?
 						    base->med :
 						    0));
