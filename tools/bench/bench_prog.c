@@ -365,6 +365,82 @@ static int load_touch(void)
 	return fd < 0 ? -errno : fd;
 }
 
+#define INSN(c, d, sr, o, i)                 \
+	((struct bpf_insn){ .code = (c),     \
+			    .dst_reg = (d),  \
+			    .src_reg = (sr), \
+			    .off = (o),      \
+			    .imm = (i) })
+#define LD_MAP(d, fd)                                                 \
+	INSN(BPF_LD | BPF_DW | BPF_IMM, d, BPF_PSEUDO_MAP_FD, 0, fd), \
+		INSN(0, 0, 0, 0, 0)
+
+/*
+ * The minimal reference filter the issue measures icmpgate against: parse
+ * Ethernet and IPv4, one array lookup by ICMP type for the verdict (drop
+ * for echo-request), one per-CPU counter; anything else passes uncounted.
+ * Its cost over bare on this machine is the yardstick for the targets,
+ * which were set on another. maps[0..1] get its two maps.
+ */
+static int load_reference(int maps[2])
+{
+	__u32 key = 8, drop = XDP_DROP, pass = XDP_PASS, k;
+	int fd;
+
+	maps[0] = bpf_map_create(BPF_MAP_TYPE_ARRAY, "ref_verdict", 4, 4, 256,
+				 NULL);
+	maps[1] = bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, "ref_count", 4, 8,
+				 256, NULL);
+	if (maps[0] < 0 || maps[1] < 0)
+		return -errno;
+	for (k = 0; k < 256; k++)
+		bpf_map_update_elem(maps[0], &k, &pass, BPF_ANY);
+	bpf_map_update_elem(maps[0], &key, &drop, BPF_ANY);
+	{
+		struct bpf_insn insns[] = {
+			/* 0 */ INSN(BPF_LDX | BPF_W | BPF_MEM, 2, 1, 0, 0),
+			INSN(BPF_LDX | BPF_W | BPF_MEM, 3, 1, 4, 0),
+			INSN(BPF_ALU64 | BPF_MOV | BPF_X, 4, 2, 0, 0),
+			INSN(BPF_ALU64 | BPF_ADD | BPF_K, 4, 0, 0, 14 + 20 + 8),
+			INSN(BPF_JMP | BPF_JGT | BPF_X, 4, 3, 24, 0), /* pass */
+			/* 5: EtherType, IPv4 protocol */
+			INSN(BPF_LDX | BPF_H | BPF_MEM, 4, 2, 12, 0),
+			INSN(BPF_JMP | BPF_JNE | BPF_K, 4, 0, 22, 0x0008),
+			INSN(BPF_LDX | BPF_B | BPF_MEM, 4, 2, 14 + 9, 0),
+			INSN(BPF_JMP | BPF_JNE | BPF_K, 4, 0, 20, 1),
+			/* 9: the type, the key of both lookups */
+			INSN(BPF_LDX | BPF_B | BPF_MEM, 4, 2, 14 + 20, 0),
+			INSN(BPF_STX | BPF_W | BPF_MEM, 10, 4, -4, 0),
+			LD_MAP(1, maps[0]),
+			INSN(BPF_ALU64 | BPF_MOV | BPF_X, 2, 10, 0, 0),
+			INSN(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, -4),
+			INSN(BPF_JMP | BPF_CALL, 0, 0, 0,
+			     BPF_FUNC_map_lookup_elem),
+			/* 16 */ INSN(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 12, 0),
+			INSN(BPF_LDX | BPF_W | BPF_MEM, 6, 0, 0, 0),
+			LD_MAP(1, maps[1]),
+			INSN(BPF_ALU64 | BPF_MOV | BPF_X, 2, 10, 0, 0),
+			INSN(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, -4),
+			INSN(BPF_JMP | BPF_CALL, 0, 0, 0,
+			     BPF_FUNC_map_lookup_elem),
+			/* 23 */ INSN(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 3, 0),
+			INSN(BPF_LDX | BPF_DW | BPF_MEM, 1, 0, 0, 0),
+			INSN(BPF_ALU64 | BPF_ADD | BPF_K, 1, 0, 0, 1),
+			INSN(BPF_STX | BPF_DW | BPF_MEM, 0, 1, 0, 0),
+			/* 27 */ INSN(BPF_ALU64 | BPF_MOV | BPF_X, 0, 6, 0, 0),
+			INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+			/* 29: pass */
+			INSN(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, XDP_PASS),
+			INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+		};
+
+		fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "ref_filter", "GPL",
+				   insns, sizeof(insns) / sizeof(insns[0]),
+				   NULL);
+	}
+	return fd < 0 ? -errno : fd;
+}
+
 /* ---- timing ----------------------------------------------------------- */
 
 struct bench {
@@ -372,12 +448,13 @@ struct bench {
 	__u32 repeat; /* packets a timed call */
 	const char *json_path;
 	const char *only; /* measure this policy alone (its key) */
-	const char *ifnames[3]; /* icmpgate, bare drop, bare pass */
+	const char *ifnames[4]; /* icmpgate, bare drop, bare pass, reference */
 	int cpu;
 	struct icmpgate_bpf *skel;
 	struct ig_maps maps;
-	int ig_fd, drop_fd, pass_fd;
-	int ifindex[3];
+	int ig_fd, drop_fd, pass_fd, ref_fd;
+	int ref_maps[2];
+	int ifindex[4];
 };
 
 /* ---- results ---------------------------------------------------------- */
@@ -396,6 +473,7 @@ struct policy_results {
 	struct result cls[N_CLASSES];
 	struct result bare_drop;
 	struct result bare_pass;
+	struct result ref; /* the reference filter on the v4 echo-request */
 };
 
 static const char *verdict_name(__u32 v)
@@ -432,7 +510,7 @@ static int measure_policy(struct bench *b, const char *key,
 		pr->cls[i].valid = !classes[i].prefixes_only ||
 				   !strcmp(key, "prefixes");
 	}
-	pr->bare_drop.valid = pr->bare_pass.valid = true;
+	pr->bare_drop.valid = pr->bare_pass.valid = pr->ref.valid = true;
 
 	/* Each run times every class and both bare programs, back to back,
 	 * so the ratios compare measurements taken under the same noise. */
@@ -446,6 +524,11 @@ static int measure_policy(struct bench *b, const char *key,
 		if (!err)
 			err = bu_time_once(b->pass_fd, frames[0], lens[0],
 					   b->repeat, &r->ns[run], &r->verdict);
+		r = &pr->ref;
+		if (!err)
+			err = bu_time_once(b->ref_fd, frames[0], lens[0],
+					   b->repeat, &r->ns[run], &r->verdict);
+		r->add[run] = r->ns[run] - pr->bare_drop.ns[run];
 		for (i = 0; i < N_CLASSES && !err; i++) {
 			r = &pr->cls[i];
 			if (!r->valid)
@@ -464,6 +547,7 @@ static int measure_policy(struct bench *b, const char *key,
 	}
 	summarize(&pr->bare_drop, b->runs);
 	summarize(&pr->bare_pass, b->runs);
+	summarize(&pr->ref, b->runs);
 	for (i = 0; i < N_CLASSES; i++)
 		if (pr->cls[i].valid)
 			summarize(&pr->cls[i], b->runs);
@@ -623,6 +707,7 @@ static void print_tables(const struct bench *b,
 		       verdict_name(pr->bare_drop.verdict), pr->bare_drop.med);
 		printf("  %-38s %-7s %7.2f\n", "bare return XDP_PASS;",
 		       verdict_name(pr->bare_pass.verdict), pr->bare_pass.med);
+		print_row("reference filter, v4 echo-request", &pr->ref, NULL);
 		for (i = 0; i < N_CLASSES; i++) {
 			if (pr->cls[i].valid)
 				print_row(classes[i].name, &pr->cls[i],
@@ -705,6 +790,9 @@ static int write_json(const struct bench *b, const struct policy_results *res)
 		json_object_object_add(
 			pol, "bare_pass_ns",
 			json_object_new_double(pr->bare_pass.med));
+		json_object_object_add(pol, "reference_filter",
+				       json_result(&pr->ref, b->runs,
+						   pr->bare_drop.med, 0));
 		cls = json_object_new_object();
 		for (i = 0; i < N_CLASSES; i++) {
 			const struct result *r = &pr->cls[i];
@@ -744,7 +832,8 @@ static int bench_setup(struct bench *b)
 {
 	int err;
 
-	b->ig_fd = b->drop_fd = b->pass_fd = -1;
+	b->ig_fd = b->drop_fd = b->pass_fd = b->ref_fd = -1;
+	b->ref_maps[0] = b->ref_maps[1] = -1;
 	ig_maps_init(&b->maps);
 	b->skel = icmpgate_bpf__open_and_load();
 	if (!b->skel) {
@@ -761,9 +850,13 @@ static int bench_setup(struct bench *b)
 	}
 	b->drop_fd = bu_load_bare(XDP_DROP);
 	b->pass_fd = bu_load_bare(XDP_PASS);
-	if (b->drop_fd < 0 || b->pass_fd < 0) {
-		err = b->drop_fd < 0 ? b->drop_fd : b->pass_fd;
-		pr_err("cannot load the bare programs: %s", strerror(-err));
+	b->ref_fd = load_reference(b->ref_maps);
+	if (b->drop_fd < 0 || b->pass_fd < 0 || b->ref_fd < 0) {
+		err = b->drop_fd < 0 ? b->drop_fd :
+		      b->pass_fd < 0 ? b->pass_fd :
+				       b->ref_fd;
+		pr_err("cannot load the bare and reference programs: %s",
+		       strerror(-err));
 		return err;
 	}
 	b->ifindex[0] = bu_attach(b->ifnames[0], b->ig_fd);
@@ -775,6 +868,9 @@ static int bench_setup(struct bench *b)
 	b->ifindex[2] = bu_attach(b->ifnames[2], b->pass_fd);
 	if (b->ifindex[2] < 0)
 		return b->ifindex[2];
+	b->ifindex[3] = bu_attach(b->ifnames[3], b->ref_fd);
+	if (b->ifindex[3] < 0)
+		return b->ifindex[3];
 	return 0;
 }
 
@@ -783,6 +879,12 @@ static void bench_teardown(struct bench *b)
 	bu_detach(b->ifindex[0], b->ig_fd);
 	bu_detach(b->ifindex[1], b->drop_fd);
 	bu_detach(b->ifindex[2], b->pass_fd);
+	bu_detach(b->ifindex[3], b->ref_fd);
+	for (int i = 0; i < 2; i++)
+		if (b->ref_maps[i] >= 0)
+			close(b->ref_maps[i]);
+	if (b->ref_fd >= 0)
+		close(b->ref_fd);
 	if (b->drop_fd >= 0)
 		close(b->drop_fd);
 	if (b->pass_fd >= 0)
@@ -905,14 +1007,15 @@ out:
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: bench_prog [OPTIONS] IFACE_ICMPGATE IFACE_DROP IFACE_PASS\n"
+		"Usage: bench_prog [OPTIONS] IFACE_ICMPGATE IFACE_DROP IFACE_PASS IFACE_REF\n"
 		"       bench_prog attach IFACE drop|pass|touch|icmpgate [POLICY_FILE]\n"
 		"\n"
 		"Time icmpgate's XDP program per packet class under four policies\n"
 		"(the built-in one; the base: built-in with echo-request dropped; a\n"
 		"full policy; the base + 1,000 prefixes), next to a bare\n"
 		"`return XDP_DROP;` and a bare `return XDP_PASS;`, with\n"
-		"BPF_PROG_TEST_RUN. The three interfaces (veths are fine) each get one\n"
+		"BPF_PROG_TEST_RUN, and a minimal reference filter (parse, one lookup,\n"
+		"one per-CPU counter). The four interfaces (veths are fine) each get one\n"
 		"of the programs attached in native mode for the duration: attached\n"
 		"programs are timed without the ~16 ms a test run of an unattached\n"
 		"XDP program pays to enter the kernel's XDP dispatcher. Run it in a\n"
@@ -962,13 +1065,14 @@ int main(int argc, char **argv)
 	b.runs = (int)runs;
 	b.repeat = (__u32)repeat;
 	b.cpu = cpu == ULLONG_MAX ? -1 : (int)cpu;
-	if (argc - optind != 3) {
-		pr_err("need three interfaces: icmpgate's, bare drop's, bare pass's (see --help)");
+	if (argc - optind != 4) {
+		pr_err("need four interfaces: icmpgate's, bare drop's, bare pass's, the reference's (see --help)");
 		return 2;
 	}
 	b.ifnames[0] = argv[optind];
 	b.ifnames[1] = argv[optind + 1];
 	b.ifnames[2] = argv[optind + 2];
+	b.ifnames[3] = argv[optind + 3];
 	if (b.cpu >= 0) {
 		CPU_ZERO(&set);
 		CPU_SET(b.cpu, &set);
