@@ -374,6 +374,11 @@ static int load_touch(void)
 #define LD_MAP(d, fd)                                                 \
 	INSN(BPF_LD | BPF_DW | BPF_IMM, d, BPF_PSEUDO_MAP_FD, 0, fd), \
 		INSN(0, 0, 0, 0, 0)
+/* r0 = bpf_map_lookup_elem(fd, fp - 4): five instructions. */
+#define LOOKUP_FP4(fd)                                                 \
+	LD_MAP(1, fd), INSN(BPF_ALU64 | BPF_MOV | BPF_X, 2, 10, 0, 0), \
+		INSN(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, -4),        \
+		INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem)
 
 /*
  * The minimal reference filter the issue measures icmpgate against: parse
@@ -411,18 +416,10 @@ static int load_reference(int maps[2])
 			/* 9: the type, the key of both lookups */
 			INSN(BPF_LDX | BPF_B | BPF_MEM, 4, 2, 14 + 20, 0),
 			INSN(BPF_STX | BPF_W | BPF_MEM, 10, 4, -4, 0),
-			LD_MAP(1, maps[0]),
-			INSN(BPF_ALU64 | BPF_MOV | BPF_X, 2, 10, 0, 0),
-			INSN(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, -4),
-			INSN(BPF_JMP | BPF_CALL, 0, 0, 0,
-			     BPF_FUNC_map_lookup_elem),
+			LOOKUP_FP4(maps[0]),
 			/* 16 */ INSN(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 12, 0),
 			INSN(BPF_LDX | BPF_W | BPF_MEM, 6, 0, 0, 0),
-			LD_MAP(1, maps[1]),
-			INSN(BPF_ALU64 | BPF_MOV | BPF_X, 2, 10, 0, 0),
-			INSN(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, -4),
-			INSN(BPF_JMP | BPF_CALL, 0, 0, 0,
-			     BPF_FUNC_map_lookup_elem),
+			LOOKUP_FP4(maps[1]),
 			/* 23 */ INSN(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 3, 0),
 			INSN(BPF_LDX | BPF_DW | BPF_MEM, 1, 0, 0, 0),
 			INSN(BPF_ALU64 | BPF_ADD | BPF_K, 1, 0, 0, 1),
