@@ -92,7 +92,7 @@ int icmpgate_xdp(struct xdp_md *ctx)
 	 * Addressed to this host, or passing through it? Every ICMP packet
 	 * is judged, and counted, on its side (side.h).
 	 */
-	side = packet_side(ctx, l3 - data, family) & 1;
+	side = side_of(ctx, l3 - data, family);
 	cfam = ig_counter_family(family, side);
 
 	/* Type and code in one load: icmphdr and icmp6hdr share them. */

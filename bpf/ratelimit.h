@@ -108,9 +108,13 @@ rl_source_find(struct ig_source_slot *e0, struct ig_source_slot *e1, __u32 tag,
  *    TAT). One packet judged by the wrong bucket, only as sources churn
  *    through a set; the class bucket, shared and exact, still bounds the
  *    class.
- *  - Two sources that share a set with a third keep evicting each other
- *    and get a full bucket each time, as with an LRU table too small for
- *    them: per-source limits hold for the sources the table has room for.
+ *  - Three or more sources of a class whose set has room for two keep
+ *    evicting each other; each takes over the bucket of the one it
+ *    evicts, so together they get at most the set's two buckets (stricter
+ *    than their own, never looser). Per-source limits hold exactly for
+ *    the sources the table has room for, and as a shared limit for the
+ *    rest. (They used to come back with a full bucket each time: a
+ *    thrashing set passed its sources' whole flood.)
  */
 static __always_inline __u32 rate_limit(const struct ig_policy_slot *slot,
 					__u32 slot_nr, __u32 class_id,
@@ -180,18 +184,26 @@ static __always_inline __u32 rate_limit(const struct ig_policy_slot *slot,
 		return reason;
 	}
 
-	ok = ig_rl_decide(now, now, cost, lim->src.tau, &new_tat);
+	/* The unused entry, or the one further behind now: the fuller. */
+	e = e1;
+	if (!e0->tag ||
+	    (e1->tag && (__s64)(e0->b.tat - now) < (__s64)(e1->b.tat - now)))
+		e = e0;
+	/*
+	 * A source of the same class that it replaces hands on its bucket
+	 * (ig_rl_inherit()): three sources that keep evicting each other
+	 * from one set share its buckets instead of coming back full each
+	 * time. A new source in a set with room, or with an idle entry,
+	 * starts full as before.
+	 */
+	ok = ig_rl_decide(ig_rl_inherit(e->tag, e->b.tat, tag), now, cost,
+			  lim->src.tau, &new_tat);
 	if (!ok)
 		reason = IG_R_RATE_LIMITED_SOURCE;
 	else if (rl_class(lim, slot_nr, class_id, now, len))
 		reason = IG_R_PASS_LIMIT;
 	else
 		reason = IG_R_RATE_LIMITED_CLASS;
-	/* The unused entry, or the one further behind now: the fuller. */
-	e = e1;
-	if (!e0->tag ||
-	    (e1->tag && (__s64)(e0->b.tat - now) < (__s64)(e1->b.tat - now)))
-		e = e0;
 	e->tag = tag;
 	e->addr[0] = w[0];
 	e->addr[1] = w[1];

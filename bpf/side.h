@@ -16,7 +16,9 @@
  * lookup. A lookup costs about 30 ns with forwarding off and 100-140 ns
  * with it on (make bench, "side" rows), so each CPU keeps the answer for a
  * destination for IG_SIDE_TTL_NS in a small direct-mapped cache: a flood
- * aimed at one address pays one lookup per CPU per 100 ms. That is the
+ * aimed at one address pays one lookup per CPU per 100 ms. On a host,
+ * whose interface forwards nothing, one global says so for every
+ * destination (ig_fwd_off_until): no call, no cache. That is the
  * only staleness, and it is bounded: an address added or removed, or
  * forwarding switched, is seen within 100 ms with nobody running a
  * command. Until then a packet may be judged on the side it was on a
@@ -52,9 +54,22 @@ static __always_inline __u64 side_now(void)
 	return bpf_jiffies64() * jiffy_ns();
 }
 
+/*
+ * Until when (side_now()) the kernel last said that forwarding is off on
+ * the interface, by family: until then every packet is the host's,
+ * whatever its destination (bpf_fib_lookup() checks forwarding on the
+ * interface before it looks at the address). One global read on a host's
+ * every ICMP packet instead of a call to packet_side() (a call and its
+ * return cost about 8 ns here with AMD's SRSO mitigation): the call is
+ * left to routers. Written by whichever CPU asks the kernel when it has
+ * expired; every writer writes the same kind of answer, so the race
+ * costs at most a second lookup.
+ */
+__u64 ig_fwd_off_until[IG_POLICY_FAMILIES];
+
 /* The kernel's answer, without the cache. */
 static __always_inline __u32 side_lookup(struct xdp_md *ctx, __u32 family,
-					 const __u64 *daddr)
+					 const __u64 *daddr, __u64 now)
 {
 	struct bpf_fib_lookup p = {};
 	long rc;
@@ -69,6 +84,8 @@ static __always_inline __u32 side_lookup(struct xdp_md *ctx, __u32 family,
 	}
 	/* No tot_len: the MTU is no question here. No neighbour either. */
 	rc = bpf_fib_lookup(ctx, &p, sizeof(p), BPF_FIB_LOOKUP_SKIP_NEIGH);
+	if (rc == BPF_FIB_LKUP_RET_FWD_DISABLED)
+		ig_fwd_off_until[family & 1] = now + IG_SIDE_TTL_NS;
 	if (rc == BPF_FIB_LKUP_RET_FWD_DISABLED ||
 	    rc == BPF_FIB_LKUP_RET_NOT_FWDED || rc < 0)
 		return IG_SIDE_HOST;
@@ -117,19 +134,31 @@ __noinline int packet_side(struct xdp_md *ctx, __u32 l3_off, __u32 family)
 	}
 	idx = (__u32)(((a[0] ^ a[1]) * 0x9e3779b97f4a7c15ull) >> 56) &
 	      (IG_SIDE_CACHE - 1);
+	now = side_now();
 	e = bpf_map_lookup_elem(&ig_side_cache, &idx);
 	if (!e) /* cannot happen: idx is within the array */
-		return side_lookup(ctx, family, a);
-	now = side_now();
+		return side_lookup(ctx, family, a, now);
 	if (e->addr[0] == a[0] && e->addr[1] == a[1] && e->family == family &&
 	    (__s64)(e->expires - now) > 0)
 		return e->side;
-	e->side = side_lookup(ctx, family, a);
+	e->side = side_lookup(ctx, family, a, now);
 	e->addr[0] = a[0];
 	e->addr[1] = a[1];
 	e->family = family;
 	e->expires = now + IG_SIDE_TTL_NS;
 	return e->side;
+}
+
+/*
+ * The side of a packet: the host's while the kernel's last word is that
+ * the interface forwards nothing of its family, else packet_side().
+ */
+static __always_inline __u32 side_of(struct xdp_md *ctx, __u32 l3_off,
+				     __u32 family)
+{
+	if ((__s64)(ig_fwd_off_until[family & 1] - side_now()) > 0)
+		return IG_SIDE_HOST;
+	return packet_side(ctx, l3_off, family) & 1;
 }
 
 #endif /* IG_BPF_SIDE_H */

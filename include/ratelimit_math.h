@@ -266,6 +266,21 @@ IG_RL_FN __u32 ig_rl_source_set(__u32 tag, const __u64 w[2], __u32 sets)
 }
 
 /*
+ * The TAT a new source starts from when it takes over the entry of
+ * (old_tag, old_tat): that bucket's, if it belonged to the same class
+ * (tag), so that sources that keep evicting each other from one set share
+ * its buckets rather than coming back full; else 0, a full bucket (an
+ * unused entry, or another class, whose clock and tau may not compare).
+ * Without a branch: equality by the sign of (x ^ y) - 1, both 32-bit.
+ */
+IG_RL_FN __u64 ig_rl_inherit(__u32 old_tag, __u64 old_tat, __u32 tag)
+{
+	__u64 same = ((__u64)(old_tag ^ tag) - 1) >> 63;
+
+	return old_tat & (0 - same);
+}
+
+/*
  * Identity of a class across policy changes: its rule's family, type and
  * code (256 for a type-wide rule), the clock its buckets read (times of
  * the two clocks do not compare) and its per-source prefix length.

@@ -276,6 +276,57 @@ static void test_limit_spoofed(void **state)
 }
 
 /*
+ * Three sources of a class whose set of the table has room for two: they
+ * keep evicting each other, and each takes over the bucket it evicts, so
+ * together they get the set's two bursts and no more. (Each used to come
+ * back with a full bucket: a thrashing set passed its sources' flood.)
+ */
+static void test_limit_set_thrash(void **state)
+{
+	__u32 tag = ig_rl_tag(V4, 8, IG_CODE_ANY, 0, 32), set = 0, i, n = 0;
+	struct pkt_desc pkt[3] = { { ECHO4 }, { ECHO4 }, { ECHO4 } };
+	static char src[3][INET_ADDRSTRLEN];
+	__u64 w[2];
+	struct tally t;
+	__u32 a, passed = 0;
+
+	(void)state;
+	/* Three addresses the table puts in one set. */
+	for (a = 0x0a4d0001; n < 3; a++) {
+		__be32 be = htonl(a);
+
+		w[0] = w[1] = 0;
+		memcpy(w, &be, 4);
+		i = ig_rl_source_set(tag, w, SOURCES_MAX / 2);
+		if (n && i != set)
+			continue;
+		set = i;
+		inet_ntop(AF_INET, &be, src[n], sizeof(src[n]));
+		pkt[n].src = src[n];
+		n++;
+	}
+	assert_int_equal(apply_policy("v4 echo-request limit per-source 10/s "
+				      "burst 3\n"),
+			 0);
+	clock_advance(HOUR);
+	for (i = 0; i < 10; i++) {
+		for (n = 0; n < 3; n++) {
+			burst(&pkt[n], 3, &t);
+			passed += t.pass;
+		}
+	}
+	assert_int_equal(passed, 6);
+	/* A second later, 10 tokens more between the two buckets. */
+	clock_advance(1000 * MS);
+	passed = 0;
+	for (n = 0; n < 3; n++) {
+		burst(&pkt[n], 10, &t);
+		passed += t.pass;
+	}
+	assert_true(passed >= 3 && passed <= 6);
+}
+
+/*
  * A policy change carries a class's bucket over (it is no fresh burst for
  * a flood), gives a new class a full one, and a shorter burst empties it.
  */
@@ -406,6 +457,7 @@ const struct CMUnitTest seqs_ratelimit[] = {
 	cmocka_unit_test(test_limit_burst_refill),
 	cmocka_unit_test(test_limit_source_first),
 	cmocka_unit_test(test_limit_spoofed),
+	cmocka_unit_test(test_limit_set_thrash),
 	cmocka_unit_test(test_limit_policy_change),
 	cmocka_unit_test(test_limit_v6_prefix),
 	cmocka_unit_test(test_limit_prefix_lengths),

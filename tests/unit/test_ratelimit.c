@@ -556,6 +556,20 @@ static void test_tag(void **state)
 			     ig_rl_tag(0, 8, -1, 1, 32));
 }
 
+/* An evicted bucket is handed on within its class only. */
+static void test_inherit(void **state)
+{
+	__u32 tag = ig_rl_tag(0, 8, -1, 0, 32);
+
+	(void)state;
+	assert_int_equal(ig_rl_inherit(tag, 12345, tag), 12345);
+	assert_int_equal(ig_rl_inherit(tag, ~0ull, tag), ~0ull);
+	assert_int_equal(ig_rl_inherit(0, 12345, tag), 0); /* unused entry */
+	assert_int_equal(ig_rl_inherit(tag ^ 1, 12345, tag), 0);
+	assert_int_equal(ig_rl_inherit(tag ^ (1u << 31), 12345, tag), 0);
+	assert_int_equal(ig_rl_inherit(~tag, 12345, tag), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -575,6 +589,7 @@ int main(void)
 		cmocka_unit_test(test_mask),
 		cmocka_unit_test(test_source_set),
 		cmocka_unit_test(test_tag),
+		cmocka_unit_test(test_inherit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

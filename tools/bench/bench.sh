@@ -13,12 +13,12 @@
 #                     XDP_DROP (the limit), nftables at netdev ingress
 #   4. legitimate     TCP request/response during the flood: success rate
 #                     and latency with icmpgate, nftables and no filter
-#   5.-7.             the rate-limit benchmarks, tools/bench/bench_ratelimit.sh:
-#                     accuracy, table and rlcost (see there)
+#   5.-8.             the rate-limit benchmarks, tools/bench/bench_ratelimit.sh:
+#                     accuracy, scale, table and rlcost (see there)
 #
 # Usage: tools/bench/bench.sh BUILD
 # Knobs (environment): BENCH_ONLY="cost generator flood legit accuracy
-# table rlcost" (a subset),
+# scale table rlcost" (a subset),
 # BENCH_SECONDS (one flood measurement, default 2), BENCH_ROUNDS (rounds of
 # the flood, interleaved; default 7), BENCH_LEGIT_SECONDS
 # (one legitimate-traffic measurement, default 5), BENCH_RUNS (runs per
@@ -31,7 +31,7 @@ BUILD=${1:?usage: tools/bench/bench.sh BUILD}
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tools/bench/bench_lib.sh
 . "$HERE/bench_lib.sh"
-ONLY=${BENCH_ONLY:-cost generator flood legit accuracy table rlcost}
+ONLY=${BENCH_ONLY:-cost generator flood legit accuracy scale table rlcost}
 SECS=${BENCH_SECONDS:-2}
 ROUNDS=${BENCH_ROUNDS:-7}
 LEGIT_SECS=${BENCH_LEGIT_SECONDS:-5}
@@ -47,9 +47,9 @@ bench_start "icmpgate benchmarks"
 # ---- 1. program cost ----------------------------------------------------
 
 if want cost; then
-	cost_ns_up 3
+	cost_ns_up 4
 	ip netns exec "$NS_P" "$TOOLS/bench_prog" --cpu "$CPU_RX" --runs "$RUNS" \
-		--json "$OUT/program_cost.json" igp0 igp1 igp2 ||
+		--json "$OUT/program_cost.json" igp0 igp1 igp2 igp3 ||
 		die "program cost benchmark failed"
 	# The same frames on a router: forwarding on and a route out for
 	# their destinations, so that every ICMP frame is judged as transit
@@ -65,7 +65,7 @@ if want cost; then
 			net.ipv6.conf.all.forwarding=1 ||
 		die "cannot make $NS_P a router"
 	ip netns exec "$NS_P" "$TOOLS/bench_prog" --cpu "$CPU_RX" --runs "$RUNS" \
-		--json "$OUT/program_cost_transit.json" igp0 igp1 igp2 ||
+		--json "$OUT/program_cost_transit.json" igp0 igp1 igp2 igp3 ||
 		die "program cost benchmark (transit) failed"
 	ip netns del "$NS_P"
 	echo
@@ -324,7 +324,7 @@ fi
 # In a process of its own, with namespaces of its own; this one's lab is
 # taken down first so that nothing of it competes for the CPUs.
 RL_ONLY=
-for b in accuracy table rlcost; do
+for b in accuracy scale table rlcost; do
 	want "$b" && RL_ONLY+="${RL_ONLY:+ }$b"
 done
 if [ -n "$RL_ONLY" ]; then

@@ -10,6 +10,9 @@
 #                sources (a random one every packet); packets passed per
 #                second against rate + burst / duration, for a class
 #                bucket and for per-source buckets
+#   1b. scale    per-source accuracy by number of active sources (1, 64,
+#                1,024, 16,384, 65,536; in turn and at random), default
+#                --max-sources, a paced flood
 #   2. table     the per-source table after the spoofed flood: buckets in
 #                use against --max-sources, and its memory
 #   3. rlcost    ns per packet: the program on crafted frames with a million
@@ -19,8 +22,9 @@
 # Usage: tools/bench/bench_ratelimit.sh BUILD (tools/bench/bench.sh, so `make bench`,
 # runs it after its own benchmarks)
 # Knobs (environment): BENCH_RL_SECONDS (one flood, default 5), BENCH_RUNS
-# (runs per program-cost measurement, default 5), BENCH_ONLY="accuracy
-# table rlcost" (a subset).
+# (runs per program-cost measurement, default 5), BENCH_RL_SCALE_PPS (the
+# paced flood of the scale table, default 500000), BENCH_ONLY="accuracy
+# scale table rlcost" (a subset).
 set -u
 
 BUILD=${1:?usage: tools/bench/bench_ratelimit.sh BUILD}
@@ -29,7 +33,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/bench_lib.sh"
 SECS=${BENCH_RL_SECONDS:-5}
 RUNS=${BENCH_RUNS:-5}
-ONLY=${BENCH_ONLY:-accuracy table rlcost}
+ONLY=${BENCH_ONLY:-accuracy scale table rlcost}
+SCALE_PPS=${BENCH_RL_SCALE_PPS:-500000}
 CPU_GEN=0
 CPU_RX=1
 CLASS_RATE=10000 # class bucket: packets/s, default burst (1000)
@@ -192,6 +197,55 @@ print(len(p), min(p), max(p), sum(p))')
 	echo
 fi
 
+# ---- 1b. per-source accuracy by number of sources ------------------------
+
+# Active sources, each sent to as often as the others (in turn) or at
+# random, at SCALE_PPS in all: every source far above its rate, so what
+# passes is each one's burst + rate x duration. Up to 1,024 sources at
+# 10/s burst 20 (the built-in policy's), beyond that 1/s burst 5, which a
+# paced flood of 0.5 Mpps still holds every source above (per src/s: what
+# the receiver took of each source, a second). The table has 65,536 buckets in sets of two (the default --max-sources): beyond a
+# few thousand sources some sets get three or more, whose sources share
+# the set's buckets (README, Rate limiting), and the error goes negative.
+SCALE_JSON=
+if want scale; then
+	echo "== Per-source accuracy by active sources: passed against N x (burst + tokens due) =="
+	echo "icmpflood (live) paced at $(fmt %.1f "$SCALE_PPS / 1e6") Mpps of v4 echo-request from N sources in 10.64.0.0/10, ${SECS} s;"
+	echo "default --max-sources (65,536 buckets); target within +-2%"
+	printf '  %8s %-10s %6s %6s %10s %12s %12s %9s\n' "sources" "order" "rate/s" \
+		"burst" "per src/s" "expected/s" "passed/s" "error"
+	for n in 1 64 1024 16384 65536; do
+		if [ "$n" -le 1024 ]; then
+			rate=10 burst=20
+		else
+			rate=1 burst=5
+		fi
+		for order in turn random; do
+			extra=()
+			[ "$order" = random ] && extra=(--random)
+			# Attached afresh: every bucket full (the last flood's
+			# sources are this one's).
+			attach_policy "v4 echo-request limit per-source $rate/s burst $burst"
+			flood_run "$n" -s "$SPOOF_NET" -r "$SCALE_PPS" "${extra[@]}"
+			passed=$(calc "$(reason pass-limit) / $FL_SECS")
+			# What the receiver took from each source, and what a
+			# bucket lets through of it: its burst and the whole
+			# tokens due between the source's first packet and its
+			# last, 1/per s apart at each end (at 1/s, the last
+			# token is a tenth of what a source may pass).
+			per=$(calc "$FL_RX / $n / $FL_SECS")
+			exp=$(awk -v n="$n" -v p="$per" -v r="$rate" -v b="$burst" -v t="$FL_SECS" \
+				'BEGIN { e = b + int(r * (t - 1 / p)); print n * (p * t < e ? p * t : e) / t }')
+			err=$(calc "100 * ($passed - $exp) / $exp")
+			printf '  %8s %-10s %6s %6s %10s %12s %12s %8s%%\n' "$n" "$order" "$rate" \
+				"$burst" "$(fmt %.1f "$per")" "$(fmt %.1f "$exp")" \
+				"$(fmt %.1f "$passed")" "$(fmt %+.2f "$err")"
+			SCALE_JSON+="${SCALE_JSON:+, }{\"sources\": $n, \"order\": \"$order\", \"rate\": $rate, \"burst\": $burst, \"seconds\": $FL_SECS, \"absorbed_pps\": $(fmt %.0f "$FL_RX / $FL_SECS"), \"expected_pps\": $(fmt %.2f "$exp"), \"passed_pps\": $(fmt %.2f "$passed"), \"error_percent\": $(fmt %.3f "$err")}"
+		done
+	done
+	echo
+fi
+
 # ---- 2. the per-source table under a spoofed flood ----------------------
 
 TABLE_JSON=
@@ -272,7 +326,7 @@ if want rlcost; then
 fi
 filter_off
 
-printf '{"benchmark": "ratelimit", "kernel": "%s", "cpu": "%s", "seconds": %s, "accuracy": [%s], "table": [%s], "flood_cost": {%s}}\n' \
-	"$(uname -r)" "$(cpu_model)" "$SECS" "$ACC_JSON" "$TABLE_JSON" "$COST_JSON" \
+printf '{"benchmark": "ratelimit", "kernel": "%s", "cpu": "%s", "seconds": %s, "accuracy": [%s], "scale": [%s], "table": [%s], "flood_cost": {%s}}\n' \
+	"$(uname -r)" "$(cpu_model)" "$SECS" "$ACC_JSON" "$SCALE_JSON" "$TABLE_JSON" "$COST_JSON" \
 	>"$OUT/ratelimit.json"
 echo "bench_ratelimit: done in $((SECONDS - START)) s; JSON in $OUT/ratelimit.json${COST_JSON:+ and ratelimit_cost.json}"
