@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # shellcheck disable=SC2016,SC2317 # helpers run through expect_ok; scripts run in a namespace
+# e2e-timeout: 180
 # Path-MTU discovery after the host changed under a running filter: the
 # path-MTU topology of the kernel's selftests, two hosts and two routers,
 # with icmpgate attached (built-in default policy) to every veth of all
