@@ -48,17 +48,37 @@ int ig_loader_size_sources(struct icmpgate_bpf *skel, uint32_t max_sources)
 	return bpf_map__set_max_entries(skel->maps.ig_sources, max_sources / 2);
 }
 
+/*
+ * A fresh, not yet loaded skeleton with room for max_sources per-source
+ * buckets (the table is an array: its size is its memory, fixed); NULL
+ * and *err on failure.
+ */
+static struct icmpgate_bpf *skel_open(uint32_t max_sources, int *err)
+{
+	struct icmpgate_bpf *skel = icmpgate_bpf__open();
+
+	if (!skel) {
+		*err = errno ? -errno : -ENOMEM;
+		return NULL;
+	}
+	*err = ig_loader_size_sources(skel, max_sources);
+	if (*err) {
+		icmpgate_bpf__destroy(skel);
+		return NULL;
+	}
+	return skel;
+}
+
 int ig_loader_load_detached(struct icmpgate_bpf **skel, uint32_t max_sources,
 			    bool fake_clock)
 {
 	int err;
 
-	*skel = icmpgate_bpf__open();
+	*skel = skel_open(max_sources, &err);
 	if (!*skel)
-		return errno ? -errno : -ENOMEM;
+		return err;
 	(*skel)->rodata->ig_fake_clock = fake_clock;
-	err = ig_loader_size_sources(*skel, max_sources);
-	err = err ?: icmpgate_bpf__load(*skel);
+	err = icmpgate_bpf__load(*skel);
 	if (err) {
 		icmpgate_bpf__destroy(*skel);
 		*skel = NULL;
@@ -67,13 +87,16 @@ int ig_loader_load_detached(struct icmpgate_bpf **skel, uint32_t max_sources,
 }
 
 /* A fresh, not yet loaded skeleton in *l, for ifindex in mode. */
-static int loader_open(struct ig_loaded *l, int ifindex, unsigned mode)
+static int loader_open(struct ig_loaded *l, int ifindex, unsigned mode,
+		       uint32_t max_sources)
 {
+	int err;
+
 	memset(l, 0, sizeof(*l));
 	l->ifindex = ifindex;
 	l->mode = mode;
-	l->skel = icmpgate_bpf__open();
-	return l->skel ? 0 : errno ? -errno : -ENOMEM;
+	l->skel = skel_open(max_sources, &err);
+	return l->skel ? 0 : err;
 }
 
 int ig_loader_attach(struct ig_loaded *l, int ifindex, unsigned mode,
@@ -82,11 +105,7 @@ int ig_loader_attach(struct ig_loaded *l, int ifindex, unsigned mode,
 	DECLARE_LIBXDP_OPTS(xdp_program_opts, opts, .prog_name = IG_PROG_NAME);
 	int err;
 
-	err = loader_open(l, ifindex, mode);
-	if (err)
-		goto err_out;
-	/* The table is an array: its size is its memory, fixed. */
-	err = ig_loader_size_sources(l->skel, max_sources);
+	err = loader_open(l, ifindex, mode, max_sources);
 	if (err)
 		goto err_out;
 	opts.obj = l->skel->obj;
@@ -326,15 +345,19 @@ int ig_loader_prepare(struct ig_loaded *l, int ifindex, unsigned mode,
 		      uint32_t max_sources, const struct ig_maps *reuse)
 {
 	uint32_t capacity = max_sources;
-	int err;
+	int err = 0;
 
-	err = loader_open(l, ifindex, mode);
+	/* On an attached program's maps: the size of its table. */
+	if (reuse)
+		err = ig_sources_capacity(reuse, &capacity);
+	if (err) {
+		memset(l, 0, sizeof(*l)); /* closed, as on every error */
+		return err;
+	}
+	err = loader_open(l, ifindex, mode, capacity);
 	if (err)
 		goto out;
 	if (reuse)
-		err = ig_sources_capacity(reuse, &capacity);
-	err = err ?: ig_loader_size_sources(l->skel, capacity);
-	if (!err && reuse)
 		err = ig_maps_reuse(reuse, l->skel->obj);
 	err = err ?: icmpgate_bpf__load(l->skel);
 out:
