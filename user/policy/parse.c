@@ -197,13 +197,8 @@ static int parse_validate(const struct words *ws, int *ip,
 static int parse_max_size(const struct words *ws, int i, struct ig_rule_spec *r,
 			  struct ig_diag *d)
 {
+	static const struct number_arg arg = { "number", "max-size", false };
 	char want[48];
-	struct number_arg arg = {
-		.keyword = "max-size",
-		.noun = "number",
-		.what = "max-size",
-		.want = want,
-	};
 	unsigned long v;
 	int err;
 
@@ -215,7 +210,7 @@ static int parse_max_size(const struct words *ws, int i, struct ig_rule_spec *r,
 				 "dropped needs no size cap");
 	snprintf(want, sizeof(want), "bytes of ICMP message, %d-%d",
 		 IG_MAX_SIZE_MIN, IG_MAX_SIZE_MAX);
-	err = pol_number_arg(ws, i, &arg, IG_MAX_SIZE_MAX, &v, d);
+	err = pol_number_arg(ws, i, &arg, want, IG_MAX_SIZE_MAX, &v, d);
 	if (err == -ERANGE || (!err && v < IG_MAX_SIZE_MIN))
 		return fail_word(d, ws, i,
 				 "max-size '%s' out of range: "

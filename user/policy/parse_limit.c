@@ -84,17 +84,15 @@ static int parse_rate(const struct words *ws, int i, struct ig_rate_spec *r,
 static int parse_burst(const struct words *ws, int i, struct ig_rate_spec *r,
 		       struct ig_diag *d)
 {
-	struct number_arg arg = {
-		.keyword = "burst",
-		.noun = "number",
-		.what = "burst",
-		.want = r->bits ? "a number of bytes" : "a number of packets",
-	};
+	static const struct number_arg arg = { "number", "burst", false };
 	char rate[WORD_MAX];
 	unsigned long v;
 	int err;
 
-	err = pol_number_arg(ws, i, &arg, ULONG_MAX, &v, d);
+	err = pol_number_arg(ws, i, &arg,
+			     r->bits ? "a number of bytes" :
+				       "a number of packets",
+			     ULONG_MAX, &v, d);
 	if (err && err != -ERANGE)
 		return err;
 	if (!err && v == 0)
@@ -124,19 +122,14 @@ static int parse_limit_prefix(const struct words *ws, int i, int family,
 			      uint8_t *len, struct ig_diag *d)
 {
 	unsigned max = pol_addr_bits(family);
+	static const struct number_arg arg = { "length", "prefix length",
+					       true };
 	char want[16];
-	struct number_arg arg = {
-		.keyword = "prefix",
-		.noun = "length",
-		.what = "prefix length",
-		.want = want,
-		.slash = true,
-	};
 	unsigned long v;
 	int err;
 
 	snprintf(want, sizeof(want), "/1-/%u", max);
-	err = pol_number_arg(ws, i, &arg, max, &v, d);
+	err = pol_number_arg(ws, i, &arg, want, max, &v, d);
 	if (err && err != -ERANGE)
 		return err;
 	if (err || v == 0)

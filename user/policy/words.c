@@ -118,7 +118,8 @@ int pol_parse_num(const char *s, unsigned long max, unsigned long *out)
 }
 
 int pol_number_arg(const struct words *ws, int i, const struct number_arg *a,
-		   unsigned long max, unsigned long *out, struct ig_diag *d)
+		   const char *want, unsigned long max, unsigned long *out,
+		   struct ig_diag *d)
 {
 	const char *s;
 	int err;
@@ -126,12 +127,12 @@ int pol_number_arg(const struct words *ws, int i, const struct number_arg *a,
 	if (i >= ws->n)
 		return fail_word(d, ws, -1,
 				 "missing %s after '%s': expected %s", a->noun,
-				 a->keyword, a->want);
+				 ws->w[i - 1].s, want);
 	s = ws->w[i].s;
 	err = pol_parse_num(s + (a->slash && s[0] == '/'), max, out);
 	if (err == -EINVAL)
 		return fail_word(d, ws, i, "invalid %s '%s': expected %s",
-				 a->what, s, a->want);
+				 a->what, s, want);
 	return err;
 }
 

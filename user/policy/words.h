@@ -44,21 +44,23 @@ int pol_split_words(const char *s, size_t len, unsigned line, struct words *ws,
 /* A decimal number 0..max: -EINVAL if s is not one, -ERANGE if too big. */
 int pol_parse_num(const char *s, unsigned long max, unsigned long *out);
 /*
- * The number in word i, the argument of the keyword before it: 0 and *out,
- * or -ERANGE (above max: the caller says why). Fails in d when there is
- * no word i ("missing NOUN after 'KEYWORD': expected WANT") or it is no
- * number ("invalid WHAT 'WORD': expected WANT"). A leading '/' is skipped
- * when slash is set (prefix lengths).
+ * What the number after a keyword is called in errors: "missing NOUN
+ * after 'KEYWORD'" when there is none, "invalid WHAT 'WORD'" when it is no
+ * number; with slash, a leading '/' is skipped (prefix lengths).
  */
 struct number_arg {
-	const char *keyword; /* burst */
 	const char *noun; /* number */
 	const char *what; /* burst */
-	const char *want; /* a number of packets */
 	bool slash;
 };
+/*
+ * The number in word i, the argument of the keyword in word i - 1: 0 and
+ * *out, or -ERANGE (above max: the caller says why); or a failure in d as
+ * a says, ending ": expected WANT".
+ */
 int pol_number_arg(const struct words *ws, int i, const struct number_arg *a,
-		   unsigned long max, unsigned long *out, struct ig_diag *d);
+		   const char *want, unsigned long max, unsigned long *out,
+		   struct ig_diag *d);
 /*
  * A type (type < 0) or a code of type, by number or by name. -ERANGE for a
  * number above 255, -ENOENT for an unknown name.
