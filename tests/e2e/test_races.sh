@@ -146,7 +146,7 @@ expect_ok "both policies judged packets of both floods" \
 log "2. $PARALLEL applies at once (at $((SECONDS - t0)) s)"
 for i in $(seq "$PARALLEL"); do
 	lab_file "p$i.policy" "v4 timestamp-request drop
-v4 $((40 + i)) drop" >/dev/null
+v4 $((60 + i)) drop" >/dev/null
 done
 g0=$(generation)
 pids=()
@@ -162,7 +162,7 @@ expect_eq "generation advanced by $PARALLEL" "$(minus "$(generation)" "$g0")" \
 ig policy show "$IF" >"$LAB_TMP/now.canon"
 match=0
 for i in $(seq "$PARALLEL"); do
-	grep -Eq "^v4 $((40 + i)) +drop" "$LAB_TMP/now.canon" &&
+	grep -Eq "^v4 $((60 + i)) +drop" "$LAB_TMP/now.canon" &&
 		match=$((match + 1))
 done
 expect_eq "the policy in force is exactly one of them" "$match" 1
