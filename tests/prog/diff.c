@@ -930,7 +930,10 @@ static struct m_src *source_bucket(const struct m_policy *p, struct m_state *st,
 	return &st->src[st->n_src++];
 }
 
-/* The buckets of a limit rule: the source's first, then the class's. */
+/*
+ * The buckets of a limit rule: the source's first, then the class's;
+ * the class's alone when it is empty (README, "Rate limiting").
+ */
 static int limit(const struct m_policy *p, struct m_state *st,
 		 const struct m_rule *r, const struct view *v, size_t len,
 		 bool *new_epoch)
@@ -940,6 +943,10 @@ static int limit(const struct m_policy *p, struct m_state *st,
 	bool fresh;
 	int64_t cost;
 
+	/* A class already empty drops without asking the source's bucket. */
+	if (r->cls.amount && r->src.amount &&
+	    st->cls[ri] < (r->cls.bytes ? (int64_t)len : 1))
+		return IG_R_RATE_LIMITED_CLASS;
 	if (r->src.amount) {
 		s = source_bucket(p, st, ri, v, &fresh);
 		if (!s) {
