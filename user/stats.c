@@ -194,6 +194,11 @@ static struct json_object *type_json(const struct ig_type_stats *t,
 		      ig_json_add(obj, "rate_limited",
 				  num(t->totals[IG_TOTAL_RATE_LIMITED],
 				      interval));
+	/* Passed in audit mode, and the policy would have dropped them. */
+	err = err   ?:
+		      ig_json_add(obj, "would_drop",
+				  num(t->totals[IG_TOTAL_WOULD_DROP],
+				      interval));
 	err = err ?: ig_json_add(obj, "bytes", num(t->bytes, interval));
 	return done(obj, err);
 }
@@ -307,7 +312,10 @@ static int print_types(FILE *out, const struct ig_stats *s,
 		{ "dropped", IG_COL_RIGHT },
 		{ "rate_limited", IG_COL_RIGHT },
 		{ "bytes", IG_COL_RIGHT },
+		{ "would_drop", IG_COL_RIGHT },
 	};
+	/* The would_drop column only once audit mode has counted one. */
+	bool audit = s->totals[IG_TOTAL_WOULD_DROP] != 0;
 	const struct ig_type_stats *ts;
 	struct ig_table t;
 	const char *name;
@@ -315,7 +323,7 @@ static int print_types(FILE *out, const struct ig_stats *s,
 
 	if (!s->n_types)
 		return 0;
-	ig_table_init(&t, cols, sizeof(cols) / sizeof(cols[0]), true);
+	ig_table_init(&t, cols, sizeof(cols) / sizeof(cols[0]) - !audit, true);
 	for (i = 0; i < s->n_types; i++) {
 		ts = &s->types[i];
 		name = ig_type_name(ts->family, ts->type);
@@ -328,6 +336,9 @@ static int print_types(FILE *out, const struct ig_stats *s,
 		ig_table_num(&t, ts->totals[IG_TOTAL_DROPPED], interval);
 		ig_table_num(&t, ts->totals[IG_TOTAL_RATE_LIMITED], interval);
 		ig_table_num(&t, ts->bytes, interval);
+		if (audit)
+			ig_table_num(&t, ts->totals[IG_TOTAL_WOULD_DROP],
+				     interval);
 	}
 	fputc('\n', out);
 	return ig_table_print(out, &t, "  ");
