@@ -980,7 +980,9 @@ static bool is_pass(int reason)
 	return reason == IG_R_NON_ICMP || reason == IG_R_PASS_RULE ||
 	       reason == IG_R_PASS_DEFAULT || reason == IG_R_PASS_ESSENTIAL ||
 	       reason == IG_R_PASS_ALLOWLIST || reason == IG_R_PASS_FRAGMENT ||
-	       reason == IG_R_PASS_LIMIT || reason >= IG_R_AUDIT_DROP_RULE;
+	       reason == IG_R_PASS_LIMIT ||
+	       (reason >= IG_R_AUDIT_DROP_RULE &&
+		reason <= IG_R_AUDIT_INVALID_SOCKET);
 }
 
 /*

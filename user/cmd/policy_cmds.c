@@ -183,8 +183,9 @@ int ig_cmd_policy_check(const void *opts)
 
 	err = ig_intake_file("policy check", o->file, o->allow_empty, &c);
 	if (!err)
-		pr_info("%s: ok (digest %016" PRIx64 ")",
-			strcmp(o->file, "-") ? o->file : "<stdin>", c.digest);
+		pr_info("%s: ok (digest %016" PRIx64 "%s)",
+			strcmp(o->file, "-") ? o->file : "<stdin>", c.digest,
+			c.slot->meta.audit ? ", audit mode" : "");
 	ig_compiled_free(&c);
 	return err;
 }
