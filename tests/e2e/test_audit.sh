@@ -147,6 +147,14 @@ log "set IFACE mode audit|enforce"
 expect_ok "set mode audit" ig set "$IF" mode audit
 expect_eq "audit again" "$(status_field "$IF" policy_mode)" audit
 expect_ok "ping passes again" ping_a4 1 -c 2
+# An upgrade recompiles the policy in force from its text: the mode stays.
+if [ "$(status_field "$IF" dispatcher)" = legacy ]; then
+	expect_ok "upgrade" ig upgrade "$IF"
+	expect_eq "upgrade keeps audit mode" "$(status_field "$IF" policy_mode)" audit
+	expect_ok "ping passes after the upgrade" ping_a4 1 -c 2
+else
+	log "behind the libxdp dispatcher: no in-place upgrade to check"
+fi
 expect_ok "set mode enforce" ig set "$IF" mode enforce
 expect_eq "enforcing again" "$(status_field "$IF" policy_mode)" enforce
 expect_fail "ping dropped again" noping_a4 1
