@@ -254,7 +254,9 @@ const struct ig_command ig_status_cmd = {
 	"status",
 	"show where the filter is attached",
 	"Show the attachment on IFACE, or on every interface icmpgate is "
-	"attached to: mode, dispatcher, program id, policy digest and times.",
+	"attached to: mode, dispatcher, program id, policy digest, policy "
+	"mode (enforce, or audit: nothing the policy would drop is dropped) "
+	"and times.",
 	status_args,
 	status_opts,
 	NULL,
