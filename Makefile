@@ -26,7 +26,7 @@ HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
 # reads to prove that no BPF object includes a glibc header.
 BPF_CFLAGS := -O2 -g -Wall -Werror -target bpf -D__TARGET_ARCH_$(ARCH) \
 	-MD -MP -Iinclude -I/usr/include/$(MULTIARCH) $(EXTRA_BPF_CFLAGS)
-LIBS := -lxdp -lbpf -ljson-c -lpcap -lsmartcols -lelf -lz
+LIBS := -lxdp -lbpf -ljson-c -lpcap -lsmartcols -lmicrohttpd -lelf -lz
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/bpf/%.bpf.o)

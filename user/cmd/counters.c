@@ -102,6 +102,7 @@ int ig_cmd_stats(const void *opts)
 	}
 	if (o->reset) {
 		err = ig_counters_reset(&i.maps);
+		err = err ?: ig_pmtud_reset(&i.maps);
 		if (err)
 			ig_fail(cmd, err, "cannot reset the counters of %s",
 				o->iface);
