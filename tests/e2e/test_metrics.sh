@@ -14,6 +14,7 @@
 #    histograms in `stats --json` and in the metrics have exactly the
 #    buckets, counts and sums of the MTUs sent, split valid / forged;
 #    `stats` prints a PMTUD section; `stats --reset` zeroes them.
+#  - The README's ready queries parse (promtool check rules).
 #  - `serve`: /metrics answers 200 with the same exposition (promtool
 #    again), other paths 404, a second server on the same port fails with
 #    one clear line, a bad --listen is a usage error, and SIGTERM stops it
@@ -257,6 +258,30 @@ expect_ok "promtool accepts every interface's metrics" \
 	sh -c "promtool check metrics <'$LAB_TMP/all.prom'"
 run ig metrics nosuch$$
 expect_error "metrics of an interface not attached"
+
+# ---- the README's queries --------------------------------------------------
+README=$(dirname "$0")/../../README.md
+python3 - "$README" >"$LAB_TMP/rules.yml" <<'EOF'
+import json, sys
+s = open(sys.argv[1]).read()
+blk = s[s.index("Ready queries:"):]
+blk = blk[blk.index("```") + 4:]
+blk = blk[:blk.index("```")]
+exprs, cur = [], ""
+for line in blk.splitlines() + [""]:
+    if line.startswith("#") or not line.strip():
+        if cur:
+            exprs.append(cur.strip())
+        cur = ""
+    else:
+        cur += " " + line.strip()
+print("groups:\n- name: readme\n  rules:")
+for i, e in enumerate(exprs):
+    print("  - record: icmpgate_readme_%d\n    expr: %s" % (i, json.dumps(e)))
+EOF
+expect_match "the README has ready queries" "$(cat "$LAB_TMP/rules.yml")" \
+	'icmpgate_readme_5'
+expect_ok "promtool parses every one" promtool check rules "$LAB_TMP/rules.yml"
 
 # ---- serve ----------------------------------------------------------------
 run ig serve "$IF" --listen 127.0.0.1
