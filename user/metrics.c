@@ -110,10 +110,11 @@ static void write_info(FILE *out, const struct ig_metrics_iface *ifs, size_t n)
 		sample_start(out, "icmpgate_info", &ifs[k]);
 		fprintf(out,
 			",mode=\"%s\",dispatcher=\"%s\",layout=\"%u\","
-			"prog_id=\"%u\",policy_digest=\"%016" PRIx64 "\"} 1\n",
+			"prog_id=\"%u\",netns=\"%u\","
+			"policy_digest=\"%016" PRIx64 "\"} 1\n",
 			ig_mode_name(st->mode),
 			st->multiprog ? "libxdp" : "legacy", st->layout,
-			st->prog_id, (uint64_t)st->digest);
+			st->prog_id, st->netns, (uint64_t)st->digest);
 	}
 }
 
@@ -272,7 +273,8 @@ int ig_metrics_write(FILE *out, const struct ig_metrics_iface *ifs, size_t n)
 	write_info(out, ifs, n);
 	iface_gauge(out, ifs, n, "icmpgate_attached",
 		    "1 if the program the pins record still runs on the "
-		    "interface, 0 if the attachment went stale.",
+		    "interface, 0 if the attachment went stale or was made in "
+		    "another network namespace than this command's.",
 		    v_attached);
 	iface_time(out, ifs, n, "icmpgate_attached_timestamp_seconds",
 		   "When the program was attached, in seconds since the epoch.",

@@ -132,7 +132,7 @@ expect_match "bytes of the same" "$(cat "$M")" \
 DIGEST=$(status_field "$IF" policy_digest)
 GEN=$(status_field "$IF" generation)
 expect_match "info: mode, layout and the digest status shows" "$(cat "$M")" \
-	"^icmpgate_info\\{interface=\"$IF\",mode=\"[a-z]+\",dispatcher=\"[a-z]+\",layout=\"[0-9]+\",prog_id=\"[0-9]+\",policy_digest=\"$DIGEST\"\\} 1\$"
+	"^icmpgate_info\\{interface=\"$IF\",mode=\"[a-z]+\",dispatcher=\"[a-z]+\",layout=\"[0-9]+\",prog_id=\"[0-9]+\",netns=\"[0-9]+\",policy_digest=\"$DIGEST\"\\} 1\$"
 expect_match "the generation status shows ($GEN)" "$(cat "$M")" \
 	"^icmpgate_policy_generation\\{interface=\"$IF\"\\} $GEN\$"
 expect_match "attached" "$(cat "$M")" "^icmpgate_attached\\{interface=\"$IF\"\\} 1\$"

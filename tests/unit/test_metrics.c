@@ -236,6 +236,7 @@ static void test_attachment(void **state)
 	ifs[1].attached = false;
 	ifs[1].state.mode = IG_MODE_NATIVE;
 	ifs[1].state.multiprog = 1;
+	ifs[1].state.netns = 4026531840u;
 	ifs[0].sources_used = 12;
 	text = render(ifs, 2);
 	assert_line(text, "icmpgate_attached{interface=\"eth0\"} 1");
@@ -252,6 +253,7 @@ static void test_attachment(void **state)
 		snprintf(want, sizeof(want),
 			 "icmpgate_info{interface=\"eth1\",mode=\"native\","
 			 "dispatcher=\"libxdp\",layout=\"%d\",prog_id=\"41\","
+			 "netns=\"4026531840\","
 			 "policy_digest=\"0123456789abcdef\"} 1",
 			 IG_LAYOUT);
 		assert_line(text, want);
