@@ -59,9 +59,10 @@ int icmpgate_xdp(struct xdp_md *ctx)
 	int proto, nonfirst = 0;
 	struct ipv6hdr *ip6h;
 	struct iphdr *iph;
-	const void *saddr;
+	__u64 saddr[2]; /* the source address, out of the packet */
+	__u32 l3_off, icmp_off;
 	__u64 len = end - data; /* the first buffer; frame_len() the rest */
-	void *l3;
+	void *l3, *icmp;
 
 	/*
 	 * Everything read from the packet is read before the first map
@@ -75,35 +76,44 @@ int icmpgate_xdp(struct xdp_md *ctx)
 		proto = parse_iphdr(&c, end, &iph, &nonfirst, &l4len);
 		if (proto != IPPROTO_ICMP)
 			goto l3_done;
-		saddr = &iph->saddr;
+		*(__u32 *)saddr = iph->saddr;
 	} else if (proto == bpf_htons(ETH_P_IPV6)) {
 		family = IG_FAM_V6;
 		proto = parse_ip6hdr(&c, end, &ip6h, &nonfirst, &l4len);
 		if (proto != IPPROTO_ICMPV6)
 			goto l3_done;
-		saddr = &ip6h->saddr;
+		__builtin_memcpy(saddr, &ip6h->saddr, sizeof(saddr));
 	} else {
 		outcome = ig_outcome(IG_FAM_OTHER, 0, IG_R_NON_ICMP, XDP_PASS);
 		goto count;
 	}
 
-	len = frame_len(ctx, data, c.pos, l4len, len);
+	/*
+	 * Past the parsers, the program knows the headers by offsets the
+	 * verifier cannot tell apart (layout_blind()): it checks what
+	 * follows once, not once for every VLAN and extension header layout
+	 * that reaches here.
+	 */
+	l3_off = layout_blind(l3 - data);
+	icmp_off = layout_blind(c.pos - data);
+	icmp = data + icmp_off;
+	len = frame_len(ctx, data, icmp, l4len, len);
 	/*
 	 * Addressed to this host, or passing through it? Every ICMP packet
 	 * is judged, and counted, on its side (side.h).
 	 */
-	side = side_of(ctx, l3 - data, family);
+	side = side_of(ctx, l3_off, family);
 	cfam = ig_counter_family(family, side);
 
 	/* Type and code in one load: icmphdr and icmp6hdr share them. */
 	tc = 0;
 	if (!nonfirst) {
-		if (c.pos + IG_ICMP_HDR_LEN > end || l4len < IG_ICMP_HDR_LEN) {
+		if (icmp + IG_ICMP_HDR_LEN > end || l4len < IG_ICMP_HDR_LEN) {
 			outcome = ig_outcome(cfam, 0, IG_R_MALFORMED_ICMP,
 					     XDP_DROP);
 			goto count;
 		}
-		tc = bpf_ntohs(*(__be16 *)c.pos);
+		tc = bpf_ntohs(*(__be16 *)icmp);
 	}
 	type = tc >> 8;
 
@@ -147,8 +157,8 @@ int icmpgate_xdp(struct xdp_md *ctx)
 	rule = &slot->rules[side][family & 1][0][0] + tc;
 	if (rule->flags & IG_RULE_ANY_CHECK) {
 		/* Only entries the compiler marked: see IG_RULE_ANY_CHECK. */
-		reason = rule_checks(ctx, data, rule, slot, slot_nr, family,
-				     ip6h, iph, c.pos - data, l3 - data, l4len);
+		reason = rule_checks(ctx, rule, slot, slot_nr, family,
+				     icmp_off, l3_off, l4len);
 		if (reason) {
 			outcome = ig_outcome(cfam, type, reason, XDP_DROP);
 			goto count;

@@ -249,4 +249,29 @@ static __always_inline int parse_ip6hdr(struct cursor *c, void *end,
 	return IG_PARSE_MALFORMED;
 }
 
+/*
+ * 0, read from a global: the verifier takes what a map holds for any
+ * number, so an offset plus it is a number it cannot tell from another
+ * (the program never writes it; neither does the controller).
+ */
+__u32 ig_opaque_zero = 0;
+
+/* Past every header the parsers walk: 8 x 2 KiB of IPv6 options. */
+#define IG_MAX_HDR_OFF 0x7fff
+
+/*
+ * An offset the parsers found, as the verifier will see it: any number up
+ * to IG_MAX_HDR_OFF, the same for every path through the parsers. The
+ * VLAN tags and each extension header chain leave the parsers with a
+ * different constant offset, and the verifier walked the rest of the
+ * program once for each (it nearly exhausted its million instructions);
+ * blind, the paths meet as one state. What is read past this is read
+ * through a bounds check of its own. The mask changes no offset the
+ * parsers return: they stop within IG_MAX_HDR_OFF.
+ */
+static __always_inline __u32 layout_blind(__u32 off)
+{
+	return (off + ig_opaque_zero) & IG_MAX_HDR_OFF;
+}
+
 #endif /* IG_BPF_PARSE_H */

@@ -331,22 +331,35 @@ __noinline int check_packet(struct xdp_md *ctx, __u32 l3_off, __u32 icmp_off,
 /*
  * The checks of a marked entry (IG_RULE_ANY_CHECK), cheapest first: 0 to go
  * on with the rule, or the reason to drop. Inline but for
- * check_packet(): a call costs more than the compares. data, ip6h and
- * iph are the parser's pointers, valid for the packet's family.
+ * check_packet(): a call costs more than the compares. The IP header
+ * starts l3_off bytes into the frame (the parser checked it; the bounds
+ * checks here are for the verifier, which knows the offset as a number
+ * only: layout_blind()).
  */
 static __always_inline __u32
-rule_checks(struct xdp_md *ctx, void *data, const struct ig_rule *rule,
+rule_checks(struct xdp_md *ctx, const struct ig_rule *rule,
 	    const struct ig_policy_slot *slot, __u32 slot_nr, __u32 family,
-	    const struct ipv6hdr *ip6h, const struct iphdr *iph, __u32 icmp_off,
-	    __u32 l3_off, __u32 l4len)
+	    __u32 icmp_off, __u32 l3_off, __u32 l4len)
 {
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	const struct ipv6hdr *ip6h = data + l3_off;
+	const struct iphdr *iph = data + l3_off;
 	__u8 flags = rule->flags;
 
 	/* Neighbour discovery from off the link, whatever the rule says. */
-	if ((flags & IG_RULE_NDP) && ip6h->hop_limit != IG_NDP_HOP_LIMIT)
-		return IG_R_SPOOFED_NDP;
-	if ((flags & IG_RULE_BCAST) && to_broadcast(data, iph))
-		return IG_R_DROP_BROADCAST_ECHO;
+	if (flags & IG_RULE_NDP) {
+		if ((void *)(ip6h + 1) > end)
+			return IG_R_MALFORMED_L3;
+		if (ip6h->hop_limit != IG_NDP_HOP_LIMIT)
+			return IG_R_SPOOFED_NDP;
+	}
+	if (flags & IG_RULE_BCAST) {
+		if ((void *)(iph + 1) > end || data + sizeof(struct ethhdr) > end)
+			return IG_R_MALFORMED_L3;
+		if (to_broadcast(data, iph))
+			return IG_R_DROP_BROADCAST_ECHO;
+	}
 	if ((flags & IG_RULE_SIZE) && l4len > rule->max_size)
 		return IG_R_DROP_MAX_SIZE;
 	if (flags & IG_RULE_CALL_CHECK)

@@ -20,6 +20,7 @@
 
 #define LOG_SIZE (1u << 20)
 #define LOG_STATS 4 /* BPF_LOG_STATS: the summary only */
+#define LOG_ALL 5 /* and the walk, for --verbose */
 
 int main(int argc, char **argv)
 {
@@ -36,7 +37,8 @@ int main(int argc, char **argv)
 		pr_err("cannot open the program");
 		return 1;
 	}
-	bpf_program__set_log_level(skel->progs.icmpgate_xdp, LOG_STATS);
+	bpf_program__set_log_level(skel->progs.icmpgate_xdp,
+				   verbose ? LOG_ALL : LOG_STATS);
 	bpf_program__set_log_buf(skel->progs.icmpgate_xdp, log, LOG_SIZE);
 	err = icmpgate_bpf__load(skel);
 	/* "processed N insns (limit 1000000) max_states_per_insn ..." */
@@ -45,8 +47,12 @@ int main(int argc, char **argv)
 		printf("%.*s\n", (int)strcspn(line, "\n"), line);
 	else
 		fputs(log, stdout);
-	if (err)
-		pr_err("the program did not load: %s", strerror(-err));
+	if (err) {
+		/* The verifier's reason is its last lines. */
+		fputs(verbose ? log : "", stderr);
+		pr_err("the program did not load: %s (--verbose for the verifier's log)",
+		       strerror(-err));
+	}
 	icmpgate_bpf__destroy(skel);
 	free(log);
 	return err ? 1 : 0;
