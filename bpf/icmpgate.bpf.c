@@ -157,8 +157,8 @@ int icmpgate_xdp(struct xdp_md *ctx)
 	rule = &slot->rules[side][family & 1][0][0] + tc;
 	if (rule->flags & IG_RULE_ANY_CHECK) {
 		/* Only entries the compiler marked: see IG_RULE_ANY_CHECK. */
-		reason = rule_checks(ctx, rule, slot, slot_nr, family,
-				     icmp_off, l3_off, l4len);
+		reason = rule_checks(ctx, rule, slot, slot_nr, family, icmp_off,
+				     l3_off, l4len);
 		if (reason) {
 			outcome = ig_outcome(cfam, type, reason, XDP_DROP);
 			goto count;

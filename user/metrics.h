@@ -36,6 +36,14 @@ struct ig_metrics_limit {
 	double burst;
 };
 
+/*
+ * A bucket's configuration (ratelimit_math.h) as l's unit, rate per second
+ * and burst: what the policy said, give or take the rounding of the
+ * bucket's fixed point.
+ */
+void ig_metrics_limit_of(const struct ig_bucket_cfg *b, bool bytes,
+			 struct ig_metrics_limit *l);
+
 /* What the metrics say of one attached interface. */
 struct ig_metrics_iface {
 	char name[16];

@@ -15,9 +15,8 @@
 #include "session.h"
 #include "store.h"
 
-/* A bucket's configuration as a rate per second and a burst. */
-static void limit_of(const struct ig_bucket_cfg *b, bool bytes,
-		     struct ig_metrics_limit *l)
+void ig_metrics_limit_of(const struct ig_bucket_cfg *b, bool bytes,
+			 struct ig_metrics_limit *l)
 {
 	double units = (double)(1ull << (IG_RL_SHIFT +
 					 (bytes ? IG_RL_BYTE_SHIFT : 0)));
@@ -57,14 +56,16 @@ static void read_limits(const struct ig_maps *m, struct ig_metrics_iface *out)
 		l.code = f.code;
 		l.prefix_len = f.plen;
 		if (lim->flags & IG_LIMIT_CLASS) {
-			limit_of(&lim->cls, lim->flags & IG_LIMIT_CLASS_BYTES,
-				 &l);
+			ig_metrics_limit_of(&lim->cls,
+					    lim->flags & IG_LIMIT_CLASS_BYTES,
+					    &l);
 			out->limits[out->n_limits++] = l;
 		}
 		if (lim->flags & IG_LIMIT_SOURCE) {
 			l.source = true;
-			limit_of(&lim->src, lim->flags & IG_LIMIT_SOURCE_BYTES,
-				 &l);
+			ig_metrics_limit_of(&lim->src,
+					    lim->flags & IG_LIMIT_SOURCE_BYTES,
+					    &l);
 			out->limits[out->n_limits++] = l;
 		}
 	}

@@ -17,13 +17,16 @@
 #  - The README's ready queries parse (promtool check rules).
 #  - `serve`: /metrics answers 200 with the same exposition (promtool
 #    again), other paths 404, a second server on the same port fails with
-#    one clear line, a bad --listen is a usage error, and SIGTERM stops it
-#    with exit 0.
+#    one clear line, a bad --listen is a usage error, an interface
+#    attached or detached while it runs shows in the next scrape, and
+#    SIGTERM stops it with exit 0.
 # Usage: test_metrics.sh ICMPGATE
 . "$(dirname "$0")/lib.sh"
 lab_init "$@"
 lab_pair 1
+lab_pair 2
 IF=$(ifb 1)
+IF2=$(ifb 2)
 B4=$(addr4_b 1)
 B6=$(addr6_b 1)
 FORGE=$(dirname "$ICMPGATE")/tools/forge # tools/lab/forge.c
@@ -314,6 +317,17 @@ scraped_echo() {
 E0=$(scraped_echo)
 expect_ok "4 more v4 echo requests" ping_a4 1 -c 4 -i 0.05
 expect_eq "the next scrape counts them" "$(minus "$(scraped_echo)" "${E0:-0}")" 4
+# An interface attached while serve runs shows in the next scrape, and
+# goes when it is detached.
+expect_ok "attach $IF2 while serve runs" ig attach "$IF2"
+expect_match "the next scrape has $IF2" \
+	"$(B curl -s "http://127.0.0.1:$PORT/metrics")" \
+	"^icmpgate_attached\\{interface=\"$IF2\"\\} 1\$"
+expect_ok "detach $IF2" ig detach "$IF2"
+SCRAPE=$(B curl -s "http://127.0.0.1:$PORT/metrics")
+expect_match "the next scrape has $IF" "$SCRAPE" \
+	"^icmpgate_attached\\{interface=\"$IF\"\\} 1\$"
+expect_fail "and no $IF2" grep -q "interface=\"$IF2\"" <<<"$SCRAPE"
 expect_eq "GET /: 404" \
 	"$(B curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/")" 404
 expect_eq "GET /metricsx: 404" \

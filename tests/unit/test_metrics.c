@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "../include/icmpgate.h"
+#include "ratelimit_math.h"
 #include "metrics.h"
 #include "stats.h"
 
@@ -350,6 +351,44 @@ static void test_pmtud_histogram(void **state)
 	free_ifaces(ifs);
 }
 
+/* A bucket as the compiler makes it reads back as the policy's numbers. */
+static void limit_is(__u64 amount, __u64 period_s, __u64 burst, bool bits,
+		     double rate, double want_burst)
+{
+	struct ig_bucket_cfg b =
+		ig_rl_bucket(amount, period_s * 1000000000ull, burst, bits);
+	struct ig_metrics_limit l;
+
+	ig_metrics_limit_of(&b, bits, &l);
+	assert_int_equal(l.bytes, bits);
+	if (l.rate < rate * 0.9999 || l.rate > rate * 1.0001 ||
+	    l.burst < want_burst * 0.9999 || l.burst > want_burst * 1.0001)
+		fail_msg("%llu per %llu s burst %llu%s: rate %g burst %g, want "
+			 "%g and %g",
+			 (unsigned long long)amount,
+			 (unsigned long long)period_s,
+			 (unsigned long long)burst, bits ? " (bits)" : "",
+			 l.rate, l.burst, rate, want_burst);
+}
+
+static void test_limit_numbers(void **state)
+{
+	struct ig_bucket_cfg zero = ig_rl_bucket(0, 1000000000ull, 5, 0);
+	struct ig_metrics_limit l;
+
+	(void)state;
+	limit_is(1000, 1, 1000, false, 1000, 1000);
+	limit_is(10, 1, 20, false, 10, 20);
+	limit_is(30, 60, 5, false, 0.5, 5); /* 30/min */
+	limit_is(1000000, 1, 1, false, 1000000, 1);
+	/* 10mbit/s with a burst of 3000 bytes: bytes per second */
+	limit_is(10000000, 1, 3000, true, 1250000, 3000);
+	limit_is(8, 1, 1500, true, 1, 1500);
+	/* rate 0 passes nothing: no rate, no burst */
+	ig_metrics_limit_of(&zero, false, &l);
+	assert_true(l.rate == 0 && l.burst == 0);
+}
+
 /* The program's buckets (ig_pmtu_bucket) are the bounds shown, le-style. */
 static void test_pmtu_buckets(void **state)
 {
@@ -399,6 +438,7 @@ int main(void)
 		cmocka_unit_test(test_counters),
 		cmocka_unit_test(test_attachment),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_limit_numbers),
 		cmocka_unit_test(test_pmtud_histogram),
 		cmocka_unit_test(test_pmtu_buckets),
 		cmocka_unit_test(test_escape),
