@@ -328,6 +328,10 @@ SCRAPE=$(B curl -s "http://127.0.0.1:$PORT/metrics")
 expect_match "the next scrape has $IF" "$SCRAPE" \
 	"^icmpgate_attached\\{interface=\"$IF\"\\} 1\$"
 expect_fail "and no $IF2" grep -q "interface=\"$IF2\"" <<<"$SCRAPE"
+expect_eq "HEAD /metrics: 200" \
+	"$(B curl -s -I -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/metrics")" 200
+expect_eq "POST /metrics: 405" \
+	"$(B curl -s -X POST -d x -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/metrics")" 405
 expect_eq "GET /: 404" \
 	"$(B curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/")" 404
 expect_eq "GET /metricsx: 404" \
