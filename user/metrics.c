@@ -137,8 +137,10 @@ static void counter_labels(FILE *out, __u32 cfam, __u32 type, __u32 r)
 	} else {
 		fputs(",type=\"\",type_name=\"\"", out);
 	}
+	/* Audit mode passes what it would drop: the reason says so. */
 	fprintf(out, ",reason=\"%s\",verdict=\"%s\"}", ig_reasons[r].name,
-		total == IG_TOTAL_PASSED || total == IG_TOTAL_NON_ICMP ?
+		total == IG_TOTAL_PASSED || total == IG_TOTAL_NON_ICMP ||
+				total == IG_TOTAL_WOULD_DROP ?
 			"pass" :
 			"drop");
 }

@@ -119,6 +119,10 @@ expect_match "completion: serve --listen" \
 	"$(comp icmpgate serve --l)" '^--listen$'
 expect_match "completion: a listen address" \
 	"$(comp icmpgate serve --listen "")" '^127\.0\.0\.1:9797$'
+expect_match "completion: policy apply --audit" \
+	"$(comp icmpgate policy apply "$IF" f --au)" '^--audit$'
+expect_match "completion: mode audit|enforce" \
+	"$(comp icmpgate set "$IF" mode "")" '^enforce$'
 # With the bash-completion package, files come from its _filedir (a
 # stand-in here, where the package is not installed).
 expect_match "completion: policy files through _filedir" \

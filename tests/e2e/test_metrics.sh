@@ -5,7 +5,8 @@
 #  - Traffic through the lab (echo passed and dropped, both families), then
 #    `metrics IFACE`: promtool check metrics accepts it, and its packet and
 #    byte counters, summed by reason and by (side, family, type, verdict),
-#    equal what `stats --json` says at the same moment; the per-source
+#    equal what `stats --json` says at the same moment (audit mode's
+#    would-drop counts included, with verdict pass); the per-source
 #    table's occupancy, the live policy's digest, generation and the limits
 #    it has are there too.
 #  - PMTUD health: frag-needed and packet-too-big messages with chosen MTUs
@@ -48,6 +49,10 @@ expect_ok "v6 ping, 4 requests" ping_a6 1 -c 4 -i 0.2
 # v6 echo-reply is dropped: a ping from B to A gets no answer back in.
 expect_fail "v6 ping from B: its replies are dropped" \
 	B ping -6 -n -q -c 3 -i 0.2 -W 1 "$(addr6_a 1)"
+# Audit mode: what the policy would drop passes, counted as audit-*.
+expect_ok "mode audit" ig set "$IF" mode audit
+expect_ok "v6 echo-request drop (audited)" ig set "$IF" v6 echo-request drop
+expect_ok "v6 ping passes in audit mode" ping_a6 1 -c 3 -i 0.2
 
 # compare_stats FILE JSON: every packet and byte count of the exposition
 # in FILE, summed by reason and by (side, family, type, total), against
@@ -82,14 +87,15 @@ totals = {}
 for (side, fam, t, reason, what), v in by_type.items():
     if what != "packets":
         continue
-    tot = ("rate_limited" if reason.startswith("rate-limited") else
+    tot = ("would_drop" if reason.startswith("audit-") else
+           "rate_limited" if reason.startswith("rate-limited") else
            "passed" if reason.startswith("pass") else "dropped")
     key = (side, fam, t, tot)
     totals[key] = totals.get(key, 0) + v
 for e in js["types"]:
-    for tot in ("passed", "dropped", "rate_limited"):
+    for tot in ("passed", "dropped", "rate_limited", "would_drop"):
         key = (e["side"], e["family"], int(e["type"]), tot)
-        if totals.pop(key, 0) != int(e[tot]):
+        if totals.pop(key, 0) != int(e.get(tot, 0)):
             bad.append("%s/%s/%s %s differs" % key)
 bad += ["%s/%s/%s %s only in metrics" % k for k, v in totals.items() if v]
 print("; ".join(bad) or "ok")
@@ -130,6 +136,8 @@ expect_match "echo-request passed, with its name" "$(cat "$M")" \
 	"^icmpgate_packets_total\\{interface=\"$IF\",side=\"host\",family=\"v4\",type=\"8\",type_name=\"echo-request\",reason=\"pass-rule\",verdict=\"pass\"\\} (8|9|1[0-9])\$"
 expect_match "v6 echo-reply dropped by rule" "$(cat "$M")" \
 	"^icmpgate_packets_total\\{interface=\"$IF\",side=\"host\",family=\"v6\",type=\"129\",type_name=\"echo-reply\",reason=\"drop-rule\",verdict=\"drop\"\\} 3\$"
+expect_match "audit: v6 echo-request would be dropped, passed" "$(cat "$M")" \
+	"^icmpgate_packets_total\\{interface=\"$IF\",side=\"host\",family=\"v6\",type=\"128\",type_name=\"echo-request\",reason=\"audit-drop-rule\",verdict=\"pass\"\\} 3\$"
 expect_match "bytes of the same" "$(cat "$M")" \
 	"^icmpgate_bytes_total\\{interface=\"$IF\",side=\"host\",family=\"v6\",type=\"129\",type_name=\"echo-reply\",reason=\"drop-rule\",verdict=\"drop\"\\} [1-9][0-9]*\$"
 DIGEST=$(status_field "$IF" policy_digest)
@@ -150,6 +158,9 @@ expect_match "per-source table: one source tracked" "$(cat "$M")" \
 	"^icmpgate_sources_tracked\\{interface=\"$IF\"\\} 1\$"
 expect_match "per-source table: capacity 65536" "$(cat "$M")" \
 	"^icmpgate_sources_capacity\\{interface=\"$IF\"\\} 65536\$"
+
+expect_ok "mode enforce" ig set "$IF" mode enforce
+expect_ok "unset v6 echo-request" ig unset "$IF" v6 echo-request
 
 # ---- PMTUD health --------------------------------------------------------
 # Each line: family outcome MTU COUNT QSRC QLEN. valid: quotes a packet

@@ -188,6 +188,9 @@ static void test_counters(void **state)
 	/* not ICMP, counted under type 0: no type in the labels */
 	ifs[1].counters[ig_counter_index(IG_FAM_OTHER, 0, IG_R_NON_ICMP)] =
 		(struct ig_counter){ 3, 180 };
+	/* audit mode: passed, and would have been dropped by rule */
+	ifs[1].counters[ig_counter_index(IG_FAM_V4, 13, IG_R_AUDIT_DROP_RULE)] =
+		(struct ig_counter){ 2, 128 };
 	/* a type without a name */
 	ifs[1].counters[ig_counter_index(IG_FAM_V4, 99, IG_R_DROP_DEFAULT)] =
 		(struct ig_counter){ 1, 64 };
@@ -213,7 +216,11 @@ static void test_counters(void **state)
 		    "icmpgate_packets_total{interface=\"eth1\",side=\"host\","
 		    "family=\"v4\",type=\"99\",type_name=\"\","
 		    "reason=\"drop-default\",verdict=\"drop\"} 1");
-	/* only the entries that counted: 4 packet and 4 byte samples */
+	assert_line(text,
+		    "icmpgate_packets_total{interface=\"eth1\",side=\"host\","
+		    "family=\"v4\",type=\"13\",type_name=\"timestamp-request\","
+		    "reason=\"audit-drop-rule\",verdict=\"pass\"} 2");
+	/* only the entries that counted: 5 packet and 5 byte samples */
 	{
 		const char *p = text;
 		int n = 0;
@@ -222,7 +229,7 @@ static void test_counters(void **state)
 			n++;
 			p++;
 		}
-		assert_int_equal(n, 8);
+		assert_int_equal(n, 10);
 	}
 	free(text);
 	free_ifaces(ifs);
