@@ -39,6 +39,8 @@ command -v curl >/dev/null || die "curl not found (make deps)"
 expect_ok "attach $IF (default policy)" ig attach "$IF"
 expect_ok "v4 echo-request pass" ig set "$IF" v4 echo-request pass
 expect_ok "v6 echo-reply drop" ig set "$IF" v6 echo-reply drop
+expect_ok "v4 info-request limit 50/s burst 5" \
+	ig set "$IF" v4 info-request limit 50/s burst 5
 expect_ok "v4 ping passes" ping_a4 1 -c 5 -i 0.05
 expect_ok "v6 ping passes the default's limit" ping_a6 1 -c 3 -i 0.2
 expect_ok "stats --reset" ig stats "$IF" --reset
@@ -147,11 +149,18 @@ expect_match "info: mode, layout and the digest status shows" "$(cat "$M")" \
 expect_match "the generation status shows ($GEN)" "$(cat "$M")" \
 	"^icmpgate_policy_generation\\{interface=\"$IF\"\\} $GEN\$"
 expect_match "attached" "$(cat "$M")" "^icmpgate_attached\\{interface=\"$IF\"\\} 1\$"
-# The default policy: v6 echo-request limit 1000/s per-source 10/s burst 20.
-expect_match "the class limit of v6 echo-request: 1000/s" "$(cat "$M")" \
-	"^icmpgate_ratelimit_rate\\{interface=\"$IF\",side=\"host\",family=\"v6\",type=\"128\",type_name=\"echo-request\",code=\"\",bucket=\"class\",unit=\"packets\"\\} 1000\$"
-expect_match "its per-source burst: 20" "$(cat "$M")" \
-	"^icmpgate_ratelimit_burst\\{interface=\"$IF\",side=\"host\",family=\"v6\",type=\"128\",type_name=\"echo-request\",code=\"\",bucket=\"source\",unit=\"packets\"\\} 20\$"
+# A class limit of ours, and the per-source one of the default policy's
+# frag-needed (limit per-source 100/s burst 200).
+expect_match "a class limit: its rate" "$(cat "$M")" \
+	"^icmpgate_ratelimit_rate\\{interface=\"$IF\",side=\"host\",family=\"v4\",type=\"15\",type_name=\"info-request\",code=\"\",bucket=\"class\",unit=\"packets\"\\} 50\$"
+expect_match "and its burst" "$(cat "$M")" \
+	"^icmpgate_ratelimit_burst\\{interface=\"$IF\",side=\"host\",family=\"v4\",type=\"15\",type_name=\"info-request\",code=\"\",bucket=\"class\",unit=\"packets\"\\} 5\$"
+expect_match "frag-needed's per-source rate: 100" "$(cat "$M")" \
+	"^icmpgate_ratelimit_rate\\{interface=\"$IF\",side=\"host\",family=\"v4\",type=\"3\",type_name=\"dest-unreachable\",code=\"4\",bucket=\"source\",unit=\"packets\"\\} 100\$"
+expect_match "and its burst: 200" "$(cat "$M")" \
+	"^icmpgate_ratelimit_burst\\{interface=\"$IF\",side=\"host\",family=\"v4\",type=\"3\",type_name=\"dest-unreachable\",code=\"4\",bucket=\"source\",unit=\"packets\"\\} 200\$"
+expect_fail "no limit left for v6 echo-request (now a drop rule)" \
+	grep -q '^icmpgate_ratelimit_rate{.*family="v6",type="128"' "$M"
 # A ping from A's one v6 address: one per-source bucket (10.199.1.1's v4
 # echo-request is passed by rule, without buckets).
 expect_match "per-source table: one source tracked" "$(cat "$M")" \
