@@ -26,7 +26,7 @@ HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
 # reads to prove that no BPF object includes a glibc header.
 BPF_CFLAGS := -O2 -g -Wall -Werror -target bpf -D__TARGET_ARCH_$(ARCH) \
 	-MD -MP -Iinclude -I/usr/include/$(MULTIARCH) $(EXTRA_BPF_CFLAGS)
-LIBS := -lxdp -lbpf -ljson-c -lpcap -lsmartcols -lelf -lz
+LIBS := -lxdp -lbpf -ljson-c -lpcap -lsmartcols -lmicrohttpd -lelf -lz
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/bpf/%.bpf.o)
@@ -158,7 +158,8 @@ bench: deps
 
 # `make install` / `make uninstall`: the binary, the man page, the systemd
 # unit icmpgate@.service (one instance per interface) and the script it
-# runs, bash completion, and an example policy; DESTDIR and PREFIX apply.
+# runs, the unit icmpgate-metrics.service (`icmpgate serve`), bash
+# completion, and an example policy; DESTDIR and PREFIX apply.
 # The policy files in $(SYSCONFDIR)/icmpgate are the operator's: uninstall
 # leaves them.
 SYSCONFDIR ?= /etc
@@ -167,7 +168,8 @@ LIBEXECDIR := $(PREFIX)/libexec/icmpgate
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 INSTALLED := $(SBINDIR)/icmpgate $(PREFIX)/share/man/man8/icmpgate.8 \
-	$(UNITDIR)/icmpgate@.service $(LIBEXECDIR)/icmpgate-unit \
+	$(UNITDIR)/icmpgate@.service $(UNITDIR)/icmpgate-metrics.service \
+	$(LIBEXECDIR)/icmpgate-unit \
 	$(COMPLETIONDIR)/icmpgate $(PREFIX)/share/doc/icmpgate/example.policy
 SUBST = sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' \
 	-e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
@@ -177,6 +179,8 @@ install: $(BIN)
 	install -D -m 0644 man/icmpgate.8 $(DESTDIR)$(PREFIX)/share/man/man8/icmpgate.8
 	@mkdir -p $(DESTDIR)$(UNITDIR) $(DESTDIR)$(LIBEXECDIR)
 	$(SUBST) dist/icmpgate@.service.in >$(DESTDIR)$(UNITDIR)/icmpgate@.service
+	$(SUBST) dist/icmpgate-metrics.service.in \
+		>$(DESTDIR)$(UNITDIR)/icmpgate-metrics.service
 	$(SUBST) dist/icmpgate-unit.in >$(DESTDIR)$(LIBEXECDIR)/icmpgate-unit
 	chmod 0755 $(DESTDIR)$(LIBEXECDIR)/icmpgate-unit
 	install -D -m 0644 dist/icmpgate.bash $(DESTDIR)$(COMPLETIONDIR)/icmpgate

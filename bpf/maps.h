@@ -47,6 +47,14 @@ struct {
 	__type(value, struct ig_counter);
 } ig_counters SEC(".maps");
 
+/* MTUs of PMTUD messages per (family, outcome), per CPU (validate.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, IG_PMTU_ENTRIES);
+	__type(key, __u32);
+	__type(value, struct ig_pmtu_hist);
+} ig_pmtud SEC(".maps");
+
 /* Canonical text of each slot's policy; read by `policy show` only. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

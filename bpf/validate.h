@@ -206,6 +206,29 @@ static __always_inline int to_broadcast(const struct ethhdr *eth,
 	return 0;
 }
 
+/*
+ * PMTUD health (include/icmpgate.h): the MTU a frag-needed or
+ * packet-too-big reports, in its family's histogram of valid or forged
+ * ones. In check_packet(), which the verifier walks once, so it costs the
+ * program's other paths nothing. Per-CPU: no two CPUs share an entry.
+ */
+static __always_inline void record_pmtu(__u32 family, __u32 reason,
+					const struct ig_icmphdr *ih)
+{
+	__u32 key =
+		ig_pmtu_index(family, reason ? IG_PMTU_FORGED : IG_PMTU_VALID);
+	struct ig_pmtu_hist *h;
+	__u32 mtu;
+
+	h = bpf_map_lookup_elem(&ig_pmtud, &key);
+	if (!h) /* cannot happen: the key is within the array */
+		return;
+	mtu = family == IG_FAM_V6 ? bpf_ntohl(ih->mtu6) :
+				    bpf_ntohs(ih->frag.mtu);
+	h->count[ig_pmtu_bucket(mtu)]++;
+	h->sum += mtu;
+}
+
 /* What check_packet() needs of the slot and the rule, in one word. */
 enum {
 	IG_CHK_V6 = 1 << 0,
@@ -261,7 +284,7 @@ __noinline int check_packet(struct xdp_md *ctx, __u32 l3_off, __u32 icmp_off,
 	struct ipv6hdr *ip6h;
 	struct iphdr *iph;
 	const void *daddr;
-	__u32 type;
+	__u32 type, r;
 
 	/*
 	 * The parser's offsets. An ICMP header 32 KiB into a frame is an
@@ -294,10 +317,15 @@ __noinline int check_packet(struct xdp_md *ctx, __u32 l3_off, __u32 icmp_off,
 			return IG_R_MALFORMED_L3;
 		daddr = &iph->daddr;
 	}
+	r = 0;
 	if (cfg & IG_CHK_VALIDATE)
-		return validate_error(ctx, family, daddr, ih, end, l4len,
-				      !!(cfg & IG_CHK_SOCKET));
-	return 0;
+		r = validate_error(ctx, family, daddr, ih, end, l4len,
+				   !!(cfg & IG_CHK_SOCKET));
+	if (family == IG_FAM_V6 ? type == IG_ICMPV6_PKT_TOOBIG :
+				  type == IG_ICMP_DEST_UNREACH &&
+					  ih->code == IG_ICMP_FRAG_NEEDED)
+		record_pmtu(family, r, ih);
+	return r;
 }
 
 /*

@@ -70,8 +70,16 @@ _icmpgate()
 		_icmpgate_files
 		return
 		;;
+	--listen)
+		COMPREPLY=($(compgen -W '127.0.0.1:9797 [::1]:9797 0.0.0.0:9797' -- "$cur"))
+		return
+		;;
 	--live | -l)
-		COMPREPLY=($(compgen -W "$(_icmpgate_attached)" -- "$cur"))
+		if [ "$cmd" = serve ]; then # serve's -l is --listen
+			COMPREPLY=($(compgen -W '127.0.0.1:9797 [::1]:9797 0.0.0.0:9797' -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "$(_icmpgate_attached)" -- "$cur"))
+		fi
 		return
 		;;
 	--max-sources | --watch | --interval | --count | -n | --prefix4 | \
@@ -82,8 +90,8 @@ _icmpgate()
 
 	if [ -z "$cmd" ]; then
 		COMPREPLY=($(compgen -W 'attach detach upgrade sync status policy
-			set unset stats top help names -v --verbose -j --json
-			--help --version' -- "$cur"))
+			set unset stats top metrics serve help names -v --verbose
+			-j --json --help --version' -- "$cur"))
 		return
 	fi
 
@@ -103,6 +111,7 @@ _icmpgate()
 			;;
 		stats) opts+=' --json --watch --reset' ;;
 		top) opts+=' --count --interval --json' ;;
+		serve) opts+=' --listen' ;;
 		esac
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 		return
@@ -112,7 +121,7 @@ _icmpgate()
 	attach)
 		[ $nargs -eq 0 ] && COMPREPLY=($(compgen -W "$(_icmpgate_ifaces)" -- "$cur"))
 		;;
-	detach | upgrade | sync | status | stats | top)
+	detach | upgrade | sync | status | stats | top | metrics | serve)
 		[ $nargs -eq 0 ] && COMPREPLY=($(compgen -W "$(_icmpgate_attached)" -- "$cur"))
 		;;
 	policy)
@@ -176,7 +185,7 @@ _icmpgate()
 		;;
 	help)
 		COMPREPLY=($(compgen -W 'attach detach upgrade sync status policy
-			set unset stats top names' -- "$cur"))
+			set unset stats top metrics serve names' -- "$cur"))
 		;;
 	esac
 }

@@ -470,6 +470,53 @@ static inline __u32 ig_counter_index(__u32 cfamily, __u32 type, __u32 reason)
 }
 #define IG_COUNTER_ENTRIES (IG_COUNTER_FAMILIES * IG_TYPES * IG_REASON_COUNT)
 
+/*
+ * PMTUD health: the MTUs that IPv4 frag-needed (RFC 1191) and IPv6
+ * packet-too-big (RFC 8201) messages report, by family and by outcome,
+ * recorded by check_packet() (bpf/validate.h) for every such message an
+ * entry that passes or limits judges (the compiler marks those entries
+ * IG_RULE_CALL_CHECK). FORGED: its rule validates and the message failed
+ * (counted under an invalid-* reason too); VALID: it did not fail, though
+ * a rate limit may still hold it (the counters say so by reason).
+ * Messages a rule drops outright are in the counters only.
+ *
+ * Buckets by the MTU reported, upper bounds inclusive as a Prometheus
+ * histogram's `le`: 576 (the least every IPv4 host reassembles, RFC 791),
+ * 1280 (the IPv6 minimum, RFC 8200), 1400 (common tunnel MTUs), 1420
+ * (WireGuard), 1480 (6in4, IPIP), 1492 (PPPoE), 1500 (Ethernet), 9000
+ * (jumbo frames), and the rest.
+ */
+enum ig_pmtu_outcome {
+	IG_PMTU_VALID = 0,
+	IG_PMTU_FORGED = 1,
+	IG_PMTU_OUTCOMES = 2,
+};
+
+#define IG_PMTU_BOUNDS                                        \
+	{                                                     \
+		576, 1280, 1400, 1420, 1480, 1492, 1500, 9000 \
+	}
+#define IG_PMTU_BUCKETS 9 /* the bounds above and one past the last */
+
+/* Arithmetic, not branches: the verifier walks one path. */
+static inline __u32 ig_pmtu_bucket(__u32 mtu)
+{
+	return (mtu > 576) + (mtu > 1280) + (mtu > 1400) + (mtu > 1420) +
+	       (mtu > 1480) + (mtu > 1492) + (mtu > 1500) + (mtu > 9000);
+}
+
+/* One (family, outcome): messages per bucket (not cumulative), MTU sum. */
+struct ig_pmtu_hist {
+	__u64 count[IG_PMTU_BUCKETS];
+	__u64 sum; /* of the MTUs reported, for the histogram's _sum */
+};
+
+static inline __u32 ig_pmtu_index(__u32 family, __u32 outcome)
+{
+	return (family & 1) * IG_PMTU_OUTCOMES + (outcome & 1);
+}
+#define IG_PMTU_ENTRIES (IG_POLICY_FAMILIES * IG_PMTU_OUTCOMES)
+
 #define IG_MAX_PREFIXES 16384 /* per policy; the trie holds both slots */
 #define IG_POLICY_TEXT_MAX (1024 * 1024 - 8)
 
@@ -530,6 +577,7 @@ struct ig_state {
 #define IG_PIN_SOURCES "sources"
 #define IG_PIN_LOCAL "local"
 #define IG_PIN_IFINFO "ifinfo"
+#define IG_PIN_PMTUD "pmtud"
 
 #define IG_PROG_NAME "icmpgate_xdp"
 
@@ -552,6 +600,8 @@ _Static_assert(sizeof(struct ig_source_slot) == 64, "ig_source_slot layout");
 _Static_assert(sizeof(struct ig_source_set) == 128, "ig_source_set layout");
 _Static_assert(sizeof(struct ig_prefix_key) == 24, "ig_prefix_key layout");
 _Static_assert(sizeof(struct ig_counter) == 16, "ig_counter layout");
+_Static_assert(sizeof(struct ig_pmtu_hist) == (IG_PMTU_BUCKETS + 1) * 8,
+	       "ig_pmtu_hist layout");
 _Static_assert(sizeof(struct ig_local_key) == 20, "ig_local_key layout");
 _Static_assert(sizeof(struct ig_ifinfo) == 56, "ig_ifinfo layout");
 _Static_assert(sizeof(struct ig_side_entry) == 32, "ig_side_entry layout");

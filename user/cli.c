@@ -26,6 +26,8 @@ const struct ig_command *const ig_commands[] = {
 	&ig_unset_cmd,
 	&ig_stats_cmd,
 	&ig_top_cmd,
+	&ig_metrics_cmd,
+	&ig_serve_cmd,
 	&ig_names_types_cmd,
 	&ig_names_reasons_cmd,
 	NULL,

@@ -221,13 +221,21 @@ static void fill_reasons(struct ig_policy_slot *s)
 			ig_rule_reason(r[i].action, r[i].flags));
 }
 
+/* IPv4 frag-needed (RFC 1191) or IPv6 packet-too-big (RFC 8201). */
+static bool is_pmtud(int fam, int type, int code)
+{
+	if (fam == IG_FAM_V6)
+		return type == 2;
+	return type == 3 && code == 4;
+}
+
 /*
  * The checks entry e needs (IG_RULE_ANY_CHECK). Forged neighbour discovery
  * is counted as such whatever the rule; the other checks only refine why
  * a packet the entry would not drop anyway is dropped.
  */
 static __u8 checks_of(const struct ig_policy_slot *s, int side, int fam,
-		      int type, const struct ig_rule *e)
+		      int type, int code, const struct ig_rule *e)
 {
 	__u8 f = 0;
 
@@ -239,6 +247,12 @@ static __u8 checks_of(const struct ig_policy_slot *s, int side, int fam,
 	if (e->max_size)
 		f |= IG_RULE_SIZE;
 	if (e->flags & (IG_RULE_VALIDATE | IG_RULE_VALIDATE_SOCKET))
+		f |= IG_RULE_CALL_CHECK;
+	/*
+	 * PMTUD messages that may pass: check_packet() records the MTU they
+	 * carry (PMTUD health, include/icmpgate.h), whatever the side.
+	 */
+	if (is_pmtud(fam, type, code))
 		f |= IG_RULE_CALL_CHECK;
 	/* The RA guard and smurf echo are about this host's own link. */
 	if (side == IG_SIDE_TRANSIT)
@@ -263,7 +277,7 @@ static void mark_checks(struct ig_policy_slot *s)
 				for (code = 0; code < IG_CODES; code++) {
 					e = &s->rules[side][fam][type][code];
 					e->flags |= checks_of(s, side, fam,
-							      type, e);
+							      type, code, e);
 				}
 }
 

@@ -15,6 +15,11 @@
  * `stats --reset`. Per-source buckets are copied before the swap: a
  * source's bucket misses what the old program took from it during the
  * copy, at most a few milliseconds of its rate.
+ *
+ * Only the counters and the per-source buckets are carried (and the
+ * policy, as text). Every other map of the new program starts as it
+ * loads: the class buckets full, the PMTUD histograms (layout 3) at zero,
+ * whatever the old layout had under their names.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -446,7 +451,8 @@ int ig_migrate(const char *cmd, const char *name, const char *dir,
 		goto out;
 	}
 	pr_info("%s: program %u of another build replaced by %u (layout %d) in one step, %s mode; policy %016" PRIx64
-		" (generation %" PRIu64 "); counters %s; per-source buckets %s",
+		" (generation %" PRIu64
+		"); counters %s; per-source buckets %s; PMTUD histograms start at zero",
 		name, h.prog_id, i.state.prog_id, IG_LAYOUT,
 		ig_mode_name(h.mode), c->digest, (uint64_t)i.state.generation,
 		counters.carried ? "kept" :

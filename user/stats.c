@@ -66,6 +66,37 @@ static uint64_t delta_of(uint64_t after, uint64_t before)
 	return after >= before ? after - before : after;
 }
 
+const uint32_t ig_pmtu_bounds[IG_PMTU_BUCKETS - 1] = IG_PMTU_BOUNDS;
+
+const char *ig_pmtu_outcome_name(int outcome)
+{
+	return outcome == IG_PMTU_FORGED ? "forged" : "valid";
+}
+
+uint64_t ig_pmtu_messages(const struct ig_pmtu_hist *h)
+{
+	uint64_t n = 0;
+	int b;
+
+	for (b = 0; b < IG_PMTU_BUCKETS; b++)
+		n += h->count[b];
+	return n;
+}
+
+void ig_pmtud_delta(const struct ig_pmtu_hist *after,
+		    const struct ig_pmtu_hist *before,
+		    struct ig_pmtu_hist *delta)
+{
+	int i, b;
+
+	for (i = 0; i < IG_PMTU_ENTRIES; i++) {
+		for (b = 0; b < IG_PMTU_BUCKETS; b++)
+			delta[i].count[b] =
+				delta_of(after[i].count[b], before[i].count[b]);
+		delta[i].sum = delta_of(after[i].sum, before[i].sum);
+	}
+}
+
 void ig_counters_delta(const struct ig_counter *after,
 		       const struct ig_counter *before,
 		       struct ig_counter *delta)
@@ -249,6 +280,78 @@ static struct json_object *reasons_json(const struct ig_stats *s,
 	return done(obj, err);
 }
 
+/* One bucket: its upper bound (null for the last) and its messages. */
+static struct json_object *bucket_json(int b, uint64_t n,
+				       unsigned long interval)
+{
+	struct json_object *obj = json_object_new_object();
+	int err = 0;
+
+	if (!obj)
+		return NULL;
+	if (b < IG_PMTU_BUCKETS - 1)
+		err = ig_json_add(obj, "max_mtu",
+				  json_object_new_uint64(ig_pmtu_bounds[b]));
+	else if (json_object_object_add(obj, "max_mtu", NULL))
+		err = -ENOMEM;
+	err = err ?: ig_json_add(obj, "messages", num(n, interval));
+	return done(obj, err);
+}
+
+static struct json_object *hist_json(const struct ig_pmtu_hist *h, int fam,
+				     int outcome, unsigned long interval)
+{
+	struct json_object *obj = json_object_new_object(), *arr = NULL;
+	int b, err;
+
+	if (!obj)
+		return NULL;
+	err = ig_json_add(obj, "family",
+			  json_object_new_string(ig_family_name(fam)));
+	err = err   ?:
+		      ig_json_add(obj, "outcome",
+				  json_object_new_string(
+					  ig_pmtu_outcome_name(outcome)));
+	err = err   ?:
+		      ig_json_add(obj, "messages",
+				  num(ig_pmtu_messages(h), interval));
+	err = err ?: ig_json_add(obj, "mtu_sum", num(h->sum, interval));
+	if (!err) {
+		arr = json_object_new_array();
+		err = ig_json_add(obj, "buckets", arr);
+	}
+	for (b = 0; b < IG_PMTU_BUCKETS && !err; b++) {
+		struct json_object *e = bucket_json(b, h->count[b], interval);
+
+		if (!e || json_object_array_add(arr, e)) {
+			json_object_put(e);
+			err = -ENOMEM;
+		}
+	}
+	return done(obj, err);
+}
+
+/* "pmtud": every (family, outcome), zeros included: a fixed shape. */
+static struct json_object *pmtud_json(const struct ig_stats *s,
+				      unsigned long interval)
+{
+	struct json_object *arr = json_object_new_array(), *h;
+	int fam, o, err = 0;
+
+	if (!arr)
+		return NULL;
+	for (fam = 0; fam < IG_POLICY_FAMILIES && !err; fam++)
+		for (o = 0; o < IG_PMTU_OUTCOMES && !err; o++) {
+			h = hist_json(&s->pmtud[ig_pmtu_index(fam, o)], fam, o,
+				      interval);
+			if (!h || json_object_array_add(arr, h)) {
+				json_object_put(h);
+				err = -ENOMEM;
+			}
+		}
+	return done(arr, err);
+}
+
 int ig_stats_json(const struct ig_stats *s, const char *ifname,
 		  unsigned long interval, struct json_object **out)
 {
@@ -265,6 +368,7 @@ int ig_stats_json(const struct ig_stats *s, const char *ifname,
 	err = err ?: ig_json_add(obj, "sides", sides_json(s, interval));
 	err = err ?: ig_json_add(obj, "types", types_json(s, interval));
 	err = err ?: ig_json_add(obj, "reasons", reasons_json(s, interval));
+	err = err ?: ig_json_add(obj, "pmtud", pmtud_json(s, interval));
 	if (err) {
 		json_object_put(obj);
 		return err;
@@ -388,6 +492,58 @@ static int print_reasons(FILE *out, const struct ig_stats *s,
 }
 
 /*
+ * PMTUD health: per family and outcome, the messages by the MTU they
+ * report; nothing when there were none.
+ */
+static int print_pmtud(FILE *out, const struct ig_stats *s,
+		       unsigned long interval)
+{
+	struct ig_table_col cols[4 + IG_PMTU_BUCKETS];
+	char heads[IG_PMTU_BUCKETS][16];
+	const struct ig_pmtu_hist *h;
+	uint64_t total = 0;
+	struct ig_table t;
+	int fam, o, b;
+
+	for (b = 0; b < IG_PMTU_ENTRIES; b++)
+		total += ig_pmtu_messages(&s->pmtud[b]);
+	if (!total)
+		return 0;
+	cols[0] = (struct ig_table_col){ "pmtud", 0 };
+	cols[1] = (struct ig_table_col){ "outcome", 0 };
+	cols[2] = (struct ig_table_col){ "messages", IG_COL_RIGHT };
+	cols[3] = (struct ig_table_col){ "mean", IG_COL_RIGHT };
+	for (b = 0; b < IG_PMTU_BUCKETS; b++) {
+		if (b < IG_PMTU_BUCKETS - 1)
+			snprintf(heads[b], sizeof(heads[b]), "<=%u",
+				 ig_pmtu_bounds[b]);
+		else
+			snprintf(heads[b], sizeof(heads[b]), ">%u",
+				 ig_pmtu_bounds[b - 1]);
+		cols[4 + b] = (struct ig_table_col){ heads[b], IG_COL_RIGHT };
+	}
+	ig_table_init(&t, cols, sizeof(cols) / sizeof(cols[0]), true);
+	for (fam = 0; fam < IG_POLICY_FAMILIES; fam++)
+		for (o = 0; o < IG_PMTU_OUTCOMES; o++) {
+			h = &s->pmtud[ig_pmtu_index(fam, o)];
+			total = ig_pmtu_messages(h);
+			ig_table_row(&t);
+			ig_table_cell(&t, "%s", ig_family_name(fam));
+			ig_table_cell(&t, "%s", ig_pmtu_outcome_name(o));
+			ig_table_num(&t, total, interval);
+			if (total)
+				ig_table_cell(&t, "%" PRIu64,
+					      (uint64_t)(h->sum / total));
+			else
+				ig_table_cell(&t, "-");
+			for (b = 0; b < IG_PMTU_BUCKETS; b++)
+				ig_table_num(&t, h->count[b], interval);
+		}
+	fputc('\n', out);
+	return ig_table_print(out, &t, "  ");
+}
+
+/*
  * The sections of the table for humans, in order, each a table of its own
  * sized to its content. A new section is a function of this type added
  * here; it prints a blank line before itself, or nothing when it has
@@ -400,6 +556,7 @@ static const stats_section stats_sections[] = {
 	print_totals,
 	print_types,
 	print_reasons,
+	print_pmtud,
 };
 
 int ig_stats_print(FILE *out, const struct ig_stats *s, const char *ifname,
@@ -457,6 +614,9 @@ int ig_stats_show(const struct ig_maps *m, const char *ifname, bool json)
 	if (err)
 		goto out;
 	ig_stats_aggregate(c, s);
+	err = ig_pmtud_read(m, s->pmtud);
+	if (err)
+		goto out;
 	err = print_stats(s, ifname, 0, json);
 out:
 	free(c);
@@ -491,6 +651,7 @@ int ig_stats_watch(const struct ig_maps *m, const char *ifname,
 {
 	struct sigaction sa = { .sa_handler = on_stop }, old_int, old_term;
 	struct ig_counter *prev, *cur, *delta, *tmp;
+	struct ig_pmtu_hist hprev[IG_PMTU_ENTRIES], hcur[IG_PMTU_ENTRIES];
 	struct timespec deadline;
 	struct ig_stats *s;
 	int err = -ENOMEM;
@@ -502,6 +663,7 @@ int ig_stats_watch(const struct ig_maps *m, const char *ifname,
 	if (!prev || !cur || !delta || !s)
 		goto out;
 	err = ig_counters_read(m, prev);
+	err = err ?: ig_pmtud_read(m, hprev);
 	if (err)
 		goto out;
 	/* No SA_RESTART: the sleep must end at Ctrl-C. */
@@ -514,6 +676,7 @@ int ig_stats_watch(const struct ig_maps *m, const char *ifname,
 		if (err || stop_watch)
 			break;
 		err = ig_counters_read(m, cur);
+		err = err ?: ig_pmtud_read(m, hcur);
 		/* A detached program's maps read as zero rates forever. */
 		if (!err && alive)
 			err = alive(ctx);
@@ -521,6 +684,8 @@ int ig_stats_watch(const struct ig_maps *m, const char *ifname,
 			break;
 		ig_counters_delta(cur, prev, delta);
 		ig_stats_aggregate(delta, s);
+		ig_pmtud_delta(hcur, hprev, s->pmtud);
+		memcpy(hprev, hcur, sizeof(hprev));
 		err = print_stats(s, ifname, interval, json);
 		if (err)
 			break;

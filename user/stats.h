@@ -39,9 +39,28 @@ struct ig_stats {
 	/* Ordered by side, family, then type; only those with packets. */
 	struct ig_type_stats types[IG_SIDES * IG_POLICY_FAMILIES * IG_TYPES];
 	size_t n_types;
+	/*
+	 * PMTUD health by ig_pmtu_index(family, outcome); not touched by
+	 * ig_stats_aggregate(): the histograms are a map of their own.
+	 */
+	struct ig_pmtu_hist pmtud[IG_PMTU_ENTRIES];
 };
 
-/* Sum counters[IG_COUNTER_ENTRIES] (already summed over CPUs) into *s. */
+/* The upper bounds of the PMTUD buckets but the last (IG_PMTU_BOUNDS). */
+extern const uint32_t ig_pmtu_bounds[IG_PMTU_BUCKETS - 1];
+/* "valid" or "forged". */
+const char *ig_pmtu_outcome_name(int outcome);
+/* Messages in a histogram: the sum of its buckets. */
+uint64_t ig_pmtu_messages(const struct ig_pmtu_hist *h);
+/* after - before for every histogram, as ig_counters_delta() does. */
+void ig_pmtud_delta(const struct ig_pmtu_hist *after,
+		    const struct ig_pmtu_hist *before,
+		    struct ig_pmtu_hist *delta);
+
+/*
+ * Sum counters[IG_COUNTER_ENTRIES] (already summed over CPUs) into *s;
+ * s->pmtud is zeroed.
+ */
 void ig_stats_aggregate(const struct ig_counter *counters, struct ig_stats *s);
 
 /*

@@ -68,6 +68,8 @@ static const struct map_spec map_specs[] = {
 	  IG_MAX_LOCAL, MAP_FD(local_fd) },
 	{ IG_PIN_IFINFO, "ig_ifinfo", BPF_MAP_TYPE_ARRAY, 4,
 	  sizeof(struct ig_ifinfo), 1, MAP_FD(ifinfo_fd) },
+	{ IG_PIN_PMTUD, "ig_pmtud", BPF_MAP_TYPE_PERCPU_ARRAY, 4,
+	  sizeof(struct ig_pmtu_hist), IG_PMTU_ENTRIES, MAP_FD(pmtud_fd) },
 	/* Any size: `attach --max-sources` chose it. */
 	{ IG_PIN_SOURCES, "ig_sources", BPF_MAP_TYPE_ARRAY, 4,
 	  sizeof(struct ig_source_set), 0, MAP_FD(sources_fd) },
@@ -619,6 +621,29 @@ int ig_sources_capacity(const struct ig_maps *m, uint32_t *max_entries)
 	return 0;
 }
 
+int ig_sources_count(const struct ig_maps *m, uint64_t *used,
+		     uint64_t *capacity)
+{
+	const struct ig_source_slot *slots;
+	__u32 max = 0, i;
+	size_t size;
+	int err;
+
+	*used = 0;
+	err = ig_sources_capacity(m, &max);
+	if (err)
+		return err;
+	*capacity = max;
+	size = (size_t)max * sizeof(*slots);
+	slots = mmap(NULL, size, PROT_READ, MAP_SHARED, m->sources_fd, 0);
+	if (slots == MAP_FAILED)
+		return -errno;
+	for (i = 0; i < max; i++)
+		*used += slots[i].tag != 0;
+	munmap((void *)slots, size);
+	return 0;
+}
+
 int ig_sources_read(const struct ig_maps *m, struct ig_source_entry **out,
 		    size_t *n)
 {
@@ -741,5 +766,52 @@ int ig_counters_reset(const struct ig_maps *m)
 				 NULL))
 		err = -errno;
 	counter_batch_free(&b);
+	return err;
+}
+
+int ig_pmtud_read(const struct ig_maps *m, struct ig_pmtu_hist *out)
+{
+	struct ig_pmtu_hist *v;
+	__u32 key;
+	int ncpu, cpu, b, err = 0;
+
+	ncpu = libbpf_num_possible_cpus();
+	if (ncpu <= 0)
+		return ncpu ? ncpu : -EINVAL;
+	v = calloc((size_t)ncpu, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	memset(out, 0, sizeof(*out) * IG_PMTU_ENTRIES);
+	for (key = 0; key < IG_PMTU_ENTRIES; key++) {
+		if (bpf_map_lookup_elem(m->pmtud_fd, &key, v)) {
+			err = -errno;
+			break;
+		}
+		for (cpu = 0; cpu < ncpu; cpu++) {
+			for (b = 0; b < IG_PMTU_BUCKETS; b++)
+				out[key].count[b] += v[cpu].count[b];
+			out[key].sum += v[cpu].sum;
+		}
+	}
+	free(v);
+	return err;
+}
+
+int ig_pmtud_reset(const struct ig_maps *m)
+{
+	struct ig_pmtu_hist *v;
+	__u32 key;
+	int ncpu, err = 0;
+
+	ncpu = libbpf_num_possible_cpus();
+	if (ncpu <= 0)
+		return ncpu ? ncpu : -EINVAL;
+	v = calloc((size_t)ncpu, sizeof(*v)); /* zeros */
+	if (!v)
+		return -ENOMEM;
+	for (key = 0; key < IG_PMTU_ENTRIES && !err; key++)
+		if (bpf_map_update_elem(m->pmtud_fd, &key, v, BPF_ANY))
+			err = -errno;
+	free(v);
 	return err;
 }

@@ -27,6 +27,7 @@ struct ig_maps {
 	int sources_fd;
 	int local_fd; /* this host's addresses on the interface */
 	int ifinfo_fd; /* its MTU */
+	int pmtud_fd; /* PMTUD health: MTU histograms */
 	uint32_t *active; /* mmap of `active`: the live slot */
 	struct ig_policy_slot *slots; /* mmap of `policy`: IG_SLOTS slots */
 	struct ig_class_bucket *class_buckets; /* mmap: IG_CLASS_BUCKETS */
@@ -106,6 +107,9 @@ struct ig_source_entry {
 int ig_maps_reuse(const struct ig_maps *m, struct bpf_object *obj);
 
 int ig_sources_capacity(const struct ig_maps *m, uint32_t *max_entries);
+/* Buckets in use in the per-source table, and its capacity. */
+int ig_sources_count(const struct ig_maps *m, uint64_t *used,
+		     uint64_t *capacity);
 /*
  * Every per-source bucket now in the table; *out is malloc'ed. The
  * program replaces entries while we walk: a snapshot.
@@ -116,5 +120,9 @@ int ig_sources_read(const struct ig_maps *m, struct ig_source_entry **out,
 /* Counters summed over CPUs into out[IG_COUNTER_ENTRIES]. */
 int ig_counters_read(const struct ig_maps *m, struct ig_counter *out);
 int ig_counters_reset(const struct ig_maps *m);
+
+/* PMTUD histograms summed over CPUs into out[IG_PMTU_ENTRIES]. */
+int ig_pmtud_read(const struct ig_maps *m, struct ig_pmtu_hist *out);
+int ig_pmtud_reset(const struct ig_maps *m);
 
 #endif /* IG_STORE_H */

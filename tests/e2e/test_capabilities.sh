@@ -37,6 +37,9 @@ expect_match "policy show" "$(capped "$BPF" policy show "$IF")" \
 	'v4 echo-request drop'
 expect_ok "stats --json" capped "$BPF" stats "$IF" --json
 expect_ok "top" capped "$BPF" top "$IF"
+expect_match "metrics: attached (not 'gone')" \
+	"$(capped "$BPF" metrics "$IF")" \
+	"^icmpgate_attached\\{interface=\"$IF\"\\} 1\$"
 
 err=$(capped "$BPF" attach --replace "$IF" 2>&1)
 expect_match "attach --replace names CAP_SYS_ADMIN" "$err" 'missing CAP_SYS_ADMIN'

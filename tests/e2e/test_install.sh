@@ -22,7 +22,8 @@ make -s -C "$TOP" BUILD="$BUILD" PREFIX="$P" SYSCONFDIR="$ETC" install \
 	>"$LAB_TMP/install.log" 2>&1
 expect_eq "make install" "$?" 0
 for f in sbin/icmpgate share/man/man8/icmpgate.8 \
-	lib/systemd/system/icmpgate@.service libexec/icmpgate/icmpgate-unit \
+	lib/systemd/system/icmpgate@.service \
+	lib/systemd/system/icmpgate-metrics.service libexec/icmpgate/icmpgate-unit \
 	share/bash-completion/completions/icmpgate \
 	share/doc/icmpgate/example.policy; do
 	expect_ok "installed $f" test -s "$P/$f"
@@ -40,6 +41,12 @@ else
 	fail_check "systemd-analyze verify icmpgate@$IF.service" "$out"
 fi
 rm -f "$UNIT"
+MUNIT=$P/lib/systemd/system/icmpgate-metrics.service
+if out=$(systemd-analyze verify --man=no "$MUNIT" 2>&1); then
+	pass_check "systemd-analyze verify icmpgate-metrics.service"
+else
+	fail_check "systemd-analyze verify icmpgate-metrics.service" "$out"
+fi
 
 # What the unit runs, in B's network namespace, as systemd would.
 exec_line() { sed -n "s/^$1=//p" "$P/lib/systemd/system/icmpgate@.service" |
@@ -69,6 +76,26 @@ print(d.get("policy_digest") or d["interfaces"][0]["policy_digest"])' 2>&1)
 expect_eq "the built-in policy is in force (its digest)" "$got" "$want"
 expect_match "policy show: the built-in echo limit" "$(ig policy show "$IF")" \
 	'v4 echo-request limit 1000/s per-source 10/s burst 20'
+
+# The metrics unit's command, as systemd runs it: its Environment= in the
+# environment, ExecStart's ${...} expanded, SIGTERM to stop it.
+mexec=$(sed -n 's/^ExecStart=//p' "$MUNIT")
+menv=$(sed -n 's/^Environment=//p' "$MUNIT")
+expect_match "the metrics unit serves on 127.0.0.1:9797 by default" "$menv" \
+	'^ICMPGATE_METRICS_LISTEN=127\.0\.0\.1:9797$'
+bg_start env "$menv" sh -c "exec nsenter --net=/run/netns/$NS_B $mexec" \
+	>"$LAB_TMP/serve.log" 2>&1
+MPID=${BG_PIDS[-1]}
+for _ in $(seq 50); do
+	B curl -s -o /dev/null http://127.0.0.1:9797/metrics && break
+	sleep 0.1
+done
+expect_match "the metrics unit's server has $IF" \
+	"$(B curl -s http://127.0.0.1:9797/metrics)" \
+	"^icmpgate_attached\\{interface=\"$IF\"\\} 1\$"
+kill -TERM "$MPID"
+wait "$MPID"
+expect_eq "SIGTERM stops it, exit 0" "$?" 0
 expect_ok "stop: detach" unit ExecStop
 expect_fail "no XDP program after stop" xdp_attached "$NS_B" "$IF"
 
@@ -86,6 +113,12 @@ expect_match "completion: type names" \
 expect_match "completion: forward" \
 	"$(comp icmpgate set "$IF" forw)" '^forward$'
 expect_match "completion: upgrade" "$(comp icmpgate upg)" '^upgrade$'
+expect_match "completion: metrics and serve" "$(comp icmpgate "")" \
+	'^metrics$'
+expect_match "completion: serve --listen" \
+	"$(comp icmpgate serve --l)" '^--listen$'
+expect_match "completion: a listen address" \
+	"$(comp icmpgate serve --listen "")" '^127\.0\.0\.1:9797$'
 expect_match "completion: policy apply --audit" \
 	"$(comp icmpgate policy apply "$IF" f --au)" '^--audit$'
 expect_match "completion: mode audit|enforce" \

@@ -14,7 +14,8 @@
 #    the same upload stalls, so the test can tell a black hole;
 #  - forged ones, quoting a packet the client never sent, are dropped
 #    and counted invalid-source, in the dropped total and under their
-#    type;
+#    type; PMTUD health records the router's as valid and these as forged,
+#    in the bucket of MTU 1280;
 #  - with `validate socket`, the upload completes too, and forgeries that
 #    name the client's own address but no connection of it are dropped as
 #    invalid-socket. (Linux would ignore these forgeries too, as no socket matches
@@ -96,6 +97,21 @@ invalid() {
 	echo "$(stat_reason "$IF" invalid-source)/$(stat_reason "$IF" invalid-quote)/$(stat_reason "$IF" invalid-mtu)"
 }
 
+# pmtud FAM OUTCOME MAX: PMTUD messages of family vFAM recorded as OUTCOME
+# (valid, forged) in the bucket of MTUs up to MAX (stats --json "pmtud").
+pmtud() {
+	ig stats "$IF" --json | python3 -c '
+import json, sys
+try:
+    f, o, m = "v" + sys.argv[1], sys.argv[2], int(sys.argv[3])
+    h = [e for e in json.load(sys.stdin)["pmtud"]
+         if e["family"] == f and e["outcome"] == o][0]
+    print([b["messages"] for b in h["buckets"] if b["max_mtu"] == m][0])
+except Exception as e:
+    print("ERR", e)
+' "$1" "$2" "$3"
+}
+
 # check FAM TYPE SERVER PORT: the three steps for one family. The forged
 # messages come before the black hole: after it, the stalled connection
 # may still send full-size segments, and the router's answers to them
@@ -109,6 +125,7 @@ check() {
 	flush_pmtu
 	expect_eq "v$fam: no MTU learned yet" "$(route_mtu "$fam" "$server")" none
 	p0=$(stat_type "$IF" "v$fam" "$type" passed)
+	h0=$(pmtud "$fam" valid 1280)
 	inv=$(invalid)
 	expect_eq "v$fam: 1 MB upload completes" "$(upload "$target")" "$SIZE"
 	expect_eq "v$fam: the client learned MTU 1280" \
@@ -116,12 +133,15 @@ check() {
 	expect_ge "v$fam: the router's PMTUD messages passed" \
 		"$(minus "$(stat_type "$IF" "v$fam" "$type" passed)" "$p0")" 1
 	expect_eq "v$fam: none of them was invalid" "$(invalid)" "$inv"
+	expect_ge "v$fam: PMTUD health: valid, MTU up to 1280" \
+		"$(minus "$(pmtud "$fam" valid 1280)" "$h0")" 1
 
 	log "IPv$fam: forged PMTUD messages"
 	flush_pmtu
 	i0=$(stat_reason "$IF" invalid-source)
 	d0=$(stat_total "$IF" dropped)
 	d1=$(stat_type "$IF" "v$fam" "$type" dropped)
+	h0=$(pmtud "$fam" forged 1280)
 	if [ "$fam" = 4 ]; then
 		A "$FORGE" ptb 4 "$C4" 10.199.1.77 "$server" 1280 3
 	else
@@ -134,6 +154,8 @@ check() {
 		"$(minus "$(stat_total "$IF" dropped)" "$d0")" 3
 	expect_eq "v$fam: and as dropped $type" \
 		"$(minus "$(stat_type "$IF" "v$fam" "$type" dropped)" "$d1")" 3
+	expect_eq "v$fam: PMTUD health: 3 forged, MTU up to 1280" \
+		"$(minus "$(pmtud "$fam" forged 1280)" "$h0")" 3
 
 	log "IPv$fam: validate socket"
 	expect_ok "v$fam: policy apply: PMTUD with validate socket" \

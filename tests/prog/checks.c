@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "localaddr.h"
+#include "stats.h"
 
 #include "harness.h"
 
@@ -427,9 +428,123 @@ static void test_many_broadcasts(void **state)
 	assert_int_equal(reason_of(&echo), IG_R_PASS_RULE);
 }
 
+/*
+ * PMTUD health: each frag-needed or packet-too-big a passing or limiting
+ * entry judges moves exactly one bucket of one histogram by one, and its
+ * sum by its MTU: its family's, valid or forged as validation said (the
+ * reason counted agrees), in the bucket of the first bound (IG_PMTU_BOUNDS)
+ * not below its MTU. Other messages, and those a rule drops, move none.
+ */
+struct pmtud_case {
+	const char *policy; /* NULL: the default policy */
+	struct pkt_desc pkt;
+	int outcome; /* IG_PMTU_VALID, IG_PMTU_FORGED, or -1: not recorded */
+	int reason;
+};
+
+static const char PTB_PASS[] = "v4 dest-unreachable pass\n"
+			       "v6 packet-too-big pass\n";
+static const char PTB_DROP[] = "v4 dest-unreachable/frag-needed drop force\n"
+			       "v6 packet-too-big drop force\n";
+
+static const struct pmtud_case pmtud_cases[] = {
+	{ NULL, { PTB4(576) }, IG_PMTU_VALID, IG_R_PASS_LIMIT },
+	{ NULL, { PTB4(1280) }, IG_PMTU_VALID, IG_R_PASS_LIMIT },
+	{ NULL, { PTB4(1281) }, IG_PMTU_VALID, IG_R_PASS_LIMIT },
+	{ NULL, { PTB4(QUOTED_LEN4 - 1) }, IG_PMTU_VALID, IG_R_PASS_LIMIT },
+	{ NULL, { PTB4(67) }, IG_PMTU_FORGED, IG_R_INVALID_MTU },
+	{ NULL, { PTB4(9000) }, IG_PMTU_FORGED, IG_R_INVALID_MTU },
+	{ NULL, { PTB4(65535) }, IG_PMTU_FORGED, IG_R_INVALID_MTU },
+	{ NULL,
+	  { PTB4Q(1400, "192.0.2.77", REMOTE4) },
+	  IG_PMTU_FORGED,
+	  IG_R_INVALID_SOURCE },
+	{ NULL, { PTB6(1280) }, IG_PMTU_VALID, IG_R_PASS_LIMIT },
+	{ NULL, { PTB6(1400) }, IG_PMTU_VALID, IG_R_PASS_LIMIT },
+	{ NULL, { PTB6(1279) }, IG_PMTU_FORGED, IG_R_INVALID_MTU },
+	{ NULL, { PTB6(100000) }, IG_PMTU_FORGED, IG_R_INVALID_MTU },
+	{ NULL,
+	  { PTB6Q(1400, "2001:db8::99", REMOTE6) },
+	  IG_PMTU_FORGED,
+	  IG_R_INVALID_SOURCE },
+	/* Not validated: valid whatever they quote. */
+	{ PTB_PASS,
+	  { PTB4Q(1500, "192.0.2.77", REMOTE4) },
+	  IG_PMTU_VALID,
+	  IG_R_PASS_RULE },
+	{ PTB_PASS, { PTB6(1279) }, IG_PMTU_VALID, IG_R_PASS_RULE },
+	/* Dropped by rule: in the counters only. */
+	{ PTB_DROP, { PTB4(1400) }, -1, IG_R_DROP_RULE },
+	{ PTB_DROP, { PTB6(1400) }, -1, IG_R_DROP_RULE },
+	/* Not PMTUD: another code of dest-unreachable, time-exceeded. */
+	{ PTB_PASS,
+	  { ICMP4(3, 1), .mtu = 1400, .q_src = OUR4, .q_dst = REMOTE4 },
+	  -1,
+	  IG_R_PASS_RULE },
+	{ NULL,
+	  { ICMP6(3, 0), .mtu = 1400, .q_src = OUR6, .q_dst = REMOTE6 },
+	  -1,
+	  IG_R_PASS_DEFAULT },
+};
+
+/* The bucket of mtu by the bounds the controller prints. */
+static int bucket_by_bounds(__u32 mtu)
+{
+	int b = 0;
+
+	while (b < IG_PMTU_BUCKETS - 1 && mtu > ig_pmtu_bounds[b])
+		b++;
+	return b;
+}
+
+static void test_pmtud_histogram(void **state)
+{
+	struct ig_pmtu_hist was[IG_PMTU_ENTRIES], now[IG_PMTU_ENTRIES];
+	const struct pmtud_case *tc;
+	size_t i, moved;
+	int e, b, want_e, want_b;
+
+	(void)state;
+	for (i = 0; i < sizeof(pmtud_cases) / sizeof(pmtud_cases[0]); i++) {
+		tc = &pmtud_cases[i];
+		assert_int_equal(apply_policy(tc->policy), 0);
+		clock_advance(3600ull * 1000000000ull); /* buckets full */
+		assert_int_equal(ig_pmtud_read(&maps, was), 0);
+		assert_int_equal(reason_of(&tc->pkt), tc->reason);
+		assert_int_equal(ig_pmtud_read(&maps, now), 0);
+		want_e = tc->outcome < 0 ?
+				 -1 :
+				 (int)ig_pmtu_index(pkt_family(&tc->pkt),
+						    tc->outcome);
+		want_b = bucket_by_bounds(tc->pkt.mtu);
+		moved = 0;
+		for (e = 0; e < IG_PMTU_ENTRIES; e++)
+			for (b = 0; b < IG_PMTU_BUCKETS; b++) {
+				if (now[e].count[b] == was[e].count[b])
+					continue;
+				moved++;
+				if (e != want_e || b != want_b ||
+				    now[e].count[b] != was[e].count[b] + 1)
+					fail_msg(
+						"case %zu (MTU %u): entry %d "
+						"bucket %d moved by %llu",
+						i, tc->pkt.mtu, e, b,
+						(unsigned long long)(now[e].count
+									     [b] -
+								     was[e].count
+									     [b]));
+			}
+		assert_int_equal(moved, want_e < 0 ? 0 : 1);
+		for (e = 0; e < IG_PMTU_ENTRIES; e++)
+			assert_int_equal(now[e].sum - was[e].sum,
+					 e == want_e ? tc->pkt.mtu : 0);
+	}
+}
+
 const struct CMUnitTest seqs_checks[] = {
 	cmocka_unit_test(test_validate_socket),
 	cmocka_unit_test(test_many_broadcasts),
+	cmocka_unit_test(test_pmtud_histogram),
 };
 
 const size_t seqs_checks_n = sizeof(seqs_checks) / sizeof(seqs_checks[0]);

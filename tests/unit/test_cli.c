@@ -418,6 +418,49 @@ static void test_stats(void **state)
 			   "--reset");
 }
 
+static void test_metrics_serve(void **state)
+{
+	const struct ig_metrics_opts *m;
+	const struct ig_serve_opts *o;
+	struct ig_invocation inv;
+
+	(void)state;
+	m = &inv.opts.metrics;
+	o = &inv.opts.serve;
+	assert_int_equal(PARSE(&inv, "metrics"), 0);
+	assert_cmd(&inv, "metrics");
+	assert_null(m->iface);
+	assert_int_equal(PARSE(&inv, "metrics", "eth0"), 0);
+	assert_string_equal(m->iface, "eth0");
+	assert_usage_error(PARSE(&inv, "metrics", "eth0", "eth1"), "eth1");
+	assert_usage_error(PARSE(&inv, "metrics", "--json"), "--json");
+
+	assert_int_equal(PARSE(&inv, "serve"), 0);
+	assert_cmd(&inv, "serve");
+	assert_null(o->iface);
+	assert_null(o->listen);
+	assert_int_equal(PARSE(&inv, "serve", "eth0", "--listen", "0.0.0.0:80"),
+			 0);
+	assert_string_equal(o->iface, "eth0");
+	assert_string_equal(o->listen, "0.0.0.0:80");
+	assert_int_equal(PARSE(&inv, "serve", "-l", "[::1]:9797"), 0);
+	assert_string_equal(o->listen, "[::1]:9797");
+	assert_usage_error(PARSE(&inv, "serve", "--listen", "127.0.0.1"),
+			   "ADDR:PORT");
+	assert_usage_error(PARSE(&inv, "serve", "--listen", "127.0.0.1:0"),
+			   "port");
+	assert_usage_error(PARSE(&inv, "serve", "--listen", "127.0.0.1:65536"),
+			   "port");
+	assert_usage_error(PARSE(&inv, "serve", "--listen", "::1:9797"),
+			   "brackets");
+	assert_usage_error(PARSE(&inv, "serve", "--listen", "[::1]9797"),
+			   "ADDR:PORT");
+	assert_usage_error(PARSE(&inv, "serve", "--listen", ":9797"),
+			   "address");
+	assert_usage_error(PARSE(&inv, "serve", "--listen", "1.2.3.4:80x"),
+			   "port");
+}
+
 static void test_parse_ulong(void **state)
 {
 	unsigned long v = 7;
@@ -609,10 +652,10 @@ static void test_table(void **state)
 		}
 	}
 	/*
-	 * DESIGN.md's twelve, `names types`, `names reasons`, `upgrade` and
-	 * `policy replay`.
+	 * DESIGN.md's twelve, `names types`, `names reasons`, `upgrade`,
+	 * `policy replay`, `metrics` and `serve`.
 	 */
-	assert_int_equal(n, 16);
+	assert_int_equal(n, 18);
 }
 
 int main(void)
@@ -628,6 +671,7 @@ int main(void)
 		cmocka_unit_test(test_policy_replay),
 		cmocka_unit_test(test_set_unset),
 		cmocka_unit_test(test_stats),
+		cmocka_unit_test(test_metrics_serve),
 		cmocka_unit_test(test_parse_ulong),
 		cmocka_unit_test(test_global),
 		cmocka_unit_test(test_help),

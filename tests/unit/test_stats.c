@@ -474,6 +474,76 @@ static void test_table_long_names(void **state)
 	free(buf);
 }
 
+/* PMTUD health: JSON of a fixed shape, and a table section when any. */
+static void test_pmtud(void **state)
+{
+	struct fixture *f = *state;
+	struct json_object *js, *arr, *e, *b;
+	struct ig_pmtu_hist *h;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+	int i;
+
+	ig_stats_aggregate(f->c, &f->s);
+	js = round_trip(&f->s, 0);
+	arr = get(js, "pmtud");
+	assert_int_equal(json_object_array_length(arr), IG_PMTU_ENTRIES);
+	json_object_put(js);
+	/* with no message, no section */
+	out = open_memstream(&buf, &len);
+	assert_non_null(out);
+	assert_int_equal(ig_stats_print(out, &f->s, "eth0", 0), 0);
+	fclose(out);
+	assert_null(strstr(buf, "pmtud"));
+	free(buf);
+
+	h = &f->s.pmtud[ig_pmtu_index(IG_FAM_V6, IG_PMTU_FORGED)];
+	h->count[1] = 4; /* up to 1280 */
+	h->count[IG_PMTU_BUCKETS - 1] = 2; /* above 9000 */
+	h->sum = 4 * 1280 + 2 * 65000;
+	js = round_trip(&f->s, 0);
+	arr = get(js, "pmtud");
+	for (i = 0; i < IG_PMTU_ENTRIES; i++) {
+		e = json_object_array_get_idx(arr, i);
+		assert_string_equal(json_object_get_string(get(e, "family")),
+				    i < 2 ? "v4" : "v6");
+		assert_string_equal(json_object_get_string(get(e, "outcome")),
+				    i % 2 ? "forged" : "valid");
+		assert_int_equal(get_u64(e, "messages"), i == 3 ? 6 : 0);
+		assert_int_equal(json_object_array_length(get(e, "buckets")),
+				 IG_PMTU_BUCKETS);
+	}
+	e = json_object_array_get_idx(arr, 3);
+	assert_int_equal(get_u64(e, "mtu_sum"), 4 * 1280 + 2 * 65000);
+	b = json_object_array_get_idx(get(e, "buckets"), 1);
+	assert_int_equal(get_u64(b, "max_mtu"), 1280);
+	assert_int_equal(get_u64(b, "messages"), 4);
+	b = json_object_array_get_idx(get(e, "buckets"), IG_PMTU_BUCKETS - 1);
+	assert_true(json_object_is_type(get(b, "max_mtu"), json_type_null));
+	assert_int_equal(get_u64(b, "messages"), 2);
+	json_object_put(js);
+	/* rates over an interval */
+	js = round_trip(&f->s, 2);
+	e = json_object_array_get_idx(get(js, "pmtud"), 3);
+	assert_float_equal(json_object_get_double(get(e, "messages")), 3.0,
+			   1e-9);
+	json_object_put(js);
+
+	buf = NULL;
+	out = open_memstream(&buf, &len);
+	assert_non_null(out);
+	assert_int_equal(ig_stats_print(out, &f->s, "eth0", 0), 0);
+	fclose(out);
+	assert_non_null(strstr(buf, "<=1280"));
+	assert_non_null(strstr(buf, ">9000"));
+	/* v6 forged: 6 messages, mean (4 x 1280 + 2 x 65000) / 6 */
+	assert_non_null(strstr(buf, "forged"));
+	assert_non_null(strstr(buf, " 22520 "));
+	assert_rows_aligned(buf, "  pmtud", 5);
+	free(buf);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -483,6 +553,7 @@ int main(void)
 		T(test_reason_totals_table),
 		T(test_totals_add_up),
 		T(test_types),
+		T(test_pmtud),
 		T(test_delta),
 		T(test_json_contract),
 		T(test_json_empty),

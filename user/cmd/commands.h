@@ -12,6 +12,7 @@
 #include "cmd/attach.h"
 #include "cmd/policy_cmds.h"
 #include "cmd/counters.h"
+#include "cmd/metrics_cmds.h"
 #include "cmd/names_cmds.h"
 #include "cmd/replay_cmd.h"
 #include "cmd/status.h"
@@ -31,6 +32,8 @@ union ig_cmd_opts {
 	struct ig_unset_opts unset;
 	struct ig_stats_opts stats;
 	struct ig_top_opts top;
+	struct ig_metrics_opts metrics;
+	struct ig_serve_opts serve;
 	struct ig_names_types_opts names_types;
 };
 

@@ -102,6 +102,7 @@ int ig_cmd_stats(const void *opts)
 	}
 	if (o->reset) {
 		err = ig_counters_reset(&i.maps);
+		err = err ?: ig_pmtud_reset(&i.maps);
 		if (err)
 			ig_fail(cmd, err, "cannot reset the counters of %s",
 				o->iface);
@@ -133,8 +134,9 @@ int ig_cmd_top(const void *opts)
 const struct ig_command ig_stats_cmd = {
 	"stats",
 	"show the counters of an interface",
-	"Print the counters of IFACE: totals, packets per ICMP type, and "
-	"packets per reason.",
+	"Print the counters of IFACE: totals, packets per ICMP type, "
+	"packets per reason, and PMTUD health: the MTUs that frag-needed and "
+	"packet-too-big messages reported, valid or forged.",
 	stats_args,
 	stats_opts,
 	stats_check,
