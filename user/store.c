@@ -68,6 +68,13 @@ static const struct map_spec map_specs[] = {
 	  IG_MAX_LOCAL, MAP_FD(local_fd) },
 	{ IG_PIN_IFINFO, "ig_ifinfo", BPF_MAP_TYPE_ARRAY, 4,
 	  sizeof(struct ig_ifinfo), 1, MAP_FD(ifinfo_fd) },
+	/* The program's global ig_capture, in a section of its own. */
+	{ IG_PIN_CAPTURE, ".data.capture", BPF_MAP_TYPE_ARRAY, 4,
+	  sizeof(struct ig_capture), 1, MAP_FD(capture_fd) },
+	{ IG_PIN_XSKS, "ig_xsks", BPF_MAP_TYPE_XSKMAP, 4, 4, IG_CAPTURE_QUEUES,
+	  MAP_FD(xsks_fd) },
+	{ IG_PIN_CAPTURE_RING, "ig_capture_ring", BPF_MAP_TYPE_RINGBUF, 0, 0,
+	  IG_CAPTURE_RING_BYTES, MAP_FD(capture_ring_fd) },
 	/* Any size: `attach --max-sources` chose it. */
 	{ IG_PIN_SOURCES, "ig_sources", BPF_MAP_TYPE_ARRAY, 4,
 	  sizeof(struct ig_source_set), 0, MAP_FD(sources_fd) },
@@ -137,6 +144,11 @@ static int map_mmaps(struct ig_maps *m)
 	if (p == MAP_FAILED)
 		return -errno;
 	m->class_buckets = p;
+	p = mmap(NULL, sizeof(struct ig_capture), PROT_READ | PROT_WRITE,
+		 MAP_SHARED, m->capture_fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	m->capture = p;
 	return 0;
 }
 
@@ -379,6 +391,8 @@ void ig_maps_close(struct ig_maps *m)
 	if (m->class_buckets)
 		munmap(m->class_buckets,
 		       sizeof(struct ig_class_bucket) * IG_CLASS_BUCKETS);
+	if (m->capture)
+		munmap(m->capture, sizeof(struct ig_capture));
 	for (i = 0; i < N_MAPS; i++) {
 		fd = map_fd(m, &map_specs[i]);
 		if (*fd >= 0)
