@@ -44,9 +44,8 @@ static const struct ig_opt capture_opts[] = {
 	IG_OPT_END,
 };
 
-int ig_cmd_capture(const void *opts)
+static struct ig_capture_spec spec_of(const struct ig_capture_opts *o)
 {
-	const struct ig_capture_opts *o = opts;
 	struct ig_capture_spec spec = {
 		.reasons = o->reasons,
 		.types = o->types,
@@ -55,6 +54,26 @@ int ig_cmd_capture(const void *opts)
 		.rate = o->rate,
 		.passed = o->passed,
 	};
+
+	return spec;
+}
+
+/* Bad filters are usage errors, found before anything is opened. */
+static const char *capture_check(const void *opts)
+{
+	static char why[256];
+	struct ig_capture_spec spec = spec_of(opts);
+	struct ig_capture cfg;
+
+	if (ig_capture_compile(&spec, &cfg, why, sizeof(why)))
+		return why;
+	return NULL;
+}
+
+int ig_cmd_capture(const void *opts)
+{
+	const struct ig_capture_opts *o = opts;
+	struct ig_capture_spec spec = spec_of(o);
 	struct ig_capture_run run = {
 		.file = o->write,
 		.snaplen = (uint32_t)o->snaplen,
@@ -67,8 +86,8 @@ int ig_cmd_capture(const void *opts)
 	char why[256];
 	int err;
 
-	/* Bad flags are usage errors, before anything is opened. */
-	if (ig_capture_compile(&spec, &run.cfg, why, sizeof(why)))
+	err = ig_capture_compile(&spec, &run.cfg, why, sizeof(why));
+	if (err)
 		return ig_usage_error(cmd, "%s", why);
 	err = ig_iface_open(cmd, o->iface, IG_OPEN_LIVE, &i);
 	if (err)
@@ -94,6 +113,6 @@ const struct ig_command ig_capture_cmd = {
 	"verdicts within a second. One capture per interface at a time.",
 	capture_args,
 	capture_opts,
-	NULL,
+	capture_check,
 	ig_cmd_capture
 };
