@@ -16,7 +16,8 @@
  * frame, counter deltas); the cases and sequences sit by what they test:
  * parse.c, policy.c (lookup and policy), checks.c (validation and the
  * other checks), ratelimit.c, side.c (host or transit), replay.c (a
- * capture of frames replayed as `policy replay` does). This file runs
+ * capture of frames replayed as `policy replay` does), capture.c (what
+ * `icmpgate capture` takes). This file runs
  * them all in one group, the tables first, the differential test
  * (diff.c) last; `test_prog diff ...` runs that one alone.
  */
@@ -54,6 +55,7 @@ int main(int argc, char **argv)
 		{ seqs_checks, seqs_checks_n },
 		{ seqs_side, seqs_side_n },
 		{ seqs_replay, seqs_replay_n },
+		{ seqs_capture, seqs_capture_n },
 		{ seqs_diff, seqs_diff_n },
 	};
 	struct CMUnitTest *tests;
