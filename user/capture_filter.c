@@ -34,13 +34,16 @@ static int reason_by_name(const char *name, size_t len)
 	return -1;
 }
 
-/* The next comma-separated word of *s: its start, and its length. */
+/*
+ * The next comma-separated word of *s: its start, and its length; *s is
+ * NULL after the last (so that "a," has an empty last word).
+ */
 static const char *next_word(const char **s, size_t *len)
 {
 	const char *w = *s;
 
 	*len = strcspn(w, ",");
-	*s = w[*len] ? w + *len + 1 : w + *len;
+	*s = w[*len] ? w + *len + 1 : NULL;
 	return w;
 }
 
@@ -52,7 +55,7 @@ static int parse_reasons(const char *list, __u32 *mask, char *err,
 	int r;
 
 	*mask = 0;
-	while (*s || s == list) {
+	while (s) {
 		w = next_word(&s, &len);
 		if (!len) {
 			snprintf(err, errsize, "--reason: empty reason in '%s'",
@@ -137,7 +140,7 @@ static int parse_types(const char *list, struct ig_capture *cfg, char *err,
 	int e;
 
 	memset(cfg->types, 0, sizeof(cfg->types));
-	while (*s || s == list) {
+	while (s) {
 		w = next_word(&s, &len);
 		e = parse_type(w, len, cfg, err, errsize);
 		if (e)
