@@ -114,6 +114,16 @@ __noinline int ig_capture_packet(struct xdp_md *ctx, __u32 outcome, __u32 len)
 	if (!ctx)
 		return XDP_PASS;
 	verdict = ig_outcome_verdict(outcome);
+	idx = ig_outcome_counter(outcome);
+	reason = idx % IG_REASON_COUNT;
+	type = (idx / IG_REASON_COUNT) % IG_TYPES;
+	family = (idx / IG_REASON_COUNT / IG_TYPES) % IG_FAM_COUNT;
+	/* What the capture does not want costs no clock read. */
+	if (!(cap->reasons >> reason & 1))
+		return verdict;
+	/* Reasons without a type are left out of the mask under --type. */
+	if (!(cap->types[family & 1][(type >> 6) & 3] >> (type & 63) & 1))
+		return verdict;
 	now = cap_now();
 	lease = cap->lease;
 	if (now > lease) {
@@ -122,15 +132,6 @@ __noinline int ig_capture_packet(struct xdp_md *ctx, __u32 outcome, __u32 len)
 		__sync_val_compare_and_swap(&cap->lease, lease, 0);
 		return verdict;
 	}
-	idx = ig_outcome_counter(outcome);
-	reason = idx % IG_REASON_COUNT;
-	type = (idx / IG_REASON_COUNT) % IG_TYPES;
-	family = (idx / IG_REASON_COUNT / IG_TYPES) % IG_FAM_COUNT;
-	if (!(cap->reasons >> reason & 1))
-		return verdict;
-	/* Reasons without a type are left out of the mask under --type. */
-	if (!(cap->types[family & 1][(type >> 6) & 3] >> (type & 63) & 1))
-		return verdict;
 	n = __sync_fetch_and_add(&cap->seen, 1);
 	if (cap->sample > 1 && n % cap->sample)
 		return verdict;

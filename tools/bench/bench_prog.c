@@ -307,7 +307,7 @@ static int policy_text(const char *key, char **out)
 	if (!strcmp(key, "full"))
 		return full_policy(out);
 	err = base_text(out, &len, &cap);
-	if (err || !strcmp(key, "default"))
+	if (err || !strcmp(key, "default") || !strcmp(key, "capture"))
 		return err;
 	return prefix_policy(out, &len, &cap);
 }
@@ -562,6 +562,8 @@ static const struct {
 	{ "full",
 	  "a full policy: a rule for every type and codes 0-15 of both families (8,704 rules)" },
 	{ "prefixes", "the base + 1,000 allow/block prefixes (v4 and v6)" },
+	{ "capture",
+	  "the base, a capture armed that matches none of the classes (vs base: its cost)" },
 };
 
 #define BASE_POLICY 1 /* "default": what the others are compared with */
@@ -618,6 +620,32 @@ static void print_target(const char *what, double limit, double x, size_t worst)
 	       classes[worst].name, x <= limit ? "met" : "MISSED");
 }
 
+/* A capture armed that matches nothing, against none armed: by class. */
+static void print_capture_cost(const struct policy_results *res)
+{
+	const struct policy_results *cap = &res[N_POLICIES - 1];
+	const struct policy_results *base = &res[BASE_POLICY];
+	double worst = -1e9, sum = 0, x;
+	size_t i, w = 0, n = 0;
+
+	if (!cap->measured || !base->measured)
+		return;
+	for (i = 0; i < N_CLASSES; i++) {
+		if (!cap->cls[i].valid)
+			continue;
+		/* Each against the bare program of its own round and policy. */
+		x = cap->cls[i].add_med - base->cls[i].add_med;
+		sum += x;
+		n++;
+		if (x > worst) {
+			worst = x;
+			w = i;
+		}
+	}
+	printf("  capture armed, matching nothing, over not armed: %+.2f ns on average, %+.2f worst (%s)\n",
+	       n ? sum / (double)n : 0, worst, classes[w].name);
+}
+
 /* The targets, worst case over the classes each one covers. */
 static void print_targets(const struct policy_results *res)
 {
@@ -665,6 +693,7 @@ static void print_targets(const struct policy_results *res)
 	print_target("full policy (8,704 rules), over base", 0.5, full, wf);
 	printf("  1,000 prefixes, over base: %+.2f ns (%s)\n", pfx,
 	       classes[wx].name);
+	print_capture_cost(res);
 }
 
 static void print_row(const char *name, const struct result *r,
@@ -890,6 +919,27 @@ static void bench_teardown(struct bench *b)
 	icmpgate_bpf__destroy(b->skel);
 }
 
+/*
+ * Arm a capture as `icmpgate capture --reason rate-limited-source` would,
+ * with a lease that never runs out: every packet takes the exit's branch
+ * into the capture, and none of the classes matches (none is limited
+ * per source under the base policy). Or disarm.
+ */
+static void capture_arm(struct ig_maps *m, bool on)
+{
+	struct ig_capture *c = m->capture;
+
+	memset(c, 0, sizeof(*c));
+	if (!on)
+		return;
+	c->reasons = 1u << IG_R_RATE_LIMITED_SOURCE;
+	memset(c->types, 0xff, sizeof(c->types));
+	c->flags = IG_CAP_XSK;
+	c->snaplen = 64;
+	c->interval = 1000000;
+	__atomic_store_n(&c->lease, ~0ull, __ATOMIC_SEQ_CST);
+}
+
 static int run_cost(struct bench *b)
 {
 	struct policy_results *res;
@@ -914,8 +964,10 @@ static int run_cost(struct bench *b)
 		err = bu_apply_policy(&b->maps, text, policies[p].key, NULL);
 		free(text);
 		text = NULL;
+		capture_arm(&b->maps, !strcmp(policies[p].key, "capture"));
 		if (!err)
 			err = measure_policy(b, policies[p].key, &res[p]);
+		capture_arm(&b->maps, false);
 	}
 	bench_teardown(b);
 	if (!err) {
