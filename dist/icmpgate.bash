@@ -77,7 +77,8 @@ _icmpgate()
 			if [ -n "$fam" ]; then
 				COMPREPLY=($(compgen -P "$head$fam:" -W "$(icmpgate names types "$fam" 2>/dev/null)" -- "${t#*:}"))
 			else
-				COMPREPLY=($(compgen -P "$head" -W "v4: v6: $(icmpgate names types v4 2>/dev/null) $(icmpgate names types v6 2>/dev/null)" -- "$t"))
+				COMPREPLY=($(compgen -P "$head" -W "v4: v6: $({ icmpgate names types v4
+					icmpgate names types v6; } 2>/dev/null | sort -u)" -- "$t"))
 			fi
 			compopt -o nospace 2>/dev/null
 			return

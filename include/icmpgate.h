@@ -416,6 +416,10 @@ enum ig_attach_mode {
 #define IG_CAPTURE_LEASE_NS 500000000ull /* a lease lasts 0.5 s */
 #define IG_CAPTURE_META_MAGIC 0x69676370u /* "igcp": our XDP metadata */
 
+/* Bits for every counter index, in a power of two of words (a mask bounds
+ * the program's index). */
+#define IG_CAPTURE_WANT_WORDS 512
+
 enum ig_capture_flag {
 	IG_CAP_XSK = 1 << 0, /* chosen drops go to the XSKMAP */
 };
@@ -432,6 +436,12 @@ struct ig_capture {
 	__u32 flags; /* enum ig_capture_flag */
 	/* bit t of family f: capture type t (all ones without --type) */
 	__u64 types[IG_POLICY_FAMILIES][IG_TYPES / 64];
+	/*
+	 * What the program reads: bit i, capture packets counted under
+	 * counter index i; reasons and types spread over every index by the
+	 * controller (ig_capture_want()), so that the exit tests one bit.
+	 */
+	__u64 want[IG_CAPTURE_WANT_WORDS];
 	__u32 sample; /* capture 1 of every `sample` that match; 0, 1: all */
 	__u32 snaplen; /* bytes the ring-buffer path copies */
 	__u64 interval; /* the token bucket: ns a captured packet costs */
@@ -543,7 +553,12 @@ _Static_assert(sizeof(struct ig_state) == 168, "ig_state layout");
 _Static_assert(__builtin_offsetof(struct ig_state, mode) == 8,
 	       "every layout starts with ifindex, prog_id, mode");
 _Static_assert(IG_REASON_COUNT <= 32, "a reason mask fits ig_capture.reasons");
-_Static_assert(sizeof(struct ig_capture) == 160, "ig_capture layout");
+_Static_assert(IG_CAPTURE_WANT_WORDS * 64 >= IG_COUNTER_ENTRIES &&
+		       (IG_CAPTURE_WANT_WORDS & (IG_CAPTURE_WANT_WORDS - 1)) ==
+			       0,
+	       "a bit for every counter index, in a power of two of words");
+_Static_assert(sizeof(struct ig_capture) == 160 + IG_CAPTURE_WANT_WORDS * 8,
+	       "ig_capture layout");
 _Static_assert(sizeof(struct ig_capture_meta) == 24 &&
 		       sizeof(struct ig_capture_meta) % 4 == 0,
 	       "XDP metadata: a multiple of 4, at most 32 bytes");

@@ -40,6 +40,14 @@ struct ig_capture_spec {
 int ig_capture_compile(const struct ig_capture_spec *spec,
 		       struct ig_capture *cfg, char *err, size_t errsize);
 
+/*
+ * Spread cfg's reasons and types over want[], the bit of every counter
+ * index the program tests: reason r under type t of family f (either
+ * side) when r is chosen and, for a reason that carries a type, t of f is
+ * chosen too; a reason without one is counted under type 0 alone.
+ */
+void ig_capture_want(struct ig_capture *cfg);
+
 /* One captured packet, from either path. */
 struct ig_captured {
 	uint64_t ts_ns; /* CLOCK_REALTIME */

@@ -167,6 +167,32 @@ static int parse_sample(const char *s, __u32 *n, char *err, size_t errsize)
 	return 0;
 }
 
+void ig_capture_want(struct ig_capture *c)
+{
+	unsigned cfam, type, r, fam;
+	__u32 i;
+
+	memset(c->want, 0, sizeof(c->want));
+	for (cfam = 0; cfam < IG_COUNTER_FAMILIES; cfam++) {
+		fam = cfam % IG_FAM_COUNT;
+		for (type = 0; type < IG_TYPES; type++) {
+			for (r = 0; r < IG_REASON_COUNT; r++) {
+				if (!(c->reasons >> r & 1))
+					continue;
+				if (ig_reasons[r].typed ?
+					    fam == IG_FAM_OTHER ||
+						    !(c->types[fam][type / 64] >>
+							      (type % 64) &
+						      1) :
+					    type != 0)
+					continue;
+				i = ig_counter_index(cfam, type, r);
+				c->want[i / 64] |= 1ull << (i % 64);
+			}
+		}
+	}
+}
+
 int ig_capture_compile(const struct ig_capture_spec *spec,
 		       struct ig_capture *cfg, char *err, size_t errsize)
 {
@@ -224,5 +250,6 @@ int ig_capture_compile(const struct ig_capture_spec *spec,
 	cfg->tau = (rate / 10 ? rate / 10 - 1 : 0) * cfg->interval;
 	cfg->snaplen = snap < IG_CAPTURE_SNAP_MAX ? (__u32)snap :
 						    IG_CAPTURE_SNAP_MAX;
+	ig_capture_want(cfg);
 	return 0;
 }

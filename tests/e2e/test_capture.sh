@@ -91,18 +91,24 @@ pcap_bytes() {
 	tcpdump -nn -e -r "$1" 2>/dev/null |
 		sed -n 's/.*, length \([0-9]*\): .*/\1/p' | awk '{ s += $1 } END { print s + 0 }'
 }
-# arm_by_hand LEASE: configure the program's capture as a controller
-# would (every drop-rule packet to the AF_XDP socket of its queue, no
+# arm_by_hand LEASE REASON: configure the program's capture as a controller
+# would (every packet of reason number REASON to the AF_XDP socket of its queue, no
 # bound, lease LEASE), without one: how a test sees whether a socket is
 # still in the XSKMAP (the kernel does not let userspace look).
 arm_by_hand() {
 	local hex
 	hex=$(python3 -c '
 import struct, sys
-v = struct.pack("<QII8QIIQQQQQQQQQ", int(sys.argv[1]), 1 << int(sys.argv[2]), 1,
-                *([2**64 - 1] * 8), 0, 64, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-assert len(v) == 160
-print(" ".join("%02x" % b for b in v))' "$1" "$2")
+lease, r, nr = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+want = [0] * 512  # a bit for every counter index of reason r
+for cfam in range(5):
+    for t in range(256):
+        i = (cfam * 256 + t) * nr + r
+        want[i // 64] |= 1 << (i % 64)
+v = struct.pack("<QII8Q512QIIQQQQQQQQQ", lease, 1 << r, 1, *([2**64 - 1] * 8),
+                *want, 0, 64, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+assert len(v) == 160 + 512 * 8
+print(" ".join("%02x" % b for b in v))' "$1" "$2" "$(ig names reasons | grep -c .)")
 	# shellcheck disable=SC2086 # one word a byte
 	bpftool map update pinned "$PIN/capture" key hex 00 00 00 00 value hex $hex
 }
@@ -250,6 +256,13 @@ k1=$(stat_type "$IF" v4 8 dropped)
 expect_eq "after kill -9: the pings are plain drops, counted" "$(minus "$k1" "$k0")" 3
 expect_eq "after kill -9: the program cleared the lease" "$(capture_field lease)" 0
 expect_eq "after kill -9: nothing more taken" "$(capture_field seen)" "$seen"
+# The program armed by hand tries the XSKMAP: every slot must be empty.
+DROP_RULE=$(ig names reasons | awk '$1 == "drop-rule" { print NR - 1 }')
+expect_ok "arm by hand, lease far ahead" arm_by_hand $((1 << 62)) "${DROP_RULE:-7}"
+A ping -n -q -c 3 -i 0.05 -W 1 "$B4" >/dev/null
+expect_eq "after kill -9: no socket in the XSKMAP" "$(capture_field no_socket)" 3
+expect_eq "after kill -9: nothing redirected to a socket" "$(capture_field to_xsk)" 0
+expect_ok "disarm by hand" arm_by_hand 0 "${DROP_RULE:-7}"
 cap_ok "after kill -9: a new capture can start" -c 1
 A ping -n -q -c 1 -W 1 "$B4" >/dev/null
 wait_ok "and takes a packet"

@@ -13,6 +13,7 @@
 #include <xdp/xsk.h>
 
 #include "harness.h"
+#include "capture.h"
 #include "reasons.h"
 
 #define MS 1000000ull
@@ -66,6 +67,7 @@ static struct ig_capture *arm(bool passes, __u32 flags)
 	c->flags = flags;
 	c->snaplen = 64;
 	c->lease = fake_now + 500 * MS;
+	ig_capture_want(c);
 	ring_drain();
 	return c;
 }
@@ -214,18 +216,22 @@ static void test_capture_filters(void **state)
 	assert_int_equal(c->seen, 0);
 	/* Another reason only. */
 	c->reasons = 1u << IG_R_RATE_LIMITED_CLASS;
+	ig_capture_want(c);
 	assert_int_equal(run_one(&echo, V4, IG_R_DROP_RULE), XDP_DROP);
 	assert_int_equal(c->seen, 0);
 	/* The reason, but v4 type 8 left out of the types. */
 	c->reasons = 1u << IG_R_DROP_RULE;
 	c->types[V4][0] &= ~(1ull << 8);
+	ig_capture_want(c);
 	assert_int_equal(run_one(&echo, V4, IG_R_DROP_RULE), XDP_DROP);
 	assert_int_equal(c->seen, 0);
 	/* v6 type 128 left in does not make v4 type 8 match. */
 	c->types[V6][128 / 64] = 1ull << (128 % 64);
+	ig_capture_want(c);
 	assert_int_equal(run_one(&echo, V4, IG_R_DROP_RULE), XDP_DROP);
 	assert_int_equal(c->seen, 0);
 	c->types[V4][0] |= 1ull << 8;
+	ig_capture_want(c);
 	assert_int_equal(run_one(&echo, V4, IG_R_DROP_RULE), XDP_DROP);
 	assert_int_equal(c->seen, 1);
 	assert_int_equal(ring_drain(), 1);

@@ -53,6 +53,7 @@
 
 #include "icmpgate.h"
 #include "icmpgate.skel.h"
+#include "capture.h"
 #include "compile.h"
 #include "names.h"
 #include "policy.h"
@@ -934,6 +935,7 @@ static void capture_arm(struct ig_maps *m, bool on)
 		return;
 	c->reasons = 1u << IG_R_RATE_LIMITED_SOURCE;
 	memset(c->types, 0xff, sizeof(c->types));
+	ig_capture_want(c);
 	c->flags = IG_CAP_XSK;
 	c->snaplen = 64;
 	c->interval = 1000000;
