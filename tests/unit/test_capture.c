@@ -133,6 +133,47 @@ static void test_types(void **state)
 		-EINVAL);
 }
 
+static bool wants(const struct ig_capture *c, int cfam, int type, int r)
+{
+	__u32 i = ig_counter_index(cfam, type, r);
+
+	return c->want[i / 64] >> (i % 64) & 1;
+}
+
+/* The bits the program tests: reasons and types over every index. */
+static void test_want(void **state)
+{
+	int tr4 = ig_counter_family(IG_FAM_V4, IG_SIDE_TRANSIT);
+	struct ig_capture c;
+
+	(void)state;
+	assert_int_equal(
+		compile((struct ig_capture_spec){ .types = "v4:echo-request" },
+			&c),
+		0);
+	assert_true(wants(&c, IG_FAM_V4, 8, IG_R_DROP_RULE));
+	assert_true(wants(&c, tr4, 8, IG_R_RATE_LIMITED_SOURCE));
+	assert_false(wants(&c, IG_FAM_V4, 8, IG_R_PASS_RULE));
+	assert_false(wants(&c, IG_FAM_V4, 0, IG_R_DROP_RULE));
+	assert_false(wants(&c, IG_FAM_V6, 128, IG_R_DROP_RULE));
+	assert_false(wants(&c, IG_FAM_V6, 8, IG_R_DROP_RULE));
+	assert_false(wants(&c, IG_FAM_V4, 0, IG_R_MALFORMED_ICMP));
+	/* Without --type: a reason without a type, under type 0 only. */
+	assert_int_equal(compile((struct ig_capture_spec){ 0 }, &c), 0);
+	assert_true(wants(&c, IG_FAM_V4, 0, IG_R_MALFORMED_ICMP));
+	assert_true(wants(&c, IG_FAM_OTHER, 0, IG_R_MALFORMED_L3));
+	assert_false(wants(&c, IG_FAM_V4, 3, IG_R_MALFORMED_ICMP));
+	assert_true(wants(&c, IG_FAM_V6, 200, IG_R_DROP_DEFAULT));
+	assert_false(wants(&c, IG_FAM_OTHER, 0, IG_R_NON_ICMP));
+	assert_false(wants(&c, IG_FAM_V6, 128, IG_R_PASS_RULE));
+	/* --reason non-icmp: traffic that is not ICMP, of any family. */
+	assert_int_equal(
+		compile((struct ig_capture_spec){ .reasons = "non-icmp" }, &c),
+		0);
+	assert_true(wants(&c, IG_FAM_OTHER, 0, IG_R_NON_ICMP));
+	assert_true(wants(&c, IG_FAM_V4, 0, IG_R_NON_ICMP));
+}
+
 static void test_sample_rate_snaplen(void **state)
 {
 	struct ig_capture c;
@@ -210,6 +251,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_passed_and_reasons),
 		cmocka_unit_test(test_types),
+		cmocka_unit_test(test_want),
 		cmocka_unit_test(test_sample_rate_snaplen),
 		cmocka_unit_test(test_line),
 	};
