@@ -74,12 +74,14 @@ static __always_inline void cap_to_ring(struct xdp_md *ctx,
 					struct ig_capture *cap, __u32 outcome,
 					__u32 len, __u64 now)
 {
+	struct ig_capture_cpu *pc;
 	struct ig_capture_rec *rec;
 	__u32 zero = 0, caplen;
 
-	rec = bpf_map_lookup_elem(&ig_capture_scratch, &zero);
-	if (!rec)
+	pc = bpf_map_lookup_elem(&ig_capture_cpu, &zero);
+	if (!pc)
 		return;
+	rec = &pc->rec;
 	caplen = len < cap->snaplen ? len : cap->snaplen;
 	if (caplen < 1 || caplen > IG_CAPTURE_SNAP_MAX)
 		caplen = IG_CAPTURE_SNAP_MAX;
@@ -118,7 +120,30 @@ static __always_inline int ig_capture_wants(__u32 outcome)
 }
 
 /*
- * Called at the exit only while a lease is set, for what it wants. A global function: the
+ * Counted as matched, and one of every `sample` of them? Per CPU, with a
+ * countdown: no atomic and no division for the packets a sample skips,
+ * which under a flood are nearly all of them.
+ */
+static __always_inline int ig_capture_sampled(void)
+{
+	struct ig_capture_cpu *pc;
+	__u32 zero = 0;
+
+	pc = bpf_map_lookup_elem(&ig_capture_cpu, &zero);
+	if (!pc) /* never: the key is within the array */
+		return 0;
+	pc->matched++;
+	if (pc->countdown) {
+		pc->countdown--;
+		return 0;
+	}
+	pc->countdown = ig_capture.sample > 1 ? ig_capture.sample - 1 : 0;
+	return 1;
+}
+
+/*
+ * Called at the exit only while a lease is set, for what it wants and
+ * samples. A global function: the
  * verifier checks it once, on its own, not once for every path that
  * reaches the exit. Returns the packet's verdict, or XDP_REDIRECT.
  */
@@ -126,7 +151,7 @@ __noinline int ig_capture_packet(struct xdp_md *ctx, __u32 outcome, __u32 len)
 {
 	struct ig_capture *cap = &ig_capture;
 	__u32 verdict;
-	__u64 now, lease, n;
+	__u64 now, lease;
 
 	if (!ctx)
 		return XDP_PASS;
@@ -139,9 +164,7 @@ __noinline int ig_capture_packet(struct xdp_md *ctx, __u32 outcome, __u32 len)
 		__sync_val_compare_and_swap(&cap->lease, lease, 0);
 		return verdict;
 	}
-	n = __sync_fetch_and_add(&cap->seen, 1);
-	if (cap->sample > 1 && n % cap->sample)
-		return verdict;
+	__sync_fetch_and_add(&cap->seen, 1);
 	if (!cap_admit(cap, now)) {
 		__sync_fetch_and_add(&cap->over_rate, 1);
 		return verdict;

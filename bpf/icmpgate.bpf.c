@@ -190,7 +190,8 @@ l3_done:
 count:
 	verdict = count_packet(outcome, len);
 	/* Counted as it is; then, rarely, handed to a capture. */
-	if (ig_capture.lease && ig_capture_wants(outcome))
+	if (ig_capture.lease && ig_capture_wants(outcome) &&
+	    ig_capture_sampled())
 		return ig_capture_packet(ctx, outcome, len);
 	return verdict;
 }

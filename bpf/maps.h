@@ -130,13 +130,13 @@ struct {
 	__uint(max_entries, IG_CAPTURE_RING_BYTES);
 } ig_capture_ring SEC(".maps");
 
-/* Where a copy is put together before it goes into the ring, per CPU. */
+/* The capture's counts and sampling per CPU; a copy put together. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct ig_capture_rec);
-} ig_capture_scratch SEC(".maps");
+	__type(value, struct ig_capture_cpu);
+} ig_capture_cpu SEC(".maps");
 
 /*
  * Test builds only: the rate limiter reads time from ig_fake_now when the

@@ -448,7 +448,7 @@ struct ig_capture {
 	__u64 tau; /* burst x interval */
 	/* Written by the program (atomic adds, compare-and-swap): */
 	__u64 tat; /* the bucket's theoretical arrival time, ns */
-	__u64 seen; /* packets that matched, sampled or not */
+	__u64 seen; /* packets that matched and were sampled */
 	__u64 to_xsk; /* handed to an AF_XDP socket */
 	__u64 to_ring; /* copied into the ring buffer */
 	__u64 over_rate; /* matched and sampled, but the bucket was empty */
@@ -478,6 +478,16 @@ struct ig_capture_rec {
 	__u8 data[IG_CAPTURE_SNAP_MAX];
 };
 #define IG_CAPTURE_REC_HDR 24
+
+/*
+ * The capture's per-CPU state: what matched, the sampling countdown, and
+ * where a copy is put together before it goes into the ring buffer.
+ */
+struct ig_capture_cpu {
+	__u64 matched; /* packets the capture wanted, sampled or not */
+	__u64 countdown; /* matching packets to skip before the next sample */
+	struct ig_capture_rec rec;
+};
 
 /* Bookkeeping of one attachment; written by the controller only. */
 /*
@@ -523,6 +533,7 @@ struct ig_state {
 #define IG_PIN_CAPTURE "capture"
 #define IG_PIN_XSKS "xsks"
 #define IG_PIN_CAPTURE_RING "capture_ring"
+#define IG_PIN_CAPTURE_CPU "capture_cpu"
 
 #define IG_PROG_NAME "icmpgate_xdp"
 

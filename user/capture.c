@@ -332,6 +332,45 @@ static int on_stale(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+int ig_capture_cpu_reset(int fd)
+{
+	int n = libbpf_num_possible_cpus(), err = 0;
+	__u32 zero = 0;
+	void *v;
+
+	if (n < 1)
+		return n < 0 ? n : -EINVAL;
+	v = calloc((size_t)n, sizeof(struct ig_capture_cpu));
+	if (!v)
+		return -ENOMEM;
+	if (bpf_map_update_elem(fd, &zero, v, BPF_ANY))
+		err = -errno;
+	free(v);
+	return err;
+}
+
+int ig_capture_cpu_matched(int fd, uint64_t *matched)
+{
+	int n = libbpf_num_possible_cpus(), k, err = 0;
+	struct ig_capture_cpu *v;
+	__u32 zero = 0;
+
+	_Static_assert(sizeof(struct ig_capture_cpu) % 8 == 0,
+		       "per-CPU values come 8-byte aligned");
+	*matched = 0;
+	if (n < 1)
+		return n < 0 ? n : -EINVAL;
+	v = calloc((size_t)n, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(fd, &zero, v))
+		err = -errno;
+	for (k = 0; k < n && !err; k++)
+		*matched += v[k].matched;
+	free(v);
+	return err;
+}
+
 static void disarm(struct engine *e)
 {
 	__atomic_store_n(&e->i->maps.capture->lease, 0, __ATOMIC_SEQ_CST);
@@ -342,6 +381,9 @@ static void arm(struct engine *e, const struct ig_capture *cfg, bool xsk)
 	struct ig_capture *c = e->i->maps.capture;
 
 	disarm(e);
+	if (ig_capture_cpu_reset(e->i->maps.capture_cpu_fd))
+		pr_debug("%s: cannot reset the capture's per-CPU counts",
+			 e->cmd);
 	memcpy(c, cfg, offsetof(struct ig_capture, tat));
 	c->flags = xsk ? IG_CAP_XSK : 0;
 	c->tat = c->seen = c->to_xsk = c->to_ring = 0;
@@ -438,6 +480,7 @@ int ig_capture(const char *cmd, struct ig_iface *i,
 	struct sigaction sa = { .sa_handler = on_signal };
 	const char *why = "asked for --ring";
 	struct ig_capture *c = i->maps.capture;
+	uint64_t matched = 0;
 	struct timespec rt;
 	int lock_fd = -1, err;
 	unsigned k;
@@ -502,10 +545,12 @@ int ig_capture(const char *cmd, struct ig_iface *i,
 		err = 0; /* the reader went away: the end of the capture */
 	else if (err && err != -ENOLINK)
 		ig_fail(cmd, err, "capture on %s failed", i->name);
+	if (ig_capture_cpu_matched(i->maps.capture_cpu_fd, &matched))
+		matched = c->seen;
 	fprintf(stderr,
-		"icmpgate: capture: %s: %" PRIu64
-		" packets captured; %llu matched, %llu over the rate bound, %llu with no socket, %llu lost in a full ring\n",
-		i->name, e.n, (unsigned long long)c->seen,
+		"icmpgate: capture: %s: %" PRIu64 " packets captured; %" PRIu64
+		" matched, %llu sampled, %llu over the rate bound, %llu with no socket, %llu lost in a full ring\n",
+		i->name, e.n, matched, (unsigned long long)c->seen,
 		(unsigned long long)c->over_rate,
 		(unsigned long long)c->no_socket,
 		(unsigned long long)(c->ring_full + xsk_lost(&e)));

@@ -68,6 +68,13 @@ void ig_sink_close(struct ig_sink *s);
 /* The summary line of a packet into buf (no newline). */
 void ig_capture_line(const struct ig_captured *p, char *buf, size_t size);
 
+/*
+ * The per-CPU state (struct ig_capture_cpu) behind fd: zero it (the next
+ * matching packet is sampled), or sum what matched.
+ */
+int ig_capture_cpu_reset(int fd);
+int ig_capture_cpu_matched(int fd, uint64_t *matched);
+
 struct ig_iface;
 
 /* What to capture, where to, and until when. */

@@ -75,6 +75,8 @@ static const struct map_spec map_specs[] = {
 	  MAP_FD(xsks_fd) },
 	{ IG_PIN_CAPTURE_RING, "ig_capture_ring", BPF_MAP_TYPE_RINGBUF, 0, 0,
 	  IG_CAPTURE_RING_BYTES, MAP_FD(capture_ring_fd) },
+	{ IG_PIN_CAPTURE_CPU, "ig_capture_cpu", BPF_MAP_TYPE_PERCPU_ARRAY, 4,
+	  sizeof(struct ig_capture_cpu), 1, MAP_FD(capture_cpu_fd) },
 	/* Any size: `attach --max-sources` chose it. */
 	{ IG_PIN_SOURCES, "ig_sources", BPF_MAP_TYPE_ARRAY, 4,
 	  sizeof(struct ig_source_set), 0, MAP_FD(sources_fd) },

@@ -29,6 +29,7 @@ struct ig_maps {
 	int capture_fd; /* the capture's configuration and state */
 	int xsks_fd; /* the capture's AF_XDP sockets, by RX queue */
 	int capture_ring_fd; /* the capture's ring buffer */
+	int capture_cpu_fd; /* the capture's per-CPU counts */
 	uint32_t *active; /* mmap of `active`: the live slot */
 	struct ig_policy_slot *slots; /* mmap of `policy`: IG_SLOTS slots */
 	struct ig_class_bucket *class_buckets; /* mmap: IG_CLASS_BUCKETS */

@@ -68,6 +68,7 @@ static struct ig_capture *arm(bool passes, __u32 flags)
 	c->snaplen = 64;
 	c->lease = fake_now + 500 * MS;
 	ig_capture_want(c);
+	assert_int_equal(ig_capture_cpu_reset(maps.capture_cpu_fd), 0);
 	ring_drain();
 	return c;
 }
@@ -238,11 +239,12 @@ static void test_capture_filters(void **state)
 	disarm();
 }
 
-/* --sample 1/3: one packet in three of those that match. */
+/* --sample 1/3: one packet in three of those that match, the first. */
 static void test_capture_sample(void **state)
 {
 	struct pkt_desc echo = { ECHO4 };
 	struct ig_capture *c;
+	uint64_t matched;
 	int k;
 
 	(void)state;
@@ -251,7 +253,10 @@ static void test_capture_sample(void **state)
 	c->sample = 3;
 	for (k = 0; k < 9; k++)
 		assert_int_equal(run_one(&echo, V4, IG_R_DROP_RULE), XDP_DROP);
-	assert_int_equal(c->seen, 9);
+	assert_int_equal(ig_capture_cpu_matched(maps.capture_cpu_fd, &matched),
+			 0);
+	assert_int_equal(matched, 9);
+	assert_int_equal(c->seen, 3);
 	assert_int_equal(c->to_ring, 3);
 	assert_int_equal(ring_drain(), 3);
 	disarm();

@@ -291,7 +291,9 @@ if want flood; then
 	echo "  icmpgate: $(fmt %.3f "${BEST[icmpgate]} / ${BEST[drop]}") x bare XDP_DROP (target >= 0.9), $(fmt %.2f "${BEST[icmpgate]} / ${BEST[nft]}") x nftables (target >= 4);"
 	echo "  medians: $(fmt %.3f "${MED[icmpgate]} / ${MED[drop]}") x bare XDP_DROP, $(fmt %.2f "${MED[icmpgate]} / ${MED[nft]}") x nftables"
 	# shellcheck disable=SC2086 # the rounds are words
-	echo "  capture --sample 1/1000 (AF_XDP, at most 1000 packets/s) during the flood: $(fmt %.3f "${BEST[icmpgate_capture]} / ${BEST[icmpgate]}") x icmpgate alone (best), $(fmt %.3f "${MED[icmpgate_capture]} / ${MED[icmpgate]}") (medians); captured per round: $(median $CAPS) (median)"
+	echo "  capture --sample 1/1000 (AF_XDP, at most 1000 packets/s) during the flood: $(fmt %.3f "${BEST[icmpgate_capture]} / ${BEST[icmpgate]}") x icmpgate alone (best), $(fmt %.3f "${MED[icmpgate_capture]} / ${MED[icmpgate]}") (medians);"
+	# shellcheck disable=SC2086 # the rounds are words
+	echo "  receiver ns/pkt $(minof ${NSP[icmpgate_capture]}) against $(minof ${NSP[icmpgate]}) (best rounds); captured per round: $(median $CAPS) (median)"
 	echo
 fi
 
