@@ -54,6 +54,7 @@ int icmpgate_xdp(struct xdp_md *ctx)
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
 	__u32 family, cfam, side, type, tc, reason, list, slot_nr, outcome;
+	__u32 audit = 0; /* the live slot's meta.audit, once it is read */
 	__u32 l4len = 0;
 	struct cursor c = { .pos = data };
 	struct ig_policy_slot *slot;
@@ -119,17 +120,23 @@ int icmpgate_xdp(struct xdp_md *ctx)
 	}
 	type = tc >> 8;
 
+	/* Whatever the policy, and in audit mode too: no policy reads it. */
+	if (nonfirst == IG_FRAG_PAST_MAX) {
+		outcome =
+			ig_outcome(cfam, 0, IG_R_DROP_PING_OF_DEATH, XDP_DROP);
+		goto count;
+	}
+
 	slot = live_slot(&slot_nr);
 	if (!slot) { /* cannot happen: index is masked to the array */
 		outcome = ig_outcome(cfam, type, IG_R_NON_ICMP, XDP_PASS);
 		goto count;
 	}
+	/* Every drop from here on is the policy's: audit mode passes it. */
+	audit = slot->meta.audit;
 
 	if (nonfirst) {
-		if (nonfirst == IG_FRAG_PAST_MAX)
-			outcome = ig_outcome(cfam, 0, IG_R_DROP_PING_OF_DEATH,
-					     XDP_DROP);
-		else if (slot->meta.fragments == IG_ACT_DROP)
+		if (slot->meta.fragments == IG_ACT_DROP)
 			outcome = ig_outcome(cfam, 0, IG_R_DROP_FRAGMENT,
 					     XDP_DROP);
 		else
@@ -188,8 +195,10 @@ l3_done:
 	else
 		outcome = ig_outcome(family, 0, IG_R_NON_ICMP, XDP_PASS);
 count:
+	/* Counted as it is (audit mode: as what it would have been); then,
+	 * rarely, handed to a capture. */
+	outcome = ig_outcome_audit(outcome, audit);
 	verdict = count_packet(outcome, len);
-	/* Counted as it is; then, rarely, handed to a capture. */
 	if (ig_capture.lease && ig_capture_wants(outcome) &&
 	    ig_capture_sampled())
 		return ig_capture_packet(ctx, outcome, len);

@@ -40,6 +40,24 @@ static __always_inline int ig_outcome_verdict(__u32 outcome)
 	return outcome & ((1 << IG_OUTCOME_VERDICT_BITS) - 1);
 }
 
+/*
+ * Audit mode (ig_slot_meta.audit): a drop becomes a pass, counted under
+ * its audit reason, IG_AUDIT_OFFSET reasons on (icmpgate.h). XDP_DROP is
+ * the only verdict of the program with bit 0 set, so one mask picks the
+ * drops, and one addition moves both the reason and the verdict: no
+ * branch, no new verifier state. audit is 0 on the paths audit must not
+ * pass (ping of death, malformed headers), whose reasons are outside the
+ * run anyway.
+ */
+_Static_assert((XDP_DROP & 1) && !(XDP_PASS & 1) && !(XDP_ABORTED & 1),
+	       "bit 0 of a verdict tells a drop");
+#define IG_OUTCOME_AUDIT_DELTA \
+	((IG_AUDIT_OFFSET << IG_OUTCOME_VERDICT_BITS) + (XDP_PASS - XDP_DROP))
+static __always_inline __u32 ig_outcome_audit(__u32 outcome, __u32 audit)
+{
+	return outcome + (outcome & audit & 1) * IG_OUTCOME_AUDIT_DELTA;
+}
+
 /* A pass or drop entry's verdict by one subtraction, no branch. */
 _Static_assert(XDP_PASS - IG_ACT_PASS == XDP_PASS &&
 		       XDP_PASS - IG_ACT_DROP == XDP_DROP,

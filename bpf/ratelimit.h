@@ -57,21 +57,52 @@ static __always_inline __u64 rl_now(__u8 flags)
 	return ig_rl_time(bpf_jiffies64() * jiffy_ns());
 }
 
+/* The class's bucket (never NULL: the index is within the array). */
+static __always_inline struct ig_class_bucket *rl_class_bucket(__u32 slot_nr,
+							       __u32 class_id)
+{
+	__u32 idx = (slot_nr & (IG_SLOTS - 1)) * IG_MAX_CLASSES + class_id;
+
+	return bpf_map_lookup_elem(&ig_class_buckets, &idx);
+}
+
+/* What a packet of len bytes costs in the class's bucket. */
+static __always_inline __u64 rl_class_cost(const struct ig_limit *lim,
+					   __u32 len)
+{
+	return ig_rl_cost(&lim->cls, !!(lim->flags & IG_LIMIT_CLASS_BYTES),
+			  len);
+}
+
 /* The class's bucket: 1 if it has a token (and it is spent). */
 static __always_inline int rl_class(const struct ig_limit *lim, __u32 slot_nr,
 				    __u32 class_id, __u64 now, __u32 len)
 {
-	int bytes = !!(lim->flags & IG_LIMIT_CLASS_BYTES);
-	__u32 idx = (slot_nr & (IG_SLOTS - 1)) * IG_MAX_CLASSES + class_id;
 	struct ig_class_bucket *b;
 
 	if (!(lim->flags & IG_LIMIT_CLASS))
 		return 1;
-	b = bpf_map_lookup_elem(&ig_class_buckets, &idx);
+	b = rl_class_bucket(slot_nr, class_id);
 	if (!b)
-		return 0; /* cannot happen: idx is within the array */
-	return ig_rl_admit(&b->tat, now, ig_rl_cost(&lim->cls, bytes, len),
-			   lim->cls.tau);
+		return 0; /* cannot happen */
+	return ig_rl_admit(&b->tat, now, rl_class_cost(lim, len), lim->cls.tau);
+}
+
+/*
+ * 1 if the class has a bucket and it is empty for this packet: the class
+ * drops it, whatever its source's bucket holds (ig_rl_refuses()).
+ */
+static __always_inline int rl_class_empty(const struct ig_limit *lim,
+					  __u32 slot_nr, __u32 class_id,
+					  __u64 now, __u32 len)
+{
+	struct ig_class_bucket *b;
+
+	if (!(lim->flags & IG_LIMIT_CLASS))
+		return 0;
+	b = rl_class_bucket(slot_nr, class_id);
+	return b && ig_rl_refuses(*(volatile __u64 *)&b->tat, now,
+				  rl_class_cost(lim, len), lim->cls.tau);
 }
 
 /* The entry of the set at idx that holds (tag, w), or NULL. */
@@ -92,6 +123,14 @@ rl_source_find(struct ig_source_slot *e0, struct ig_source_slot *e1, __u32 tag,
  * everyone; then the class bucket. A packet the class drops has still
  * spent its source's token: the source sent it. Returns the reason:
  * IG_R_PASS_LIMIT, or which bucket was empty.
+ *
+ * Except when the class is empty already: then the packet is dropped by
+ * the class without a look at the per-source table (rl_class_empty()).
+ * Under a flood from spoofed sources, which empties the class, that
+ * spares every packet a cache miss in the table and an eviction, and
+ * keeps the table's entries for the sources it held before the flood.
+ * Such a packet spends no token of its source; a source over its own
+ * limit is then counted under the class's reason rather than its own.
  *
  * A source seen for the first time has a full bucket: its first packet
  * is judged by the class alone, and then written into its set (see
@@ -135,6 +174,8 @@ static __always_inline __u32 rate_limit(const struct ig_policy_slot *slot,
 		return rl_class(lim, slot_nr, class_id, now, len) ?
 			       IG_R_PASS_LIMIT :
 			       IG_R_RATE_LIMITED_CLASS;
+	if (rl_class_empty(lim, slot_nr, class_id, now, len))
+		return IG_R_RATE_LIMITED_CLASS;
 
 	/*
 	 * Word loads from the packet: the parser checked the header. The

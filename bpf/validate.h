@@ -308,10 +308,12 @@ __noinline int check_packet(struct xdp_md *ctx, __u32 l3_off, __u32 icmp_off,
  * checks here are for the verifier, which knows the offset as a number
  * only: layout_blind()).
  */
-static __always_inline __u32
-rule_checks(struct xdp_md *ctx, const struct ig_rule *rule,
-	    const struct ig_policy_slot *slot, __u32 slot_nr, __u32 family,
-	    __u32 icmp_off, __u32 l3_off, __u32 l4len)
+static __always_inline __u32 rule_checks(struct xdp_md *ctx,
+					 const struct ig_rule *rule,
+					 const struct ig_policy_slot *slot,
+					 __u32 slot_nr, __u32 family,
+					 __u32 icmp_off, __u32 l3_off,
+					 __u32 l4len)
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
@@ -327,7 +329,8 @@ rule_checks(struct xdp_md *ctx, const struct ig_rule *rule,
 			return IG_R_SPOOFED_NDP;
 	}
 	if (flags & IG_RULE_BCAST) {
-		if ((void *)(iph + 1) > end || data + sizeof(struct ethhdr) > end)
+		if ((void *)(iph + 1) > end ||
+		    data + sizeof(struct ethhdr) > end)
 			return IG_R_MALFORMED_L3;
 		if (to_broadcast(data, iph))
 			return IG_R_DROP_BROADCAST_ECHO;

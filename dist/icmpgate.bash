@@ -126,11 +126,16 @@ _icmpgate()
 	if [[ $cur == -* ]]; then
 		local opts='--help'
 		case $cmd in
-		attach) opts+=' --mode --policy --max-sources --replace --allow-empty' ;;
+		attach) opts+=' --mode --policy --max-sources --replace --allow-empty --audit' ;;
 		status) opts+=' --json' ;;
 		policy)
-			opts+=' --json --allow-empty'
-			[ "$sub" = replay ] && opts+=' --live --side --prefix4 --prefix6 --lines'
+			case $sub in
+			apply) opts+=' --allow-empty --audit' ;;
+			check) opts+=' --allow-empty' ;;
+			show) opts+=' --json' ;;
+			replay) opts+=' --json --allow-empty --audit --live --side --prefix4 --prefix6 --lines' ;;
+			*) opts+=' --json --allow-empty --audit' ;;
+			esac
 			;;
 		stats) opts+=' --json --watch --reset' ;;
 		top) opts+=' --count --interval --json' ;;
@@ -187,12 +192,15 @@ _icmpgate()
 		default | fragments | broadcast-echo)
 			COMPREPLY=($(compgen -W 'pass drop' -- "$cur"))
 			;;
+		mode)
+			COMPREPLY=($(compgen -W 'audit enforce' -- "$cur"))
+			;;
 		*)
 			if [ -n "$fam" ]; then
 				COMPREPLY=($(compgen -W 'pass drop limit' -- "$cur"))
 			else
 				COMPREPLY=($(compgen -W 'default fragments broadcast-echo
-					forward v4 v6 allow block ra-guard' -- "$cur"))
+					mode forward v4 v6 allow block ra-guard' -- "$cur"))
 			fi
 			;;
 		esac

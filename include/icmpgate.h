@@ -91,7 +91,11 @@ struct ig_slot_meta {
 	__u8 broadcast_echo; /* enum ig_action for v4 echo to a broadcast */
 	/* Leading bits the prefix filter hashes (ig_prefix_filter_bit). */
 	__u8 prefix_bits[IG_POLICY_FAMILIES];
-	__u8 pad[1];
+	/*
+	 * 1: audit mode (`mode audit`). What the policy would drop passes,
+	 * counted under the drop's audit reason (ig_audit_reason()).
+	 */
+	__u8 audit;
 	__u64 generation; /* bumped by every apply; for debugging */
 };
 
@@ -302,6 +306,13 @@ struct ig_prefix_value {
  * Why a packet got its verdict. Every packet is counted once, under one
  * reason. Keep user/reasons.c (names and totals) in step: it asserts the
  * count.
+ *
+ * The drops the policy decides (IG_R_DROP_RULE to IG_R_INVALID_SOCKET)
+ * come in one run, and their audit reasons in a run of the same order
+ * IG_AUDIT_OFFSET further on: in audit mode the program passes such a
+ * packet and counts it IG_AUDIT_OFFSET reasons on (bpf/outcome.h), one
+ * addition, no branch. The drops of what the parser cannot trust (ping of
+ * death, malformed headers) sit outside the run: audit never passes them.
  */
 enum ig_reason {
 	IG_R_NON_ICMP = 0, /* not ICMP: passed untouched */
@@ -321,16 +332,89 @@ enum ig_reason {
 	IG_R_DROP_RA_GUARD, /* router advert from a router not allowed */
 	IG_R_DROP_BROADCAST_ECHO, /* v4 echo-request to a broadcast (smurf) */
 	IG_R_DROP_MAX_SIZE, /* ICMP message longer than the rule's max-size */
-	IG_R_DROP_PING_OF_DEATH, /* fragment past 65535 bytes */
 	IG_R_INVALID_QUOTE, /* validate: no quoted IP header + 8 bytes */
 	IG_R_INVALID_SOURCE, /* validate: quoted source is not ours */
 	IG_R_INVALID_DEST, /* validate: quoted destination is ours */
 	IG_R_INVALID_MTU, /* validate: reported MTU out of range */
 	IG_R_INVALID_SOCKET, /* validate socket: no socket sent the quote */
+	IG_R_DROP_PING_OF_DEATH, /* fragment past 65535 bytes */
 	IG_R_MALFORMED_L3, /* bad IP header (ihl < 5, truncated, ext chain) */
 	IG_R_MALFORMED_ICMP, /* ICMP header truncated */
+	/* Audit mode: passed, and the policy would have dropped it for ... */
+	IG_R_AUDIT_DROP_RULE, /* ... IG_R_DROP_RULE */
+	IG_R_AUDIT_DROP_DEFAULT,
+	IG_R_AUDIT_DROP_BLOCKLIST,
+	IG_R_AUDIT_DROP_FRAGMENT,
+	IG_R_AUDIT_RATE_LIMITED_CLASS, /* the bucket gave no token: below */
+	IG_R_AUDIT_RATE_LIMITED_SOURCE,
+	IG_R_AUDIT_SPOOFED_NDP,
+	IG_R_AUDIT_DROP_RA_GUARD,
+	IG_R_AUDIT_DROP_BROADCAST_ECHO,
+	IG_R_AUDIT_DROP_MAX_SIZE,
+	IG_R_AUDIT_INVALID_QUOTE,
+	IG_R_AUDIT_INVALID_SOURCE,
+	IG_R_AUDIT_INVALID_DEST,
+	IG_R_AUDIT_INVALID_MTU,
+	IG_R_AUDIT_INVALID_SOCKET, /* ... IG_R_INVALID_SOCKET */
 	IG_REASON_COUNT,
 };
+
+/*
+ * Audit mode. A would-drop by a bucket takes no token, as the drop would
+ * not: the buckets do in audit mode exactly what they do enforcing, so
+ * the audit counts are what enforcing would drop of the same traffic.
+ */
+#define IG_AUDIT_FIRST IG_R_DROP_RULE /* the run of drops audit passes */
+#define IG_AUDIT_LAST IG_R_INVALID_SOCKET
+#define IG_AUDIT_OFFSET (IG_R_AUDIT_DROP_RULE - IG_R_DROP_RULE)
+
+static inline int ig_reason_auditable(__u32 reason)
+{
+	return reason >= IG_AUDIT_FIRST && reason <= IG_AUDIT_LAST;
+}
+
+/* The reason a drop is counted under in audit mode. */
+static inline __u32 ig_audit_reason(__u32 reason)
+{
+	return ig_reason_auditable(reason) ? reason + IG_AUDIT_OFFSET : reason;
+}
+
+_Static_assert(IG_R_AUDIT_DROP_RULE == IG_R_DROP_RULE + IG_AUDIT_OFFSET &&
+		       IG_R_AUDIT_DROP_DEFAULT ==
+			       IG_R_DROP_DEFAULT + IG_AUDIT_OFFSET &&
+		       IG_R_AUDIT_DROP_BLOCKLIST ==
+			       IG_R_DROP_BLOCKLIST + IG_AUDIT_OFFSET &&
+		       IG_R_AUDIT_DROP_FRAGMENT ==
+			       IG_R_DROP_FRAGMENT + IG_AUDIT_OFFSET &&
+		       IG_R_AUDIT_RATE_LIMITED_CLASS ==
+			       IG_R_RATE_LIMITED_CLASS + IG_AUDIT_OFFSET &&
+		       IG_R_AUDIT_RATE_LIMITED_SOURCE ==
+			       IG_R_RATE_LIMITED_SOURCE + IG_AUDIT_OFFSET &&
+		       IG_R_AUDIT_SPOOFED_NDP ==
+			       IG_R_SPOOFED_NDP + IG_AUDIT_OFFSET &&
+		       IG_R_AUDIT_DROP_RA_GUARD ==
+			       IG_R_DROP_RA_GUARD + IG_AUDIT_OFFSET &&
+		       IG_R_AUDIT_DROP_BROADCAST_ECHO ==
+			       IG_R_DROP_BROADCAST_ECHO + IG_AUDIT_OFFSET &&
+		       IG_R_AUDIT_DROP_MAX_SIZE ==
+			       IG_R_DROP_MAX_SIZE + IG_AUDIT_OFFSET &&
+		       IG_R_AUDIT_INVALID_QUOTE ==
+			       IG_R_INVALID_QUOTE + IG_AUDIT_OFFSET &&
+		       IG_R_AUDIT_INVALID_SOURCE ==
+			       IG_R_INVALID_SOURCE + IG_AUDIT_OFFSET &&
+		       IG_R_AUDIT_INVALID_DEST ==
+			       IG_R_INVALID_DEST + IG_AUDIT_OFFSET &&
+		       IG_R_AUDIT_INVALID_MTU ==
+			       IG_R_INVALID_MTU + IG_AUDIT_OFFSET &&
+		       IG_R_AUDIT_INVALID_SOCKET ==
+			       IG_R_INVALID_SOCKET + IG_AUDIT_OFFSET &&
+		       IG_R_AUDIT_INVALID_SOCKET < IG_REASON_COUNT,
+	       "every drop audit passes has its audit reason, in one run");
+_Static_assert(IG_R_DROP_PING_OF_DEATH > IG_AUDIT_LAST &&
+		       IG_R_MALFORMED_L3 > IG_AUDIT_LAST &&
+		       IG_R_MALFORMED_ICMP > IG_AUDIT_LAST &&
+		       IG_R_PASS_LIMIT < IG_AUDIT_FIRST,
+	       "audit passes no drop of what the parser cannot trust");
 
 /*
  * ig_rule.reason as stored and as read: XOR IG_R_PASS_DEFAULT, so that an
@@ -418,7 +502,7 @@ enum ig_attach_mode {
 
 /* Bits for every counter index, in a power of two of words (a mask bounds
  * the program's index). */
-#define IG_CAPTURE_WANT_WORDS 512
+#define IG_CAPTURE_WANT_WORDS 1024
 
 enum ig_capture_flag {
 	IG_CAP_XSK = 1 << 0, /* chosen drops go to the XSKMAP */
@@ -432,8 +516,9 @@ enum ig_capture_flag {
 struct ig_capture {
 	/* CLOCK_MONOTONIC ns until which the capture is armed; 0: off. */
 	__u64 lease;
-	__u32 reasons; /* bit r: capture packets counted under reason r */
+	__u64 reasons; /* bit r: capture packets counted under reason r */
 	__u32 flags; /* enum ig_capture_flag */
+	__u32 pad;
 	/* bit t of family f: capture type t (all ones without --type) */
 	__u64 types[IG_POLICY_FAMILIES][IG_TYPES / 64];
 	/*
@@ -499,6 +584,10 @@ struct ig_capture_cpu {
  * sizes are this build's: a change of what an entry of the counters or of
  * the per-source table means (a reason's index, a key's bits) must change
  * that map's size too, or the next upgrade misreads it.
+ *
+ * Layout 3: audit mode (ig_slot_meta.audit, the audit reasons, and the
+ * ping of death moved after the run of drops audit passes); the counters
+ * map grew with the reasons, so an upgrade from 2 starts them at zero.
  */
 #define IG_LAYOUT 3
 
@@ -563,12 +652,12 @@ _Static_assert((IG_SIDE_CACHE & (IG_SIDE_CACHE - 1)) == 0, "power of two");
 _Static_assert(sizeof(struct ig_state) == 168, "ig_state layout");
 _Static_assert(__builtin_offsetof(struct ig_state, mode) == 8,
 	       "every layout starts with ifindex, prog_id, mode");
-_Static_assert(IG_REASON_COUNT <= 32, "a reason mask fits ig_capture.reasons");
+_Static_assert(IG_REASON_COUNT <= 64, "a reason mask fits ig_capture.reasons");
 _Static_assert(IG_CAPTURE_WANT_WORDS * 64 >= IG_COUNTER_ENTRIES &&
 		       (IG_CAPTURE_WANT_WORDS & (IG_CAPTURE_WANT_WORDS - 1)) ==
 			       0,
 	       "a bit for every counter index, in a power of two of words");
-_Static_assert(sizeof(struct ig_capture) == 160 + IG_CAPTURE_WANT_WORDS * 8,
+_Static_assert(sizeof(struct ig_capture) == 168 + IG_CAPTURE_WANT_WORDS * 8,
 	       "ig_capture layout");
 _Static_assert(sizeof(struct ig_capture_meta) == 24 &&
 		       sizeof(struct ig_capture_meta) % 4 == 0,

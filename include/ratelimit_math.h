@@ -181,6 +181,19 @@ IG_RL_FN int ig_rl_decide(__u64 tat, __u64 now, __u64 cost, __u64 tau,
 	return 1;
 }
 
+/*
+ * 1 if the bucket at tat refuses a packet of this cost at now and the
+ * refusal writes nothing: a read-only look that may stand for
+ * ig_rl_admit() (a refusal that pulls the TAT back after a clock step
+ * is left to it).
+ */
+IG_RL_FN int ig_rl_refuses(__u64 tat, __u64 now, __u64 cost, __u64 tau)
+{
+	__u64 new_tat;
+
+	return !ig_rl_decide(tat, now, cost, tau, &new_tat) && new_tat == tat;
+}
+
 /* Whole units (packets or bytes) a bucket at tat holds at now. */
 IG_RL_FN __u64 ig_rl_tokens(__u64 tat, __u64 now, __u64 unit_cost, __u64 tau)
 {

@@ -461,13 +461,14 @@ static int loop(struct engine *e, const struct ig_capture_run *r)
 }
 
 /* Does the reason mask take packets that pass? */
-static bool takes_passes(__u32 mask)
+static bool takes_passes(__u64 mask)
 {
 	unsigned r;
 
 	for (r = 0; r < IG_REASON_COUNT; r++)
 		if ((mask >> r & 1) &&
 		    (ig_reasons[r].total == IG_TOTAL_PASSED ||
+		     ig_reasons[r].total == IG_TOTAL_WOULD_DROP ||
 		     ig_reasons[r].total == IG_TOTAL_NON_ICMP))
 			return true;
 	return false;

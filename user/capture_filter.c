@@ -47,7 +47,7 @@ static const char *next_word(const char **s, size_t *len)
 	return w;
 }
 
-static int parse_reasons(const char *list, __u32 *mask, char *err,
+static int parse_reasons(const char *list, __u64 *mask, char *err,
 			 size_t errsize)
 {
 	const char *s = list, *w;
@@ -70,7 +70,7 @@ static int parse_reasons(const char *list, __u32 *mask, char *err,
 				(int)len, w);
 			return -EINVAL;
 		}
-		*mask |= 1u << r;
+		*mask |= 1ull << r;
 	}
 	return 0;
 }
@@ -199,18 +199,18 @@ int ig_capture_compile(const struct ig_capture_spec *spec,
 	unsigned long rate = spec->rate ? spec->rate : IG_CAPTURE_RATE_DEFAULT;
 	unsigned long snap = spec->snaplen ? spec->snaplen :
 					     IG_CAPTURE_SNAPLEN_DEFAULT;
-	__u32 typed = 0, mask = 0;
+	__u64 typed = 0, mask = 0;
 	unsigned r;
 	int e;
 
 	memset(cfg, 0, sizeof(*cfg));
 	for (r = 0; r < IG_REASON_COUNT; r++) {
 		if (ig_reasons[r].typed)
-			typed |= 1u << r;
+			typed |= 1ull << r;
 		/* Drops by default; --passed adds the ICMP that passes. */
 		if (reason_drops(r) ||
 		    (spec->passed && ig_reasons[r].total == IG_TOTAL_PASSED))
-			mask |= 1u << r;
+			mask |= 1ull << r;
 	}
 	if (spec->reasons) {
 		e = parse_reasons(spec->reasons, &mask, err, errsize);
@@ -219,7 +219,7 @@ int ig_capture_compile(const struct ig_capture_spec *spec,
 		if (spec->passed)
 			for (r = 0; r < IG_REASON_COUNT; r++)
 				if (ig_reasons[r].total == IG_TOTAL_PASSED)
-					mask |= 1u << r;
+					mask |= 1ull << r;
 	}
 	memset(cfg->types, 0xff, sizeof(cfg->types));
 	if (spec->types) {

@@ -343,6 +343,7 @@ int ig_policy_compile(const struct ig_policy *p, struct ig_compiled *out)
 	}
 	out->slot->meta.fragments = p->fragments;
 	out->slot->meta.broadcast_echo = p->broadcast_echo;
+	out->slot->meta.audit = p->audit;
 	err = number_classes(p, out->slot, class);
 	if (err)
 		goto cleanup;

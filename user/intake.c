@@ -41,8 +41,8 @@ int ig_intake_policy(const char *cmd, const struct ig_policy *p,
 	return 0;
 }
 
-int ig_intake_text(const char *cmd, const char *text, size_t len,
-		   const char *source, struct ig_compiled *c)
+int ig_intake_text_mode(const char *cmd, const char *text, size_t len,
+			const char *source, bool audit, struct ig_compiled *c)
 {
 	struct ig_diag diag = {};
 	struct ig_policy p;
@@ -50,18 +50,33 @@ int ig_intake_text(const char *cmd, const char *text, size_t len,
 
 	ig_policy_init(&p);
 	err = ig_policy_parse(&p, text, len, source, &diag);
-	if (err == -EINVAL)
+	if (err == -EINVAL) {
 		ig_print_diag(&diag);
-	else if (err)
+	} else if (err) {
 		ig_fail(cmd, err, "cannot parse %s", source);
-	else
+	} else {
+		if (audit)
+			p.audit = 1;
 		err = ig_intake_policy(cmd, &p, source, c);
+	}
 	ig_policy_free(&p);
 	return err;
 }
 
+int ig_intake_text(const char *cmd, const char *text, size_t len,
+		   const char *source, struct ig_compiled *c)
+{
+	return ig_intake_text_mode(cmd, text, len, source, false, c);
+}
+
 int ig_intake_file(const char *cmd, const char *path, bool allow_empty,
 		   struct ig_compiled *c)
+{
+	return ig_intake_file_mode(cmd, path, allow_empty, false, c);
+}
+
+int ig_intake_file_mode(const char *cmd, const char *path, bool allow_empty,
+			bool audit, struct ig_compiled *c)
 {
 	const char *source = strcmp(path, "-") ? path : "<stdin>";
 	char *text = NULL;
@@ -88,7 +103,7 @@ int ig_intake_file(const char *cmd, const char *path, bool allow_empty,
 		err = -ENODATA;
 		goto out;
 	}
-	err = ig_intake_text(cmd, text, len, source, c);
+	err = ig_intake_text_mode(cmd, text, len, source, audit, c);
 out:
 	free(text);
 	return err;

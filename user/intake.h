@@ -26,6 +26,14 @@ int ig_intake_text(const char *cmd, const char *text, size_t len,
 		   const char *source, struct ig_compiled *c);
 
 /*
+ * The same, and with audit (`--audit`) in audit mode whatever the text
+ * says (`mode audit` then leads its canonical text); without, in the mode
+ * the text says, `mode enforce` when it says none.
+ */
+int ig_intake_text_mode(const char *cmd, const char *text, size_t len,
+			const char *source, bool audit, struct ig_compiled *c);
+
+/*
  * A policy file ("-": stdin), read whole, parsed and compiled. Input with
  * no statement is refused unless allow_empty: it would pass everything,
  * and it is what a failed `policy show | policy apply -` or a truncated
@@ -33,5 +41,8 @@ int ig_intake_text(const char *cmd, const char *text, size_t len,
  */
 int ig_intake_file(const char *cmd, const char *path, bool allow_empty,
 		   struct ig_compiled *c);
+/* The same, and audit as for ig_intake_text_mode(). */
+int ig_intake_file_mode(const char *cmd, const char *path, bool allow_empty,
+			bool audit, struct ig_compiled *c);
 
 #endif /* IG_INTAKE_H */

@@ -88,6 +88,11 @@ struct ig_policy {
 	uint8_t forward_default; /* `forward default`: IG_ACT_PASS or DROP */
 	uint8_t fragments; /* IG_ACT_PASS or IG_ACT_DROP */
 	uint8_t broadcast_echo; /* IG_ACT_PASS or IG_ACT_DROP (the default) */
+	/*
+	 * `mode audit`: 1, what the policy would drop passes and is counted
+	 * as would-drop; `mode enforce` (the default): 0.
+	 */
+	uint8_t audit;
 	struct ig_rule_spec *rules;
 	size_t n_rules;
 	size_t cap_rules;
@@ -107,7 +112,7 @@ struct ig_diag {
 
 /*
  * An empty policy: `default pass`, `forward default pass`, `fragments
- * pass`, `broadcast-echo drop`, no rules.
+ * pass`, `broadcast-echo drop`, `mode enforce`, no rules.
  */
 void ig_policy_init(struct ig_policy *p);
 void ig_policy_free(struct ig_policy *p);

@@ -14,6 +14,8 @@ enum ig_total {
 	IG_TOTAL_DROPPED,
 	IG_TOTAL_RATE_LIMITED,
 	IG_TOTAL_MALFORMED,
+	/* Audit mode: passed, and the policy would have dropped it. */
+	IG_TOTAL_WOULD_DROP,
 	IG_TOTAL_COUNT,
 };
 

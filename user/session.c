@@ -270,13 +270,18 @@ int ig_apply_compiled(const char *cmd, struct ig_iface *i,
 int ig_apply_reported(const char *cmd, struct ig_iface *i,
 		      const struct ig_compiled *c)
 {
+	bool was_audit = ig_store_live_audit(&i->maps);
 	int err = ig_apply_compiled(cmd, i, c);
 
-	if (!err)
-		pr_info("%s: policy %016" PRIx64 " applied (generation %" PRIu64
-			")",
-			i->name, c->digest, (uint64_t)i->state.generation);
-	return err;
+	if (err)
+		return err;
+	pr_info("%s: policy %016" PRIx64 " applied (generation %" PRIu64 ")%s",
+		i->name, c->digest, (uint64_t)i->state.generation,
+		c->slot->meta.audit ? " in audit mode: what it would drop "
+				      "passes, counted as would_drop" :
+		was_audit	    ? ", enforcing (audit mode ended)" :
+				      "");
+	return 0;
 }
 
 int ig_already_attached(const char *cmd, const struct ig_iface *i)

@@ -194,6 +194,11 @@ static struct json_object *type_json(const struct ig_type_stats *t,
 		      ig_json_add(obj, "rate_limited",
 				  num(t->totals[IG_TOTAL_RATE_LIMITED],
 				      interval));
+	/* Passed in audit mode, and the policy would have dropped them. */
+	err = err   ?:
+		      ig_json_add(obj, "would_drop",
+				  num(t->totals[IG_TOTAL_WOULD_DROP],
+				      interval));
 	err = err ?: ig_json_add(obj, "bytes", num(t->bytes, interval));
 	return done(obj, err);
 }
@@ -290,8 +295,12 @@ static int print_totals(FILE *out, const struct ig_stats *s,
 	ig_table_init(&t, cols, 2, false);
 	num_row(&t, "packets", s->packets, interval);
 	num_row(&t, "bytes", s->bytes, interval);
-	for (i = 0; i < IG_TOTAL_COUNT; i++)
+	for (i = 0; i < IG_TOTAL_COUNT; i++) {
+		/* Only once audit mode has counted one (JSON: always). */
+		if (i == IG_TOTAL_WOULD_DROP && !s->totals[i])
+			continue;
 		num_row(&t, ig_total_names[i], s->totals[i], interval);
+	}
 	return ig_table_print(out, &t, "  ");
 }
 
@@ -308,6 +317,19 @@ static int print_types(FILE *out, const struct ig_stats *s,
 		{ "rate_limited", IG_COL_RIGHT },
 		{ "bytes", IG_COL_RIGHT },
 	};
+	/* The same, with would_drop once audit mode has counted one. */
+	static const struct ig_table_col audit_cols[] = {
+		{ "side", 0 },
+		{ "family", 0 },
+		{ "type", IG_COL_RIGHT },
+		{ "name", 0 },
+		{ "passed", IG_COL_RIGHT },
+		{ "dropped", IG_COL_RIGHT },
+		{ "rate_limited", IG_COL_RIGHT },
+		{ "would_drop", IG_COL_RIGHT },
+		{ "bytes", IG_COL_RIGHT },
+	};
+	bool audit = s->totals[IG_TOTAL_WOULD_DROP] != 0;
 	const struct ig_type_stats *ts;
 	struct ig_table t;
 	const char *name;
@@ -315,7 +337,11 @@ static int print_types(FILE *out, const struct ig_stats *s,
 
 	if (!s->n_types)
 		return 0;
-	ig_table_init(&t, cols, sizeof(cols) / sizeof(cols[0]), true);
+	if (audit)
+		ig_table_init(&t, audit_cols,
+			      sizeof(audit_cols) / sizeof(audit_cols[0]), true);
+	else
+		ig_table_init(&t, cols, sizeof(cols) / sizeof(cols[0]), true);
 	for (i = 0; i < s->n_types; i++) {
 		ts = &s->types[i];
 		name = ig_type_name(ts->family, ts->type);
@@ -327,6 +353,9 @@ static int print_types(FILE *out, const struct ig_stats *s,
 		ig_table_num(&t, ts->totals[IG_TOTAL_PASSED], interval);
 		ig_table_num(&t, ts->totals[IG_TOTAL_DROPPED], interval);
 		ig_table_num(&t, ts->totals[IG_TOTAL_RATE_LIMITED], interval);
+		if (audit)
+			ig_table_num(&t, ts->totals[IG_TOTAL_WOULD_DROP],
+				     interval);
 		ig_table_num(&t, ts->bytes, interval);
 	}
 	fputc('\n', out);

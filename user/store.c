@@ -573,6 +573,13 @@ int ig_store_apply_state(struct ig_maps *m, const struct ig_compiled *c,
 	return 0;
 }
 
+bool ig_store_live_audit(const struct ig_maps *m)
+{
+	__u32 live = __atomic_load_n(m->active, __ATOMIC_ACQUIRE);
+
+	return m->slots[live & (IG_SLOTS - 1)].meta.audit != 0;
+}
+
 int ig_store_read_text(const struct ig_maps *m, char **text)
 {
 	__u32 live = __atomic_load_n(m->active, __ATOMIC_ACQUIRE);

@@ -8,6 +8,7 @@
 #ifndef IG_STORE_H
 #define IG_STORE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../include/icmpgate.h"
@@ -87,6 +88,8 @@ int ig_store_apply(struct ig_maps *m, const struct ig_compiled *c);
  */
 int ig_store_apply_state(struct ig_maps *m, const struct ig_compiled *c,
 			 const struct ig_state *st);
+/* Is the live policy in audit mode (ig_slot_meta.audit)? */
+bool ig_store_live_audit(const struct ig_maps *m);
 /* Canonical text of the live policy; *text is malloc'ed. */
 int ig_store_read_text(const struct ig_maps *m, char **text);
 

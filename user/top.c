@@ -164,6 +164,9 @@ int ig_top_print(FILE *out, const struct ig_top *t, const char *ifname)
 		"%s: %zu of %" PRIu32
 		" per-source buckets in use; rates over %lu s\n",
 		ifname, t->tracked, t->capacity, t->interval);
+	if (t->audit)
+		fprintf(out, "audit mode: 'dropped' is what the buckets "
+			     "refused; audit passed it\n");
 	if (!t->n_rows)
 		return 0;
 	ig_table_init(&tb, cols, sizeof(cols) / sizeof(cols[0]), true);
@@ -245,6 +248,10 @@ int ig_top_json(const struct ig_top *t, const char *ifname,
 	err = err   ?:
 		      ig_json_add(obj, "max_sources",
 				  json_object_new_uint64(t->capacity));
+	err = err   ?:
+		      ig_json_add(obj, "policy_mode",
+				  json_object_new_string(t->audit ? "audit" :
+								    "enforce"));
 	arr = err ? NULL : json_object_new_array();
 	err = err ?: ig_json_add(obj, "sources", arr);
 	for (i = 0; i < t->n_rows && !err; i++) {
@@ -291,6 +298,7 @@ int ig_top_run(const struct ig_maps *m, const char *ifname,
 	if (err)
 		goto out;
 	t.capacity = capacity;
+	t.audit = ig_store_live_audit(m);
 	if (!json) {
 		err = ig_top_print(stdout, &t, ifname);
 		goto out;

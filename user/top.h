@@ -32,6 +32,11 @@ struct ig_top {
 	size_t tracked; /* buckets in the table at the second read */
 	uint32_t capacity; /* the table's max_entries */
 	unsigned long interval; /* seconds between the reads */
+	/*
+	 * The live policy is in audit mode: a bucket's drops are the packets
+	 * it refused, which audit passed (audit-rate-limited-*).
+	 */
+	bool audit;
 };
 
 /* The rule and source of a bucket's key: family, type, code, prefix. */

@@ -100,14 +100,14 @@ arm_by_hand() {
 	hex=$(python3 -c '
 import struct, sys
 lease, r, nr = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-want = [0] * 512  # a bit for every counter index of reason r
+want = [0] * 1024  # a bit for every counter index of reason r
 for cfam in range(5):
     for t in range(256):
         i = (cfam * 256 + t) * nr + r
         want[i // 64] |= 1 << (i % 64)
-v = struct.pack("<QII8Q512QIIQQQQQQQQQ", lease, 1 << r, 1, *([2**64 - 1] * 8),
+v = struct.pack("<QQII8Q1024QIIQQQQQQQQQ", lease, 1 << r, 1, 0, *([2**64 - 1] * 8),
                 *want, 0, 64, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-assert len(v) == 160 + 512 * 8
+assert len(v) == 168 + 1024 * 8
 print(" ".join("%02x" % b for b in v))' "$1" "$2" "$(ig names reasons | grep -c .)")
 	# shellcheck disable=SC2086 # one word a byte
 	bpftool map update pinned "$PIN/capture" key hex 00 00 00 00 value hex $hex

@@ -86,6 +86,10 @@ expect_match "completion: type names" \
 expect_match "completion: forward" \
 	"$(comp icmpgate set "$IF" forw)" '^forward$'
 expect_match "completion: upgrade" "$(comp icmpgate upg)" '^upgrade$'
+expect_match "completion: policy apply --audit" \
+	"$(comp icmpgate policy apply "$IF" f --au)" '^--audit$'
+expect_match "completion: mode audit|enforce" \
+	"$(comp icmpgate set "$IF" mode "")" '^enforce$'
 # With the bash-completion package, files come from its _filedir (a
 # stand-in here, where the package is not installed).
 expect_match "completion: policy files through _filedir" \

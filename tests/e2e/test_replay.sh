@@ -33,6 +33,21 @@ expect_eq "reason pass-limit" "$(json_at "$LAB_TMP/t.json" counters reasons pass
 expect_eq "v4 echo-request bytes" "$(type_field "$LAB_TMP/t.json" v4 8 bytes)" $((N * 98))
 expect_eq "v6 echo-request bytes" "$(type_field "$LAB_TMP/t.json" v6 128 bytes)" $((K * 118))
 
+# --audit: the same capture, the same policy in audit mode: nothing is
+# dropped, each drop is counted as would-drop by reason, and the bucket
+# passes what it passed enforcing (a would-drop takes no token).
+expect_ok "replay --audit" \
+	sh -c "'$ICMPGATE' -j policy replay '$TIGHT' '$CAP' --audit >'$LAB_TMP/au.json'"
+expect_eq "audit: v6 echo-request dropped" "$(type_field "$LAB_TMP/au.json" v6 128 dropped)" 0
+expect_eq "audit: v6 echo-request would_drop" "$(type_field "$LAB_TMP/au.json" v6 128 would_drop)" "$K"
+expect_eq "audit: reason audit-drop-rule" \
+	"$(json_at "$LAB_TMP/au.json" counters reasons audit-drop-rule packets)" "$K"
+expect_eq "audit: v4 echo-request passed as enforcing" \
+	"$(type_field "$LAB_TMP/au.json" v4 8 passed)" "$passed"
+expect_eq "audit: v4 rate-limited ones would-drop" \
+	"$(type_field "$LAB_TMP/au.json" v4 8 would_drop)" "$limited"
+expect_eq "audit: nothing dropped" "$(json_at "$LAB_TMP/au.json" counters totals dropped)" 0
+
 # The same packets as raw IP (LINKTYPE_RAW): same table.
 python3 - "$CAP" "$LAB_TMP/raw.pcap" <<'EOF'
 import struct, sys

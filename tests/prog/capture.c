@@ -60,9 +60,9 @@ static struct ig_capture *arm(bool passes, __u32 flags)
 	for (r = 0; r < IG_REASON_COUNT; r++)
 		if (ig_reasons[r].total != IG_TOTAL_PASSED &&
 		    ig_reasons[r].total != IG_TOTAL_NON_ICMP)
-			c->reasons |= 1u << r;
+			c->reasons |= 1ull << r;
 	if (passes)
-		c->reasons |= 1u << IG_R_PASS_RULE;
+		c->reasons |= 1ull << IG_R_PASS_RULE;
 	memset(c->types, 0xff, sizeof(c->types));
 	c->flags = flags;
 	c->snaplen = 64;
@@ -216,12 +216,12 @@ static void test_capture_filters(void **state)
 	assert_int_equal(run_one(&echo6, V6, IG_R_PASS_RULE), XDP_PASS);
 	assert_int_equal(c->seen, 0);
 	/* Another reason only. */
-	c->reasons = 1u << IG_R_RATE_LIMITED_CLASS;
+	c->reasons = 1ull << IG_R_RATE_LIMITED_CLASS;
 	ig_capture_want(c);
 	assert_int_equal(run_one(&echo, V4, IG_R_DROP_RULE), XDP_DROP);
 	assert_int_equal(c->seen, 0);
 	/* The reason, but v4 type 8 left out of the types. */
-	c->reasons = 1u << IG_R_DROP_RULE;
+	c->reasons = 1ull << IG_R_DROP_RULE;
 	c->types[V4][0] &= ~(1ull << 8);
 	ig_capture_want(c);
 	assert_int_equal(run_one(&echo, V4, IG_R_DROP_RULE), XDP_DROP);

@@ -21,6 +21,10 @@
  * sets of two (README, "Per-source buckets"), so two buckets in use can
  * never evict each other, and the model need not know the table's hash.
  *
+ * Every policy runs twice over the same frames: enforcing, then in audit
+ * mode, where the model passes each drop the policy decides under its
+ * audit reason (README, "Audit mode").
+ *
  * Where the README leaves the answer to the kernel (the side of a
  * destination that is not one of the lab's, say after a random byte
  * change moved the IP header), the model accepts either side.
@@ -73,6 +77,7 @@ struct m_prefix {
 
 struct m_policy {
 	int def, fwd_def, frags, bcast; /* IG_ACT_PASS or IG_ACT_DROP */
+	bool audit; /* `mode audit` */
 	struct m_rule rule[M_RULES];
 	int n_rules;
 	struct m_prefix pfx[M_PREFIXES];
@@ -399,10 +404,18 @@ static void put_target(struct text *t, const struct m_rule *r)
 static void policy_text(const struct m_policy *p, struct text *t)
 {
 	char a[INET6_ADDRSTRLEN];
+	bool audit_first;
 	int i;
 
 	t->len = 0;
 	t->s[0] = 0;
+	/* Anywhere in the text: first, or after the switches. */
+	audit_first = chance(50);
+	/* The same draws either way: audit or not, the same frames follow. */
+	if (chance(10) && !p->audit)
+		put(t, "mode enforce\n");
+	if (p->audit && audit_first)
+		put(t, "mode audit\n");
 	if (p->def != IG_ACT_PASS || chance(30))
 		put(t, "default %s\n", act_word(p->def));
 	if (p->fwd_def != IG_ACT_PASS || chance(30))
@@ -411,6 +424,8 @@ static void policy_text(const struct m_policy *p, struct text *t)
 		put(t, "fragments %s\n", act_word(p->frags));
 	if (p->bcast != IG_ACT_DROP || chance(30))
 		put(t, "broadcast-echo %s\n", act_word(p->bcast));
+	if (p->audit && !audit_first)
+		put(t, "mode audit\n");
 	for (i = 0; i < p->n_rules; i++) {
 		const struct m_rule *r = &p->rule[i];
 
@@ -930,7 +945,10 @@ static struct m_src *source_bucket(const struct m_policy *p, struct m_state *st,
 	return &st->src[st->n_src++];
 }
 
-/* The buckets of a limit rule: the source's first, then the class's. */
+/*
+ * The buckets of a limit rule: the source's first, then the class's;
+ * the class's alone when it is empty (README, "Rate limiting").
+ */
 static int limit(const struct m_policy *p, struct m_state *st,
 		 const struct m_rule *r, const struct view *v, size_t len,
 		 bool *new_epoch)
@@ -940,6 +958,10 @@ static int limit(const struct m_policy *p, struct m_state *st,
 	bool fresh;
 	int64_t cost;
 
+	/* A class already empty drops without asking the source's bucket. */
+	if (r->cls.amount && r->src.amount &&
+	    st->cls[ri] < (r->cls.bytes ? (int64_t)len : 1))
+		return IG_R_RATE_LIMITED_CLASS;
 	if (r->src.amount) {
 		s = source_bucket(p, st, ri, v, &fresh);
 		if (!s) {
@@ -965,7 +987,40 @@ static bool is_pass(int reason)
 	return reason == IG_R_NON_ICMP || reason == IG_R_PASS_RULE ||
 	       reason == IG_R_PASS_DEFAULT || reason == IG_R_PASS_ESSENTIAL ||
 	       reason == IG_R_PASS_ALLOWLIST || reason == IG_R_PASS_FRAGMENT ||
-	       reason == IG_R_PASS_LIMIT;
+	       reason == IG_R_PASS_LIMIT ||
+	       (reason >= IG_R_AUDIT_DROP_RULE &&
+		reason <= IG_R_AUDIT_INVALID_SOCKET);
+}
+
+/*
+ * README, "Audit mode": a drop the policy decides passes under its audit
+ * reason; the ping of death and malformed headers stay drops.
+ */
+static int audited(int reason)
+{
+	static const int pairs[][2] = {
+		{ IG_R_DROP_RULE, IG_R_AUDIT_DROP_RULE },
+		{ IG_R_DROP_DEFAULT, IG_R_AUDIT_DROP_DEFAULT },
+		{ IG_R_DROP_BLOCKLIST, IG_R_AUDIT_DROP_BLOCKLIST },
+		{ IG_R_DROP_FRAGMENT, IG_R_AUDIT_DROP_FRAGMENT },
+		{ IG_R_RATE_LIMITED_CLASS, IG_R_AUDIT_RATE_LIMITED_CLASS },
+		{ IG_R_RATE_LIMITED_SOURCE, IG_R_AUDIT_RATE_LIMITED_SOURCE },
+		{ IG_R_SPOOFED_NDP, IG_R_AUDIT_SPOOFED_NDP },
+		{ IG_R_DROP_RA_GUARD, IG_R_AUDIT_DROP_RA_GUARD },
+		{ IG_R_DROP_BROADCAST_ECHO, IG_R_AUDIT_DROP_BROADCAST_ECHO },
+		{ IG_R_DROP_MAX_SIZE, IG_R_AUDIT_DROP_MAX_SIZE },
+		{ IG_R_INVALID_QUOTE, IG_R_AUDIT_INVALID_QUOTE },
+		{ IG_R_INVALID_SOURCE, IG_R_AUDIT_INVALID_SOURCE },
+		{ IG_R_INVALID_DEST, IG_R_AUDIT_INVALID_DEST },
+		{ IG_R_INVALID_MTU, IG_R_AUDIT_INVALID_MTU },
+		{ IG_R_INVALID_SOCKET, IG_R_AUDIT_INVALID_SOCKET },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
+		if (pairs[i][0] == reason)
+			return pairs[i][1];
+	return reason;
 }
 
 /* The reason for an ICMP message judged on `side`. */
@@ -1038,6 +1093,8 @@ static struct m_out model(const struct m_policy *p, struct m_state *st,
 		o.type = v->type;
 		o.cfam = (int)ig_counter_family((__u32)v->fam, (__u32)side);
 	}
+	if (p->audit)
+		o.reason = audited(o.reason);
 	o.verdict = is_pass(o.reason) ? XDP_PASS : XDP_DROP;
 	return o;
 }
@@ -1268,8 +1325,11 @@ static bool one_frame(const struct m_policy *p, struct m_state *st,
 	return true;
 }
 
-/* One round: a policy, `frames` frames against it. */
-static bool diff_round(long round, char *text)
+/*
+ * One round: a policy, `frames` frames against it; with audit, the same
+ * policy and frames in audit mode (`mode audit`).
+ */
+static bool diff_round(long round, char *text, bool audit)
 {
 	struct m_policy p;
 	struct m_state st;
@@ -1288,6 +1348,7 @@ static bool diff_round(long round, char *text)
 	rng = splitmix(&s);
 	for (tries = 0;; tries++) {
 		rand_policy(&p);
+		p.audit = audit;
 		policy_text(&p, &t);
 		ig_policy_init(&parsed);
 		err = ig_policy_parse(&parsed, text, t.len, "diff", &diag);
@@ -1366,8 +1427,14 @@ static void test_differential(void **state)
 	for (r = 0; r < opts.rounds && ok; r++) {
 		if (opts.only_round >= 0 && r != opts.only_round)
 			continue;
-		ok = diff_round(r, r & 1 ? text_b : text_a);
-		total += opts.frames;
+		/*
+		 * Each policy enforcing, then in audit mode over the same
+		 * frames: every drop reason the first reaches, the second
+		 * reaches as its audit reason.
+		 */
+		ok = diff_round(r, text_a, false);
+		ok = ok && diff_round(r, text_b, true);
+		total += 2 * opts.frames;
 	}
 	fprintf(stderr,
 		"diff: seed %" PRIu64 ", %ld policies, %ld frames; "

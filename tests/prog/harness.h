@@ -88,9 +88,9 @@ extern const char ECHO_DROP[];
 
 /* Each file's table of cases, run in order by test_prog.c. */
 extern const struct prog_case cases_policy[], cases_parse[], cases_checks[],
-	cases_ratelimit[];
+	cases_ratelimit[], cases_audit[];
 extern const size_t cases_policy_n, cases_parse_n, cases_checks_n,
-	cases_ratelimit_n;
+	cases_ratelimit_n, cases_audit_n;
 
 extern struct icmpgate_bpf *skel;
 extern struct ig_maps maps;
@@ -121,9 +121,9 @@ int outcome_of(const struct pkt_desc *pkt, int *side);
  * catches one left out of its list), run in order after the tables.
  */
 extern const struct CMUnitTest seqs_ratelimit[], seqs_checks[], seqs_side[],
-	seqs_replay[], seqs_diff[], seqs_capture[];
+	seqs_replay[], seqs_audit[], seqs_diff[], seqs_capture[];
 extern const size_t seqs_ratelimit_n, seqs_checks_n, seqs_side_n, seqs_replay_n,
-	seqs_diff_n, seqs_capture_n;
+	seqs_audit_n, seqs_diff_n, seqs_capture_n;
 
 /*
  * The differential test's options (diff.c): `test_prog diff [--seed S]

@@ -16,8 +16,9 @@
  * frame, counter deltas); the cases and sequences sit by what they test:
  * parse.c, policy.c (lookup and policy), checks.c (validation and the
  * other checks), ratelimit.c, side.c (host or transit), replay.c (a
- * capture of frames replayed as `policy replay` does), capture.c (what
- * `icmpgate capture` takes). This file runs
+ * capture of frames replayed as `policy replay` does), audit.c (audit
+ * mode over every kind of drop), capture.c (what `icmpgate capture`
+ * takes). This file runs
  * them all in one group, the tables first, the differential test
  * (diff.c) last; `test_prog diff ...` runs that one alone.
  */
@@ -46,6 +47,7 @@ int main(int argc, char **argv)
 		{ cases_parse, cases_parse_n },
 		{ cases_checks, cases_checks_n },
 		{ cases_ratelimit, cases_ratelimit_n },
+		{ cases_audit, cases_audit_n },
 	};
 	const struct {
 		const struct CMUnitTest *tests;
@@ -55,6 +57,7 @@ int main(int argc, char **argv)
 		{ seqs_checks, seqs_checks_n },
 		{ seqs_side, seqs_side_n },
 		{ seqs_replay, seqs_replay_n },
+		{ seqs_audit, seqs_audit_n },
 		{ seqs_capture, seqs_capture_n },
 		{ seqs_diff, seqs_diff_n },
 	};

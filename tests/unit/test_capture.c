@@ -74,11 +74,11 @@ static void test_passed_and_reasons(void **state)
 				 &c),
 			 0);
 	assert_int_equal(c.reasons,
-			 1u << IG_R_DROP_RULE | 1u << IG_R_INVALID_MTU);
+			 1ull << IG_R_DROP_RULE | 1ull << IG_R_INVALID_MTU);
 	assert_int_equal(
 		compile((struct ig_capture_spec){ .reasons = "non-icmp" }, &c),
 		0);
-	assert_int_equal(c.reasons, 1u << IG_R_NON_ICMP);
+	assert_int_equal(c.reasons, 1ull << IG_R_NON_ICMP);
 	assert_int_equal(compile((struct ig_capture_spec){ .reasons = "bogus" },
 				 &c),
 			 -EINVAL);

@@ -306,6 +306,18 @@ static void test_policy(void **state)
 	assert_int_equal(PARSE(&inv, "policy", "check", "--allow-empty", "-"),
 			 0);
 	assert_true(inv.opts.policy_check.allow_empty);
+	/* Audit mode only when asked for by name, on each command. */
+	assert_false(inv.opts.policy_apply.audit);
+	assert_int_equal(PARSE(&inv, "policy", "apply", "eth0", "p", "--audit"),
+			 0);
+	assert_true(inv.opts.policy_apply.audit);
+	assert_int_equal(PARSE(&inv, "attach", "--audit", "eth0"), 0);
+	assert_true(inv.opts.attach.audit);
+	assert_int_equal(PARSE(&inv, "policy", "replay", "--audit", "p", "c"),
+			 0);
+	assert_true(inv.opts.policy_replay.audit);
+	assert_usage_error(PARSE(&inv, "policy", "check", "--audit", "-"),
+			   "--audit");
 
 	assert_int_equal(PARSE(&inv, "policy", "show", "eth0"), 0);
 	assert_cmd(&inv, "policy show");
@@ -529,11 +541,11 @@ static void test_usage_text(void **state)
 	static const char *const synopses[] = {
 		"icmpgate attach IFACE [--mode native|skb] [--policy FILE] "
 		"[--max-sources N]\n                  [--replace] "
-		"[--allow-empty]\n",
+		"[--allow-empty] [--audit]\n",
 		"icmpgate detach IFACE\n",
 		"icmpgate sync IFACE\n",
 		"icmpgate status [IFACE] [--json]\n",
-		"icmpgate policy apply IFACE FILE|- [--allow-empty]\n",
+		"icmpgate policy apply IFACE FILE|- [--allow-empty] [--audit]\n",
 		"icmpgate policy show IFACE [--json]\n",
 		"icmpgate policy check FILE|- [--allow-empty]\n",
 		"icmpgate policy default\n",

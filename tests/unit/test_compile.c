@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -354,6 +355,39 @@ static void test_validate_size_ra_guard(void **state)
 	assert_int_equal(c.slot->meta.has_prefixes[IG_FAM_V6], 1);
 	assert_int_equal(c.prefixes[0].key.family, IG_FAM_V6);
 	ig_compiled_free(&c);
+}
+
+/*
+ * Audit mode is one byte of meta: the table, limits and prefixes are those
+ * of the same policy enforcing (the program turns its drops into passes),
+ * and the text, so the digest, says which mode.
+ */
+static void test_audit_mode(void **state)
+{
+	static const char text[] = "default drop\nfragments drop\n"
+				   "v4 echo-request limit 10/s\n"
+				   "v6 128 drop\nblock 192.0.2.0/24\n";
+	struct ig_compiled enf, aud;
+	char audit_text[sizeof(text) + 16];
+
+	(void)state;
+	snprintf(audit_text, sizeof(audit_text), "mode audit\n%s", text);
+	compile_text(text, &enf);
+	compile_text(audit_text, &aud);
+	assert_int_equal(enf.slot->meta.audit, 0);
+	assert_int_equal(aud.slot->meta.audit, 1);
+	assert_memory_equal(enf.slot->rules, aud.slot->rules,
+			    sizeof(enf.slot->rules));
+	assert_memory_equal(enf.slot->limits, aud.slot->limits,
+			    sizeof(enf.slot->limits));
+	assert_int_equal(enf.n_prefixes, aud.n_prefixes);
+	assert_memory_equal(enf.prefixes, aud.prefixes,
+			    enf.n_prefixes * sizeof(*enf.prefixes));
+	assert_true(enf.digest != aud.digest);
+	assert_true(!strncmp(aud.text, "mode audit\n", 11));
+	assert_string_equal(aud.text + 11, enf.text);
+	ig_compiled_free(&enf);
+	ig_compiled_free(&aud);
 }
 
 static void test_prefix_keys(void **state)
@@ -700,6 +734,7 @@ int main(void)
 		cmocka_unit_test(test_validate_size_ra_guard),
 		cmocka_unit_test(test_prefix_filter),
 		cmocka_unit_test(test_check_marks),
+		cmocka_unit_test(test_audit_mode),
 		cmocka_unit_test(test_prefix_keys),
 		cmocka_unit_test(test_text_and_digest),
 		cmocka_unit_test(test_fnv1a64),

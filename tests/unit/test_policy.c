@@ -140,6 +140,7 @@ static void assert_policy_equal(const struct ig_policy *a,
 	assert_int_equal(a->forward_default, b->forward_default);
 	assert_int_equal(a->fragments, b->fragments);
 	assert_int_equal(a->broadcast_echo, b->broadcast_echo);
+	assert_int_equal(a->audit, b->audit);
 	assert_int_equal(a->n_rules, b->n_rules);
 	assert_int_equal(a->n_prefixes, b->n_prefixes);
 	for (i = 0; i < a->n_rules; i++) {
@@ -1008,6 +1009,8 @@ static void test_round_trip(void **state)
 		"allow 0.0.0.0/0\nblock ::/0\nallow ::ffff:10.0.0.0/104\n",
 		"block 255.255.255.255\nallow fe80::/10\nallow ::1\n",
 		"allow 10.0.0.0/15\nblock 10.128.0.0/9\nblock 2001:db8::/33\n",
+		"v4 echo-request drop\nmode audit\n",
+		"mode enforce\ndefault drop\n",
 	};
 	size_t i;
 
@@ -1549,6 +1552,63 @@ static void test_forward_errors(void **state)
 	expect_all_bad(bad, sizeof(bad) / sizeof(bad[0]));
 }
 
+/*
+ * `mode audit|enforce`: audit leads the canonical text, so that applying
+ * `policy show` keeps it; enforce, the default, is not printed, so a text
+ * without the line enforces.
+ */
+static void test_mode(void **state)
+{
+	static const struct bad bad[] = {
+		{ "mode\n", 1, 5, "", "missing mode after 'mode'" },
+		{ "mode audit\nmode audit\n", 2, 1, "mode",
+		  "duplicate 'mode' (first at line 1)" },
+		{ "mode enforce\n\nmode audit\n", 3, 1, "mode",
+		  "(first at line 1)" },
+		{ "mode drop\n", 1, 6, "drop",
+		  "unknown mode 'drop': expected audit or enforce" },
+		{ "mode audit now\n", 1, 12, "now",
+		  "expected end of statement" },
+		{ "forward mode audit\n", 1, 9, "mode",
+		  "'forward' takes 'default' or a v4|v6 rule" },
+	};
+	struct ig_policy p;
+	struct ig_diag d;
+	char *out;
+
+	(void)state;
+	expect_all_bad(bad, sizeof(bad) / sizeof(bad[0]));
+	ig_policy_init(&p);
+	assert_int_equal(p.audit, 0);
+	parse_ok(&p, "v4 echo-request drop\n# audit first\nmode audit\n");
+	assert_int_equal(p.audit, 1);
+	out = format(&p);
+	assert_string_equal(out, "mode audit\ndefault pass\nfragments pass\n"
+				 "v4 echo-request drop\n");
+	free(out);
+	/* `set` switches it either way; enforce is not printed. */
+	assert_int_equal(ig_policy_set(&p, "mode enforce", &d), 0);
+	assert_int_equal(p.audit, 0);
+	out = format(&p);
+	assert_string_equal(out, "default pass\nfragments pass\n"
+				 "v4 echo-request drop\n");
+	free(out);
+	assert_int_equal(ig_policy_set(&p, "mode audit", &d), 0);
+	assert_int_equal(p.audit, 1);
+	assert_int_equal(ig_policy_set(&p, "mode maybe", &d), -EINVAL);
+	check_msg(&d, "maybe", "expected audit or enforce");
+	assert_int_equal(p.audit, 1);
+	ig_policy_free(&p);
+	parse_ok(&p, "mode enforce\n");
+	assert_int_equal(p.audit, 0);
+	ig_policy_free(&p);
+	/* A policy built by hand with another value is refused. */
+	ig_policy_init(&p);
+	p.audit = 2;
+	assert_int_equal(ig_policy_validate(&p, &d), -EINVAL);
+	assert_int_equal(ig_policy_format(&p, &out), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1574,6 +1634,7 @@ int main(void)
 		cmocka_unit_test(test_unset),
 		cmocka_unit_test(test_format_canonical),
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_mode),
 		cmocka_unit_test(test_default_policy),
 		cmocka_unit_test(test_prefix_limit),
 		cmocka_unit_test(test_diag_format),

@@ -216,6 +216,31 @@ static void test_time_backwards(void **state)
 	}
 }
 
+/*
+ * ig_rl_refuses(), the program's read-only look at a class bucket: it
+ * says "empty" exactly when admit() would refuse and write nothing.
+ */
+static void test_refuses(void **state)
+{
+	struct ig_bucket_cfg b = pkts(1000, 10); /* 1 ms a token */
+	__u64 tat = 0, t0 = 100 * SEC_NS, now = ig_rl_time(t0), c = b.interval;
+
+	(void)state;
+	assert_false(ig_rl_refuses(0, now, c, b.tau)); /* fresh: full */
+	assert_int_equal(send(&tat, &b, t0, 9), 9);
+	assert_false(ig_rl_refuses(tat, now, c, b.tau)); /* one left */
+	assert_int_equal(send(&tat, &b, t0, 1), 1);
+	assert_true(ig_rl_refuses(tat, now, c, b.tau)); /* empty */
+	/* A token is due 1 ms later; a packet costing two is still refused. */
+	assert_false(ig_rl_refuses(tat, now + ig_rl_time(MS_NS), c, b.tau));
+	assert_true(ig_rl_refuses(tat, now + ig_rl_time(MS_NS), 2 * c, b.tau));
+	/* A clock far behind the TAT: admit() would write, so not a refusal
+	 * the look may stand for. */
+	assert_false(ig_rl_refuses(now + 3 * b.tau, now, c, b.tau));
+	/* A rate of 0 (tau 0) refuses everything, writing nothing. */
+	assert_true(ig_rl_refuses(0, now, c, 0));
+}
+
 /* The clock in units wraps every 2^56 ns; the buckets do not notice. */
 static void test_clock_wrap(void **state)
 {
@@ -579,6 +604,7 @@ int main(void)
 		cmocka_unit_test(test_refill),
 		cmocka_unit_test(test_idle_gaps),
 		cmocka_unit_test(test_time_backwards),
+		cmocka_unit_test(test_refuses),
 		cmocka_unit_test(test_clock_wrap),
 		cmocka_unit_test(test_flood_accuracy),
 		cmocka_unit_test(test_high_rates),

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -49,11 +50,51 @@ static void test_reason_totals(void **state)
 			 IG_TOTAL_DROPPED);
 }
 
+/*
+ * Every drop audit passes has an audit reason named after it, with the
+ * same typedness, adding to would_drop; no other reason does.
+ */
+static void test_audit_reasons(void **state)
+{
+	char want[64];
+	__u32 r, a;
+
+	(void)state;
+	for (r = 0; r < IG_REASON_COUNT; r++) {
+		a = ig_audit_reason(r);
+		/* A drop that audit does not pass is one the parser made. */
+		if ((ig_reasons[r].total == IG_TOTAL_DROPPED ||
+		     ig_reasons[r].total == IG_TOTAL_RATE_LIMITED) &&
+		    !ig_reason_auditable(r))
+			assert_int_equal(r, IG_R_DROP_PING_OF_DEATH);
+		if (!ig_reason_auditable(r)) {
+			assert_int_equal(a, r);
+			if (strncmp(ig_reasons[r].name, "audit-", 6))
+				assert_int_not_equal(ig_reasons[r].total,
+						     IG_TOTAL_WOULD_DROP);
+			continue;
+		}
+		assert_true(a < IG_REASON_COUNT);
+		assert_true(ig_reasons[r].total == IG_TOTAL_DROPPED ||
+			    ig_reasons[r].total == IG_TOTAL_RATE_LIMITED);
+		assert_int_equal(ig_reasons[a].total, IG_TOTAL_WOULD_DROP);
+		assert_int_equal(ig_reasons[a].typed, ig_reasons[r].typed);
+		snprintf(want, sizeof(want), "audit-%s", ig_reasons[r].name);
+		assert_string_equal(ig_reasons[a].name, want);
+	}
+	/* What the parser cannot trust is never audited. */
+	assert_false(ig_reason_auditable(IG_R_DROP_PING_OF_DEATH));
+	assert_false(ig_reason_auditable(IG_R_MALFORMED_L3));
+	assert_false(ig_reason_auditable(IG_R_MALFORMED_ICMP));
+	assert_string_equal(ig_total_names[IG_TOTAL_WOULD_DROP], "would_drop");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reason_names),
 		cmocka_unit_test(test_reason_totals),
+		cmocka_unit_test(test_audit_reasons),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -388,6 +388,51 @@ static void test_table(void **state)
 }
 
 /*
+ * Audit mode: would-drops add to would_drop, in the totals, the sides and
+ * the type's row; the table shows a would_drop column only once one was
+ * counted, so that an enforcing filter's table is as it was.
+ */
+static void test_would_drop(void **state)
+{
+	struct fixture *f = *state;
+	const struct ig_type_stats *t;
+	struct json_object *js, *e;
+	char *buf;
+
+	put(f->c, IG_FAM_V4, 8, IG_R_DROP_RULE, 5, 490);
+	buf = table_of(f, 0);
+	assert_null(strstr(buf, "would_drop"));
+	free(buf);
+	put(f->c, IG_FAM_V4, 8, IG_R_AUDIT_DROP_RULE, 4, 392);
+	put(f->c, IG_FAM_V4, 8, IG_R_AUDIT_RATE_LIMITED_CLASS, 3, 294);
+	put(f->c, IG_FAM_V4, 0, IG_R_AUDIT_DROP_FRAGMENT, 2, 100);
+	ig_stats_aggregate(f->c, &f->s);
+	assert_int_equal(f->s.totals[IG_TOTAL_WOULD_DROP], 9);
+	assert_int_equal(f->s.totals[IG_TOTAL_DROPPED], 5);
+	assert_int_equal(f->s.totals[IG_TOTAL_PASSED], 0);
+	assert_int_equal(f->s.side_totals[IG_SIDE_HOST][IG_TOTAL_WOULD_DROP],
+			 9);
+	assert_int_equal(sum_totals(&f->s), f->s.packets);
+	t = find_type(&f->s, IG_FAM_V4, 8);
+	assert_non_null(t);
+	assert_int_equal(t->totals[IG_TOTAL_WOULD_DROP], 7);
+	js = round_trip(&f->s, 0);
+	assert_int_equal(get_u64(get(js, "totals"), "would_drop"), 9);
+	e = json_object_array_get_idx(get(js, "types"), 0);
+	assert_int_equal(get_u64(e, "would_drop"), 7);
+	assert_int_equal(get_u64(e, "dropped"), 5);
+	assert_int_equal(get_u64(get(get(js, "reasons"), "audit-drop-rule"),
+				 "packets"),
+			 4);
+	json_object_put(js);
+	buf = table_of(f, 0);
+	assert_non_null(strstr(buf, "rate_limited would_drop bytes\n"));
+	assert_non_null(strstr(buf, "  would_drop         9\n")); /* total */
+	assert_non_null(strstr(buf, "audit-rate-limited-class"));
+	free(buf);
+}
+
+/*
  * Each of the lines from the one that starts with head to the next blank
  * line: the table's rows, whose last column is aligned to the right.
  */
@@ -443,6 +488,7 @@ int main(void)
 		T(test_json_empty),
 		T(test_json_rates),
 		T(test_table),
+		T(test_would_drop),
 		T(test_table_long_names),
 	};
 #undef T

@@ -155,6 +155,14 @@ static void test_json(void **state)
 	assert_string_equal(json_object_get_string(v), "v6");
 	/* A type-wide rule has no code. */
 	assert_false(json_object_object_get_ex(row, "code", &v));
+	assert_true(json_object_object_get_ex(obj, "policy_mode", &v));
+	assert_string_equal(json_object_get_string(v), "enforce");
+	json_object_put(obj);
+	/* In audit mode, the buckets' drops are would-drops: it says so. */
+	t.audit = true;
+	assert_int_equal(ig_top_json(&t, "eth0", &obj), 0);
+	assert_true(json_object_object_get_ex(obj, "policy_mode", &v));
+	assert_string_equal(json_object_get_string(v), "audit");
 	json_object_put(obj);
 	ig_top_free(&t);
 }

@@ -945,9 +945,9 @@ static void capture_arm(struct ig_maps *m, const char *key)
 	ig_capture_cpu_reset(m->capture_cpu_fd);
 	if (strncmp(key, "capture", 7))
 		return;
-	c->reasons = 1u << IG_R_RATE_LIMITED_SOURCE;
+	c->reasons = 1ull << IG_R_RATE_LIMITED_SOURCE;
 	if (!strcmp(key, "capture_sample")) {
-		c->reasons = ~0u;
+		c->reasons = ~0ull;
 		c->sample = 1000;
 	}
 	memset(c->types, 0xff, sizeof(c->types));

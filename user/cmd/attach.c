@@ -62,6 +62,12 @@ static const struct ig_opt attach_opts[] = {
 	  "accept a --policy FILE without statements (it passes every ICMP "
 	  "message); refused otherwise",
 	  0, 0, NULL },
+	{ "audit", 0, IG_OPT_BOOL, IG_OPTS_AT(struct ig_attach_opts, audit),
+	  NULL,
+	  "apply the policy in audit mode: pass what it would drop and count "
+	  "it as would_drop by reason ('policy apply' without --audit "
+	  "enforces)",
+	  0, 0, NULL },
 	IG_OPT_END,
 };
 
@@ -378,10 +384,12 @@ int ig_cmd_attach(const void *opts)
 	err = o->replace ? 0 : ig_already_attached(cmd, &i);
 	if (err)
 		return err;
-	err = o->policy ? ig_intake_file(cmd, o->policy, o->allow_empty, &c) :
-			  ig_intake_text(cmd, ig_default_policy,
-					 strlen(ig_default_policy),
-					 "built-in default policy", &c);
+	err = o->policy ? ig_intake_file_mode(cmd, o->policy, o->allow_empty,
+					      o->audit, &c) :
+			  ig_intake_text_mode(cmd, ig_default_policy,
+					      strlen(ig_default_policy),
+					      "built-in default policy",
+					      o->audit, &c);
 	if (err)
 		goto out;
 	if (o->replace && !access(i.dir, F_OK))
@@ -494,7 +502,9 @@ const struct ig_command ig_attach_cmd = {
 	"Load the XDP filter, attach it to IFACE and apply the policy in "
 	"FILE, or the built-in default policy. Everything is checked "
 	"before anything is loaded; a failed attach leaves nothing behind. "
-	"A FILE without statements is refused unless --allow-empty is given.",
+	"A FILE without statements is refused unless --allow-empty is given. "
+	"With --audit the policy is in audit mode: what it would drop passes "
+	"and is counted as would_drop.",
 	attach_args,
 	attach_opts,
 	NULL,

@@ -17,6 +17,7 @@ struct ig_attach_opts {
 	unsigned long max_sources; /* 0: IG_MAX_SOURCES_DEFAULT */
 	bool allow_empty; /* a --policy without statements is not an error */
 	bool replace; /* already attached: swap program and policy in place */
+	bool audit; /* the policy in audit mode */
 };
 
 struct ig_detach_opts {

@@ -33,6 +33,12 @@ static const struct ig_opt policy_apply_opts[] = {
 	  "apply input without statements (it passes every ICMP message); "
 	  "refused otherwise",
 	  0, 0, NULL },
+	{ "audit", 0, IG_OPT_BOOL,
+	  IG_OPTS_AT(struct ig_policy_apply_opts, audit), NULL,
+	  "audit mode: pass what the policy would drop and count it as "
+	  "would_drop by reason (stats, status); without it, the mode FILE "
+	  "says ('mode audit'), else enforcing",
+	  0, 0, NULL },
 	IG_OPT_END,
 };
 
@@ -86,7 +92,7 @@ int ig_cmd_policy_apply(const void *opts)
 	int err;
 
 	/* Check the policy before taking the lock: a bad one changes nothing. */
-	err = ig_intake_file(cmd, o->file, o->allow_empty, &c);
+	err = ig_intake_file_mode(cmd, o->file, o->allow_empty, o->audit, &c);
 	if (err)
 		goto out;
 	err = ig_iface_open(cmd, o->iface, IG_OPEN_LOCK | IG_OPEN_LIVE, &i);
@@ -122,6 +128,12 @@ static int policy_show_json(const struct ig_iface *i, const char *text)
 	err = err   ?:
 		      ig_json_add(obj, "generation",
 				  json_object_new_uint64(i->state.generation));
+	err = err   ?:
+		      ig_json_add(obj, "mode",
+				  json_object_new_string(
+					  ig_store_live_audit(&i->maps) ?
+						  "audit" :
+						  "enforce"));
 	ig_local_time_format(i->state.policy_at, buf, sizeof(buf));
 	err = err ?: ig_json_add(obj, "policy_at", json_object_new_string(buf));
 	list = err ? NULL : json_object_new_array();
@@ -171,8 +183,9 @@ int ig_cmd_policy_check(const void *opts)
 
 	err = ig_intake_file("policy check", o->file, o->allow_empty, &c);
 	if (!err)
-		pr_info("%s: ok (digest %016" PRIx64 ")",
-			strcmp(o->file, "-") ? o->file : "<stdin>", c.digest);
+		pr_info("%s: ok (digest %016" PRIx64 "%s)",
+			strcmp(o->file, "-") ? o->file : "<stdin>", c.digest,
+			c.slot->meta.audit ? ", audit mode" : "");
 	ig_compiled_free(&c);
 	return err;
 }
@@ -287,7 +300,13 @@ const struct ig_command ig_policy_apply_cmd = {
 	"Check FILE (or stdin for -), then replace the policy of IFACE with "
 	"it in one atomic step. A rejected policy leaves the old one in force; "
 	"so does input that could not be read whole, and input without a "
-	"statement (empty, or only comments) unless --allow-empty is given.",
+	"statement (empty, or only comments) unless --allow-empty is given. "
+	"With --audit (or a 'mode audit' statement in FILE) the policy is in "
+	"audit mode: nothing it would drop is dropped, and each such packet "
+	"is counted as would_drop under its reason (audit-drop-rule, "
+	"audit-rate-limited-class, ...); malformed packets and the ping of "
+	"death are still dropped. Applying without --audit a FILE that does "
+	"not say 'mode audit' enforces again, in the same atomic step.",
 	policy_apply_args,
 	policy_apply_opts,
 	NULL,
@@ -298,7 +317,8 @@ const struct ig_command ig_policy_show_cmd = {
 	"policy show",
 	"print the live policy of an interface",
 	"Print the live policy of IFACE in policy syntax. Applying the output "
-	"changes nothing.",
+	"changes nothing: a policy in audit mode starts with 'mode audit', "
+	"so it stays in audit mode.",
 	policy_show_args,
 	policy_show_opts,
 	NULL,

@@ -14,6 +14,7 @@ struct ig_policy_apply_opts {
 	const char *iface;
 	const char *file; /* "-": stdin */
 	bool allow_empty; /* input without statements is not an error */
+	bool audit; /* in audit mode, whatever the file says */
 };
 
 struct ig_policy_show_opts {

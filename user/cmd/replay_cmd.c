@@ -74,6 +74,11 @@ static const struct ig_opt replay_opts[] = {
 	  IG_OPTS_AT(struct ig_policy_replay_opts, allow_empty), NULL,
 	  "accept a POLICY without statements, as policy apply does", 0, 0,
 	  NULL },
+	{ "audit", 0, IG_OPT_BOOL,
+	  IG_OPTS_AT(struct ig_policy_replay_opts, audit), NULL,
+	  "POLICY in audit mode, as policy apply --audit would put it: what "
+	  "it would drop passes and is counted as would_drop",
+	  0, 0, NULL },
 	{ "json", 'j', IG_OPT_BOOL,
 	  IG_OPTS_AT(struct ig_policy_replay_opts, json), NULL,
 	  "print JSON: the counters as stats --json has them, and every "
@@ -109,10 +114,10 @@ static int policy_intake(const char *cmd, const struct ig_policy_replay_opts *o,
 			 struct ig_compiled *c)
 {
 	if (!strcmp(o->policy, "default"))
-		return ig_intake_text(cmd, ig_default_policy,
-				      strlen(ig_default_policy),
-				      "the default policy", c);
-	return ig_intake_file(cmd, o->policy, o->allow_empty, c);
+		return ig_intake_text_mode(cmd, ig_default_policy,
+					   strlen(ig_default_policy),
+					   "the default policy", o->audit, c);
+	return ig_intake_file_mode(cmd, o->policy, o->allow_empty, o->audit, c);
 }
 
 /*

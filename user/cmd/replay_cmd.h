@@ -19,6 +19,7 @@ struct ig_policy_replay_opts {
 	unsigned long lines; /* changes printed; 0: IG_REPLAY_LINES */
 	unsigned side; /* IG_SIDE_HOST (default) or IG_SIDE_TRANSIT */
 	bool allow_empty;
+	bool audit; /* POLICY in audit mode */
 	bool json;
 };
 

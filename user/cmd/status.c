@@ -76,6 +76,11 @@ static int status_print(const struct ig_iface *i, const struct ig_live *lv)
 			      ig_legacy_why(st));
 	ig_table_pair(&t, "prog id", "%u", st->prog_id);
 	ig_table_pair(&t, "policy digest", "%016" PRIx64, (uint64_t)st->digest);
+	ig_table_pair(&t, "policy mode", "%s",
+		      ig_store_live_audit(&i->maps) ?
+			      "audit (nothing the policy would drop is "
+			      "dropped: stats counts it as would_drop)" :
+			      "enforce");
 	ig_table_pair(&t, "attached since", "%s", since);
 	ig_table_pair(&t, "policy since", "%s", policy_since);
 	ig_table_pair(&t, "generation", "%" PRIu64, (uint64_t)st->generation);
@@ -136,6 +141,12 @@ static struct json_object *status_json(const struct ig_iface *i,
 	err = err   ?:
 		      ig_json_add(obj, "policy_digest",
 				  json_object_new_string(buf));
+	err = err   ?:
+		      ig_json_add(obj, "policy_mode",
+				  json_object_new_string(
+					  ig_store_live_audit(&i->maps) ?
+						  "audit" :
+						  "enforce"));
 	ig_local_time_format(st->attached_at, buf, sizeof(buf));
 	err = err   ?:
 		      ig_json_add(obj, "attached_at",
@@ -243,7 +254,9 @@ const struct ig_command ig_status_cmd = {
 	"status",
 	"show where the filter is attached",
 	"Show the attachment on IFACE, or on every interface icmpgate is "
-	"attached to: mode, dispatcher, program id, policy digest and times.",
+	"attached to: mode, dispatcher, program id, policy digest, policy "
+	"mode (enforce, or audit: nothing the policy would drop is dropped) "
+	"and times.",
 	status_args,
 	status_opts,
 	NULL,

@@ -269,6 +269,9 @@ int pol_check_shape(const struct ig_policy *p, struct ig_diag *d)
 			d, 0, 0, "",
 			"'default', 'forward default', 'fragments' and "
 			"'broadcast-echo' must be pass or drop");
+	if (p->audit > 1)
+		return pol_fail_at(d, 0, 0, "",
+				   "'mode' must be audit or enforce");
 	for (i = 0; i < p->n_rules; i++)
 		if (!rule_ok(&p->rules[i]))
 			return pol_fail_at(d, p->rules[i].line, 0, "",

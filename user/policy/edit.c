@@ -42,6 +42,7 @@ struct seen {
 	unsigned forward_default_line;
 	unsigned fragments_line;
 	unsigned broadcast_line;
+	unsigned mode_line;
 };
 
 static const char unset_expects[] =
@@ -278,6 +279,11 @@ static int put_stmt(struct ig_policy *p, struct seen *seen,
 			err = first_time(&seen->broadcast_line, ws, d);
 		p->broadcast_echo = st->action;
 		return err;
+	case ST_MODE:
+		if (seen)
+			err = first_time(&seen->mode_line, ws, d);
+		p->audit = st->action;
+		return err;
 	case ST_RULE:
 		return put_rule(p, seen, &st->rule, ws, d);
 	case ST_PREFIX:
@@ -308,6 +314,7 @@ static int policy_copy(struct ig_policy *dst, const struct ig_policy *src)
 	dst->forward_default = src->forward_default;
 	dst->fragments = src->fragments;
 	dst->broadcast_echo = src->broadcast_echo;
+	dst->audit = src->audit;
 	dst->rules = malloc((src->n_rules + 1) * sizeof(*dst->rules));
 	dst->prefixes = malloc((src->n_prefixes + 1) * sizeof(*dst->prefixes));
 	if (!dst->rules || !dst->prefixes) {

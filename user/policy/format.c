@@ -128,6 +128,12 @@ int ig_policy_format(const struct ig_policy *p, char **out)
 		err = -ENOMEM;
 		goto cleanup;
 	}
+	/*
+	 * First, where a reader sees it, and only in audit mode: applying
+	 * `policy show` keeps the mode, and a text without the line enforces.
+	 */
+	if (p->audit)
+		sb_printf(&b, "mode audit\n");
 	sb_printf(&b, "default %s\nfragments %s\n",
 		  pol_action_names[p->default_action],
 		  pol_action_names[p->fragments]);

@@ -15,8 +15,8 @@
 #include "parse.h"
 
 const char pol_set_expects[] =
-	"default, fragments, broadcast-echo, v4, v6, forward, allow, block or "
-	"ra-guard";
+	"default, fragments, broadcast-echo, mode, v4, v6, forward, allow, "
+	"block or ra-guard";
 
 /* `default` and `fragments` take pass|drop; a rule also takes limit. */
 static int parse_action(const struct words *ws, int i, int last,
@@ -63,6 +63,28 @@ static int parse_switch(const struct words *ws, struct stmt *st,
 	err = parse_action(ws, 1, IG_ACT_DROP, &st->action, d);
 	if (err)
 		return err;
+	return pol_expect_end(ws, 2, "expected end of statement", d);
+}
+
+/*
+ * `mode audit|enforce`: in audit mode, what the policy would drop passes
+ * and is counted as would-drop (RFC 6192: audit before enforcing).
+ */
+static int parse_mode(const struct words *ws, struct stmt *st,
+		      struct ig_diag *d)
+{
+	st->kind = ST_MODE;
+	if (ws->n < 2)
+		return fail_word(d, ws, -1,
+				 "missing mode after 'mode': expected audit "
+				 "or enforce");
+	if (!strcmp(ws->w[1].s, "audit"))
+		st->action = 1;
+	else if (strcmp(ws->w[1].s, "enforce"))
+		return fail_word(d, ws, 1,
+				 "unknown mode '%s': expected audit or "
+				 "enforce",
+				 ws->w[1].s);
 	return pol_expect_end(ws, 2, "expected end of statement", d);
 }
 
@@ -450,6 +472,8 @@ int pol_parse_stmt(const struct words *ws, uint8_t side, struct stmt *st,
 				 "'default' or a v4|v6 rule");
 	if (is_switch_keyword(kw))
 		return parse_switch(ws, st, d);
+	if (!strcmp(kw, "mode"))
+		return parse_mode(ws, st, d);
 	if (ig_family_by_name(kw) >= 0)
 		return parse_rule(ws, st, d);
 	if (pol_is_prefix_keyword(kw))

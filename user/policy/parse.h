@@ -15,13 +15,14 @@ enum stmt_kind {
 	ST_FORWARD_DEFAULT,
 	ST_FRAGMENTS,
 	ST_BROADCAST,
+	ST_MODE,
 	ST_RULE,
 	ST_PREFIX,
 };
 
 struct stmt {
 	enum stmt_kind kind;
-	uint8_t action; /* ST_DEFAULT, ST_FRAGMENTS */
+	uint8_t action; /* ST_DEFAULT, ST_FRAGMENTS; ST_MODE: 1 for audit */
 	struct ig_rule_spec rule;
 	struct ig_prefix_spec prefix;
 };
