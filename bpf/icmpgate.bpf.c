@@ -3,7 +3,8 @@
  * icmpgate's XDP program: classify every ICMP and ICMPv6 packet by
  * (family, type, code) against the live policy and pass, drop or
  * rate-limit it; everything else passes untouched. Every packet is counted once, at the
- * one exit, under the reason for its verdict.
+ * one exit, under the reason for its verdict; a capture that is armed may
+ * then take it (capture.h).
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -18,6 +19,7 @@
 #include "validate.h"
 #include "counters.h"
 #include "outcome.h"
+#include "capture.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -57,7 +59,7 @@ int icmpgate_xdp(struct xdp_md *ctx)
 	struct cursor c = { .pos = data };
 	struct ig_policy_slot *slot;
 	const struct ig_rule *rule;
-	int proto, nonfirst = 0;
+	int proto, nonfirst = 0, verdict;
 	struct ipv6hdr *ip6h;
 	struct iphdr *iph;
 	__u64 saddr[2]; /* the source address, out of the packet */
@@ -193,5 +195,12 @@ l3_done:
 	else
 		outcome = ig_outcome(family, 0, IG_R_NON_ICMP, XDP_PASS);
 count:
-	return count_packet(ig_outcome_audit(outcome, audit), len);
+	/* Counted as it is (audit mode: as what it would have been); then,
+	 * rarely, handed to a capture. */
+	outcome = ig_outcome_audit(outcome, audit);
+	verdict = count_packet(outcome, len);
+	if (ig_capture.lease && ig_capture_wants(outcome) &&
+	    ig_capture_sampled())
+		return ig_capture_packet(ctx, outcome, len);
+	return verdict;
 }

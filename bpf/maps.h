@@ -118,6 +118,35 @@ struct {
 } ig_state SEC(".maps");
 
 /*
+ * Capture (capture.h): its configuration and state, a global in a section
+ * of its own like ig_active, so that the exit tests whether it is armed
+ * with one load.
+ */
+struct ig_capture ig_capture SEC(".data.capture") = {};
+
+/* The capture's AF_XDP sockets, one per RX queue. */
+struct {
+	__uint(type, BPF_MAP_TYPE_XSKMAP);
+	__uint(max_entries, IG_CAPTURE_QUEUES);
+	__type(key, __u32);
+	__type(value, __u32);
+} ig_xsks SEC(".maps");
+
+/* Copies of the packets the capture takes that AF_XDP cannot have. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, IG_CAPTURE_RING_BYTES);
+} ig_capture_ring SEC(".maps");
+
+/* The capture's counts and sampling per CPU; a copy put together. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ig_capture_cpu);
+} ig_capture_cpu SEC(".maps");
+
+/*
  * Test builds only: the rate limiter reads time from ig_fake_now when the
  * loader sets ig_fake_clock (the verifier prunes the branch otherwise).
  */

@@ -57,6 +57,42 @@ _icmpgate()
 		esac
 	done
 
+	# capture's options that take a value; --reason and --type take
+	# comma-separated lists: the word after the last comma is completed.
+	if [ "$cmd" = capture ]; then
+		local head=
+		[[ $cur == *,* ]] && head=${cur%,*},
+		case $prev in
+		-w | --write)
+			_icmpgate_files
+			return
+			;;
+		--reason)
+			COMPREPLY=($(compgen -P "$head" -W "$(icmpgate names reasons 2>/dev/null)" -- "${cur##*,}"))
+			return
+			;;
+		--type)
+			local t=${cur##*,} fam=
+			case $t in v4:* | v6:*) fam=${t%%:*} ;; esac
+			if [ -n "$fam" ]; then
+				COMPREPLY=($(compgen -P "$head$fam:" -W "$(icmpgate names types "$fam" 2>/dev/null)" -- "${t#*:}"))
+			else
+				COMPREPLY=($(compgen -P "$head" -W "v4: v6: $({ icmpgate names types v4
+					icmpgate names types v6; } 2>/dev/null | sort -u)" -- "$t"))
+			fi
+			compopt -o nospace 2>/dev/null
+			return
+			;;
+		--sample)
+			COMPREPLY=($(compgen -W '1/10 1/100 1/1000' -- "$cur"))
+			return
+			;;
+		-c | --count | -s | --snaplen | -d | --duration | -r | --rate)
+			return
+			;;
+		esac
+	fi
+
 	case $prev in
 	--mode)
 		COMPREPLY=($(compgen -W 'native skb' -- "$cur"))
@@ -90,8 +126,8 @@ _icmpgate()
 
 	if [ -z "$cmd" ]; then
 		COMPREPLY=($(compgen -W 'attach detach upgrade sync status policy
-			set unset stats top metrics serve help names -v --verbose
-			-j --json --help --version' -- "$cur"))
+			set unset stats top capture metrics serve help names -v
+			--verbose -j --json --help --version' -- "$cur"))
 		return
 	fi
 
@@ -112,6 +148,8 @@ _icmpgate()
 		stats) opts+=' --json --watch --reset' ;;
 		top) opts+=' --count --interval --json' ;;
 		serve) opts+=' --listen' ;;
+		capture) opts+=' --write --count --reason --type --sample --snaplen
+			--duration --rate --passed --ring' ;;
 		esac
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 		return
@@ -121,7 +159,7 @@ _icmpgate()
 	attach)
 		[ $nargs -eq 0 ] && COMPREPLY=($(compgen -W "$(_icmpgate_ifaces)" -- "$cur"))
 		;;
-	detach | upgrade | sync | status | stats | top | metrics | serve)
+	detach | upgrade | sync | status | stats | top | capture | metrics | serve)
 		[ $nargs -eq 0 ] && COMPREPLY=($(compgen -W "$(_icmpgate_attached)" -- "$cur"))
 		;;
 	policy)
@@ -185,7 +223,7 @@ _icmpgate()
 		;;
 	help)
 		COMPREPLY=($(compgen -W 'attach detach upgrade sync status policy
-			set unset stats top metrics serve names' -- "$cur"))
+			set unset stats top capture metrics serve names' -- "$cur"))
 		;;
 	esac
 }

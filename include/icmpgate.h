@@ -532,6 +532,95 @@ enum ig_attach_mode {
 	IG_MODE_SKB = 1,
 };
 
+/*
+ * Capture (`icmpgate capture`, user/capture.c; bpf/capture.h). The
+ * controller arms it by writing a lease; the program hands the packets
+ * the capture chooses to an AF_XDP socket of their RX queue (drops) or
+ * copies them into a ring buffer (passes, and drops where AF_XDP cannot
+ * be had), after counting them as usual. A lease the controller stops
+ * renewing (it ended, or was killed) disarms the capture on the next
+ * packet: the program clears it.
+ */
+#define IG_CAPTURE_QUEUES 64 /* XSKMAP entries: RX queues one capture covers */
+#define IG_CAPTURE_SNAP_MAX 2048 /* bytes the ring-buffer path copies at most */
+#define IG_CAPTURE_RING_BYTES (4u << 20) /* the ring buffer: 4 MiB */
+#define IG_CAPTURE_LEASE_NS 500000000ull /* a lease lasts 0.5 s */
+#define IG_CAPTURE_META_MAGIC 0x69676370u /* "igcp": our XDP metadata */
+
+/* Bits for every counter index, in a power of two of words (a mask bounds
+ * the program's index). */
+#define IG_CAPTURE_WANT_WORDS 1024
+
+enum ig_capture_flag {
+	IG_CAP_XSK = 1 << 0, /* chosen drops go to the XSKMAP */
+};
+
+/*
+ * The capture's configuration and the program's state of it: a global of
+ * the program in a section of its own (mmapable, pinned as `capture`).
+ * The controller writes the configuration, then the lease.
+ */
+struct ig_capture {
+	/* CLOCK_MONOTONIC ns until which the capture is armed; 0: off. */
+	__u64 lease;
+	__u64 reasons; /* bit r: capture packets counted under reason r */
+	__u32 flags; /* enum ig_capture_flag */
+	__u32 pad;
+	/* bit t of family f: capture type t (all ones without --type) */
+	__u64 types[IG_POLICY_FAMILIES][IG_TYPES / 64];
+	/*
+	 * What the program reads: bit i, capture packets counted under
+	 * counter index i; reasons and types spread over every index by the
+	 * controller (ig_capture_want()), so that the exit tests one bit.
+	 */
+	__u64 want[IG_CAPTURE_WANT_WORDS];
+	__u32 sample; /* capture 1 of every `sample` that match; 0, 1: all */
+	__u32 snaplen; /* bytes the ring-buffer path copies */
+	__u64 interval; /* the token bucket: ns a captured packet costs */
+	__u64 tau; /* burst x interval */
+	/* Written by the program (atomic adds, compare-and-swap): */
+	__u64 tat; /* the bucket's theoretical arrival time, ns */
+	__u64 seen; /* packets that matched and were sampled */
+	__u64 to_xsk; /* handed to an AF_XDP socket */
+	__u64 to_ring; /* copied into the ring buffer */
+	__u64 over_rate; /* matched and sampled, but the bucket was empty */
+	__u64 no_socket; /* no AF_XDP socket on the packet's queue */
+	__u64 ring_full; /* the ring buffer had no room */
+};
+
+/*
+ * Before a packet handed to an AF_XDP socket: its XDP metadata, so that
+ * the controller knows its reason.
+ */
+struct ig_capture_meta {
+	__u32 magic; /* IG_CAPTURE_META_MAGIC */
+	__u32 outcome; /* counter index << 2 | verdict (bpf/outcome.h) */
+	__u32 len; /* the frame's length */
+	__u32 pad;
+	__u64 ts; /* CLOCK_MONOTONIC ns */
+};
+
+/* One record of the ring buffer: a header, then caplen bytes. */
+struct ig_capture_rec {
+	__u32 outcome; /* as in ig_capture_meta */
+	__u32 len; /* the frame's length */
+	__u32 caplen; /* bytes of it in data */
+	__u32 queue; /* RX queue */
+	__u64 ts; /* CLOCK_MONOTONIC ns */
+	__u8 data[IG_CAPTURE_SNAP_MAX];
+};
+#define IG_CAPTURE_REC_HDR 24
+
+/*
+ * The capture's per-CPU state: what matched, the sampling countdown, and
+ * where a copy is put together before it goes into the ring buffer.
+ */
+struct ig_capture_cpu {
+	__u64 matched; /* packets the capture wanted, sampled or not */
+	__u64 countdown; /* matching packets to skip before the next sample */
+	struct ig_capture_rec rec;
+};
+
 /* Bookkeeping of one attachment; written by the controller only. */
 /*
  * The layout of the pins, maps and this struct. Every layout begins with
@@ -578,6 +667,10 @@ struct ig_state {
 #define IG_PIN_LOCAL "local"
 #define IG_PIN_IFINFO "ifinfo"
 #define IG_PIN_PMTUD "pmtud"
+#define IG_PIN_CAPTURE "capture"
+#define IG_PIN_XSKS "xsks"
+#define IG_PIN_CAPTURE_RING "capture_ring"
+#define IG_PIN_CAPTURE_CPU "capture_cpu"
 
 #define IG_PROG_NAME "icmpgate_xdp"
 
@@ -609,6 +702,19 @@ _Static_assert((IG_SIDE_CACHE & (IG_SIDE_CACHE - 1)) == 0, "power of two");
 _Static_assert(sizeof(struct ig_state) == 168, "ig_state layout");
 _Static_assert(__builtin_offsetof(struct ig_state, mode) == 8,
 	       "every layout starts with ifindex, prog_id, mode");
+_Static_assert(IG_REASON_COUNT <= 64, "a reason mask fits ig_capture.reasons");
+_Static_assert(IG_CAPTURE_WANT_WORDS * 64 >= IG_COUNTER_ENTRIES &&
+		       (IG_CAPTURE_WANT_WORDS & (IG_CAPTURE_WANT_WORDS - 1)) ==
+			       0,
+	       "a bit for every counter index, in a power of two of words");
+_Static_assert(sizeof(struct ig_capture) == 168 + IG_CAPTURE_WANT_WORDS * 8,
+	       "ig_capture layout");
+_Static_assert(sizeof(struct ig_capture_meta) == 24 &&
+		       sizeof(struct ig_capture_meta) % 4 == 0,
+	       "XDP metadata: a multiple of 4, at most 32 bytes");
+_Static_assert(__builtin_offsetof(struct ig_capture_rec, data) ==
+		       IG_CAPTURE_REC_HDR,
+	       "ig_capture_rec layout");
 _Static_assert(sizeof(struct ig_policy_text) == 1024 * 1024, "text layout");
 
 #endif /* ICMPGATE_H */

@@ -11,27 +11,29 @@
 #include "cli.h"
 #include "log.h"
 
-const struct ig_command *const ig_commands[] = {
-	&ig_attach_cmd,
-	&ig_detach_cmd,
-	&ig_upgrade_cmd,
-	&ig_sync_cmd,
-	&ig_status_cmd,
-	&ig_policy_apply_cmd,
-	&ig_policy_show_cmd,
-	&ig_policy_check_cmd,
-	&ig_policy_default_cmd,
-	&ig_policy_replay_cmd,
-	&ig_set_cmd,
-	&ig_unset_cmd,
-	&ig_stats_cmd,
-	&ig_top_cmd,
-	&ig_metrics_cmd,
-	&ig_serve_cmd,
-	&ig_names_types_cmd,
-	&ig_names_reasons_cmd,
-	NULL,
-};
+const struct ig_command
+	*const ig_commands[] = {
+		&ig_attach_cmd,
+		&ig_detach_cmd,
+		&ig_upgrade_cmd,
+		&ig_sync_cmd,
+		&ig_status_cmd,
+		&ig_policy_apply_cmd,
+		&ig_policy_show_cmd,
+		&ig_policy_check_cmd,
+		&ig_policy_default_cmd,
+		&ig_policy_replay_cmd,
+		&ig_set_cmd,
+		&ig_unset_cmd,
+		&ig_stats_cmd,
+		&ig_top_cmd,
+		&ig_metrics_cmd,
+		&ig_serve_cmd,
+		&ig_capture_cmd, /* after the counters: the packets behind them */
+		&ig_names_types_cmd,
+		&ig_names_reasons_cmd,
+		NULL,
+	};
 
 /* Does words[] start with the words of name ("policy apply")? */
 static int match_words(const char *name, int argc, char **argv)

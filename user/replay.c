@@ -23,6 +23,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "../include/icmpgate.h" /* the skeleton names its structs */
 #include "icmpgate.skel.h"
 #include "loader.h"
 #include "log.h"

@@ -70,6 +70,15 @@ static const struct map_spec map_specs[] = {
 	  sizeof(struct ig_ifinfo), 1, MAP_FD(ifinfo_fd) },
 	{ IG_PIN_PMTUD, "ig_pmtud", BPF_MAP_TYPE_PERCPU_ARRAY, 4,
 	  sizeof(struct ig_pmtu_hist), IG_PMTU_ENTRIES, MAP_FD(pmtud_fd) },
+	/* The program's global ig_capture, in a section of its own. */
+	{ IG_PIN_CAPTURE, ".data.capture", BPF_MAP_TYPE_ARRAY, 4,
+	  sizeof(struct ig_capture), 1, MAP_FD(capture_fd) },
+	{ IG_PIN_XSKS, "ig_xsks", BPF_MAP_TYPE_XSKMAP, 4, 4, IG_CAPTURE_QUEUES,
+	  MAP_FD(xsks_fd) },
+	{ IG_PIN_CAPTURE_RING, "ig_capture_ring", BPF_MAP_TYPE_RINGBUF, 0, 0,
+	  IG_CAPTURE_RING_BYTES, MAP_FD(capture_ring_fd) },
+	{ IG_PIN_CAPTURE_CPU, "ig_capture_cpu", BPF_MAP_TYPE_PERCPU_ARRAY, 4,
+	  sizeof(struct ig_capture_cpu), 1, MAP_FD(capture_cpu_fd) },
 	/* Any size: `attach --max-sources` chose it. */
 	{ IG_PIN_SOURCES, "ig_sources", BPF_MAP_TYPE_ARRAY, 4,
 	  sizeof(struct ig_source_set), 0, MAP_FD(sources_fd) },
@@ -139,6 +148,11 @@ static int map_mmaps(struct ig_maps *m)
 	if (p == MAP_FAILED)
 		return -errno;
 	m->class_buckets = p;
+	p = mmap(NULL, sizeof(struct ig_capture), PROT_READ | PROT_WRITE,
+		 MAP_SHARED, m->capture_fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	m->capture = p;
 	return 0;
 }
 
@@ -381,6 +395,8 @@ void ig_maps_close(struct ig_maps *m)
 	if (m->class_buckets)
 		munmap(m->class_buckets,
 		       sizeof(struct ig_class_bucket) * IG_CLASS_BUCKETS);
+	if (m->capture)
+		munmap(m->capture, sizeof(struct ig_capture));
 	for (i = 0; i < N_MAPS; i++) {
 		fd = map_fd(m, &map_specs[i]);
 		if (*fd >= 0)

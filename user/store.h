@@ -28,9 +28,14 @@ struct ig_maps {
 	int local_fd; /* this host's addresses on the interface */
 	int ifinfo_fd; /* its MTU */
 	int pmtud_fd; /* PMTUD health: MTU histograms */
+	int capture_fd; /* the capture's configuration and state */
+	int xsks_fd; /* the capture's AF_XDP sockets, by RX queue */
+	int capture_ring_fd; /* the capture's ring buffer */
+	int capture_cpu_fd; /* the capture's per-CPU counts */
 	uint32_t *active; /* mmap of `active`: the live slot */
 	struct ig_policy_slot *slots; /* mmap of `policy`: IG_SLOTS slots */
 	struct ig_class_bucket *class_buckets; /* mmap: IG_CLASS_BUCKETS */
+	struct ig_capture *capture; /* mmap of `capture` */
 };
 
 /* All fds -1, pointers NULL: safe to ig_maps_close(). */

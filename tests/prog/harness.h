@@ -121,9 +121,9 @@ int outcome_of(const struct pkt_desc *pkt, int *side);
  * catches one left out of its list), run in order after the tables.
  */
 extern const struct CMUnitTest seqs_ratelimit[], seqs_checks[], seqs_side[],
-	seqs_replay[], seqs_audit[], seqs_diff[];
+	seqs_replay[], seqs_audit[], seqs_diff[], seqs_capture[];
 extern const size_t seqs_ratelimit_n, seqs_checks_n, seqs_side_n, seqs_replay_n,
-	seqs_audit_n, seqs_diff_n;
+	seqs_audit_n, seqs_diff_n, seqs_capture_n;
 
 /*
  * The differential test's options (diff.c): `test_prog diff [--seed S]

@@ -17,7 +17,8 @@
  * parse.c, policy.c (lookup and policy), checks.c (validation and the
  * other checks), ratelimit.c, side.c (host or transit), replay.c (a
  * capture of frames replayed as `policy replay` does), audit.c (audit
- * mode over every kind of drop). This file runs
+ * mode over every kind of drop), capture.c (what `icmpgate capture`
+ * takes). This file runs
  * them all in one group, the tables first, the differential test
  * (diff.c) last; `test_prog diff ...` runs that one alone.
  */
@@ -57,6 +58,7 @@ int main(int argc, char **argv)
 		{ seqs_side, seqs_side_n },
 		{ seqs_replay, seqs_replay_n },
 		{ seqs_audit, seqs_audit_n },
+		{ seqs_capture, seqs_capture_n },
 		{ seqs_diff, seqs_diff_n },
 	};
 	struct CMUnitTest *tests;

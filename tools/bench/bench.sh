@@ -10,7 +10,8 @@
 #                     XDP_DROP and XDP_PASS programs (tools/bench/bench_prog.c)
 #   2. generator      icmpflood's two engines, live frames and AF_XDP
 #   3. flood          packets/s a veth receiver absorbs: icmpgate, bare
-#                     XDP_DROP (the limit), nftables at netdev ingress
+#                     XDP_DROP (the limit), nftables at netdev ingress;
+#                     icmpgate with `capture --sample 1/1000` running
 #   4. legitimate     TCP request/response during the flood: success rate
 #                     and latency with icmpgate, nftables and no filter
 #   5.-8.             the rate-limit benchmarks, tools/bench/bench_ratelimit.sh:
@@ -101,23 +102,27 @@ declare -A LABEL=(
 	[touch]="XDP: read headers, drop"
 	[icmpgate]="icmpgate (XDP, native)"
 	[icmpgate_limit]="icmpgate, built-in (limit)"
+	[icmpgate_capture]="icmpgate, capture 1/1000"
 	[nft]="nftables (netdev ingress)"
 	[none]="no filter (kernel replies)"
 )
 label() { echo "${LABEL[$1]}"; }
 
-# filter_set NAME: put filter NAME (drop, touch, icmpgate, nft, none) on IFR.
+# filter_set NAME: put filter NAME (drop, touch, icmpgate, icmpgate_limit,
+# icmpgate_capture, nft, none) on IFR.
+CAPTURE_PID=
 filter_set() {
 	filter_clear
 	case $1 in
 	drop | touch)
 		R "$TOOLS/bench_prog" attach "$IFR" "$1" || die "cannot attach $1"
 		;;
-	icmpgate | icmpgate_limit)
+	icmpgate | icmpgate_limit | icmpgate_capture)
 		# icmpgate: echo requests dropped; icmpgate_limit: the built-in
-		# policy as it is, which rate-limits them.
+		# policy as it is, which rate-limits them; icmpgate_capture:
+		# icmpgate, with `capture --sample 1/1000` running.
 		local pol=()
-		[ "$1" = icmpgate ] && pol=("$POLICY")
+		[ "$1" != icmpgate_limit ] && pol=("$POLICY")
 		if ig_r attach "$IFR" --mode native ${pol[0]:+--policy "${pol[0]}"} >/dev/null; then
 			IG_ATTACHED=1
 		else
@@ -131,10 +136,35 @@ filter_set() {
 		;;
 	none) ;;
 	esac
+	[ "$1" = icmpgate_capture ] && capture_start
 	pin_napi
 }
 
+# capture_start: `icmpgate capture --sample 1/1000` on IFR, in the
+# background, its pcap into BENCH_TMP; returns once it captures.
+capture_start() {
+	[ "$IG_ATTACHED" = 1 ] || die "capture needs icmpgate attached by its controller"
+	: >"$BENCH_TMP/capture.err"
+	bg_start nsenter --net="/run/netns/$NS_R" "$ICMPGATE" capture "$IFR" \
+		--sample 1/1000 -w "$BENCH_TMP/capture.pcap" 2>"$BENCH_TMP/capture.err"
+	CAPTURE_PID=$!
+	for _ in $(seq 50); do
+		grep -q 'via' "$BENCH_TMP/capture.err" && return 0
+		sleep 0.1
+	done
+	die "the capture did not start: $(cat "$BENCH_TMP/capture.err")"
+}
+
+# capture_stop: end it; CAPTURED, the packets it wrote.
+capture_stop() {
+	[ -n "$CAPTURE_PID" ] || return 0
+	bg_stop "$CAPTURE_PID"
+	CAPTURE_PID=
+	CAPTURED=$(sed -n 's/.*: \([0-9]*\) packets captured.*/\1/p' "$BENCH_TMP/capture.err")
+}
+
 filter_clear() {
+	capture_stop
 	filter_off
 	R nft delete table netdev igbench 2>/dev/null
 	return 0
@@ -191,17 +221,19 @@ fi
 # ---- 3. flood -----------------------------------------------------------
 
 if want flood; then
-	FILTERS="drop touch icmpgate icmpgate_limit nft none"
+	FILTERS="drop touch icmpgate icmpgate_capture icmpgate_limit nft none"
 	echo "== Flood: packets/s the receiver absorbs =="
 	echo "icmpflood (live) on CPU $CPU_GEN -> veth -> $IFR, its NAPI thread on CPU $CPU_RX; v4 echo-request"
 	echo "from $SOURCES sources, 64-byte frames; $ROUNDS interleaved rounds of ${SECS} s."
 	echo "icmpgate and nftables drop echo requests; icmpgate, built-in: the default policy, whose"
 	echo "per-source limit drops nearly all of them. Ratios: best round against best round"
 	declare -A ABS OFF BUSY LOST NSP
+	CAPS=
 	for _ in $(seq "$ROUNDS"); do
 		for f in $FILTERS; do
 			filter_set "$f"
 			flood_once live
+			[ "$f" = icmpgate_capture ] && capture_stop && CAPS+="${CAPTURED:-0} "
 			ABS[$f]+="$F_ABSORBED "
 			OFF[$f]+="$F_OFFERED "
 			BUSY[$f]+="$F_BUSY "
@@ -251,11 +283,17 @@ if want flood; then
 		# shellcheck disable=SC2086 # the rounds are words
 		flood_json+="${flood_json:+, }\"$f\": {\"label\": \"$(label "$f")\", \"offered_pps_median\": $(fmt %.0f "$off"), \"absorbed_pps_best\": $(fmt %.0f "${BEST[$f]}"), \"absorbed_pps_median\": $(fmt %.0f "${MED[$f]}"), \"absorbed_pps_rounds\": [$(jlist ${ABS[$f]})], \"ratio_to_bare_drop\": $(fmt %.4f "${BEST[$f]} / ${BEST[drop]}"), \"ratio_to_nftables\": $(fmt %.4f "${BEST[$f]} / ${BEST[nft]}"), \"receiver_ns_per_packet_best\": $(fmt %.1f "$nsp"), \"receiver_ns_per_packet_rounds\": [$(jlist ${NSP[$f]})], \"receiver_busy_percent\": $(fmt %.1f "$busy"), \"lost_packets_median\": $(fmt %.0f "$lost"), \"bottleneck\": \"$bn\"}"
 	done
-	printf '{"benchmark": "flood", "kernel": "%s", "cpu": "%s", "threaded_napi": %s, "seconds": %s, "rounds": %s, "sources": %s, "frame_size": 64, "filters": {%s}}\n' \
+	# shellcheck disable=SC2086 # the rounds are words
+	cap_json="{\"sample\": 1000, \"ratio_to_icmpgate_best\": $(fmt %.4f "${BEST[icmpgate_capture]} / ${BEST[icmpgate]}"), \"ratio_to_icmpgate_median\": $(fmt %.4f "${MED[icmpgate_capture]} / ${MED[icmpgate]}"), \"captured_rounds\": [$(jlist $CAPS)]}"
+	printf '{"benchmark": "flood", "kernel": "%s", "cpu": "%s", "threaded_napi": %s, "seconds": %s, "rounds": %s, "sources": %s, "frame_size": 64, "filters": {%s}, "capture": %s}\n' \
 		"$(uname -r)" "$(cpu_model)" "${NAPI_THREADED:-0}" "$SECS" "$ROUNDS" "$SOURCES" \
-		"$flood_json" >"$OUT/flood.json"
+		"$flood_json" "$cap_json" >"$OUT/flood.json"
 	echo "  icmpgate: $(fmt %.3f "${BEST[icmpgate]} / ${BEST[drop]}") x bare XDP_DROP (target >= 0.9), $(fmt %.2f "${BEST[icmpgate]} / ${BEST[nft]}") x nftables (target >= 4);"
 	echo "  medians: $(fmt %.3f "${MED[icmpgate]} / ${MED[drop]}") x bare XDP_DROP, $(fmt %.2f "${MED[icmpgate]} / ${MED[nft]}") x nftables"
+	# shellcheck disable=SC2086 # the rounds are words
+	echo "  capture --sample 1/1000 (AF_XDP, at most 1000 packets/s) during the flood: $(fmt %.3f "${BEST[icmpgate_capture]} / ${BEST[icmpgate]}") x icmpgate alone (best), $(fmt %.3f "${MED[icmpgate_capture]} / ${MED[icmpgate]}") (medians);"
+	# shellcheck disable=SC2086 # the rounds are words
+	echo "  receiver ns/pkt $(minof ${NSP[icmpgate_capture]}) against $(minof ${NSP[icmpgate]}) (best rounds); captured per round: $(median $CAPS) (median)"
 	echo
 fi
 

@@ -53,6 +53,7 @@
 
 #include "icmpgate.h"
 #include "icmpgate.skel.h"
+#include "capture.h"
 #include "compile.h"
 #include "names.h"
 #include "policy.h"
@@ -307,7 +308,7 @@ static int policy_text(const char *key, char **out)
 	if (!strcmp(key, "full"))
 		return full_policy(out);
 	err = base_text(out, &len, &cap);
-	if (err || !strcmp(key, "default"))
+	if (err || !strcmp(key, "default") || !strncmp(key, "capture", 7))
 		return err;
 	return prefix_policy(out, &len, &cap);
 }
@@ -562,6 +563,10 @@ static const struct {
 	{ "full",
 	  "a full policy: a rule for every type and codes 0-15 of both families (8,704 rules)" },
 	{ "prefixes", "the base + 1,000 allow/block prefixes (v4 and v6)" },
+	{ "capture",
+	  "the base, a capture armed that matches none of the classes (vs base: its cost)" },
+	{ "capture_sample",
+	  "the base, a capture of every packet, --sample 1/1000, at most 1000/s (vs base: its cost)" },
 };
 
 #define BASE_POLICY 1 /* "default": what the others are compared with */
@@ -618,6 +623,35 @@ static void print_target(const char *what, double limit, double x, size_t worst)
 	       classes[worst].name, x <= limit ? "met" : "MISSED");
 }
 
+/* A capture armed, against none armed: by class. */
+static void print_capture_cost(const struct policy_results *res, size_t p)
+{
+	const struct policy_results *cap = &res[p];
+	const struct policy_results *base = &res[BASE_POLICY];
+	double worst = -1e9, sum = 0, x;
+	size_t i, w = 0, n = 0;
+
+	if (!cap->measured || !base->measured)
+		return;
+	for (i = 0; i < N_CLASSES; i++) {
+		if (!cap->cls[i].valid)
+			continue;
+		/* Each against the bare program of its own round and policy. */
+		x = cap->cls[i].add_med - base->cls[i].add_med;
+		sum += x;
+		n++;
+		if (x > worst) {
+			worst = x;
+			w = i;
+		}
+	}
+	printf("  %-48s %+.2f ns on average, %+.2f worst (%s)\n",
+	       strcmp(policies[p].key, "capture") ?
+		       "capture of every packet, 1/1000, over none:" :
+		       "capture armed, matching nothing, over none:",
+	       n ? sum / (double)n : 0, worst, classes[w].name);
+}
+
 /* The targets, worst case over the classes each one covers. */
 static void print_targets(const struct policy_results *res)
 {
@@ -665,6 +699,8 @@ static void print_targets(const struct policy_results *res)
 	print_target("full policy (8,704 rules), over base", 0.5, full, wf);
 	printf("  1,000 prefixes, over base: %+.2f ns (%s)\n", pfx,
 	       classes[wx].name);
+	for (i = BASE_POLICY + 3; i < N_POLICIES; i++)
+		print_capture_cost(res, i);
 }
 
 static void print_row(const char *name, const struct result *r,
@@ -890,6 +926,38 @@ static void bench_teardown(struct bench *b)
 	icmpgate_bpf__destroy(b->skel);
 }
 
+/*
+ * For the policies "capture" and "capture_sample", arm a capture with a
+ * lease that never runs out, as `icmpgate capture --reason
+ * rate-limited-source` would (every packet tests the capture's bit, none
+ * of the classes matches: none is limited per source under the base
+ * policy), or as `icmpgate capture --reason ALL --sample 1/1000` would
+ * (every packet matches; one in a thousand calls the capture, whose
+ * bucket takes 1000 a second: no socket here, so the drops among them
+ * stay drops, and the passes are copied into the ring until it is full).
+ * Otherwise disarm.
+ */
+static void capture_arm(struct ig_maps *m, const char *key)
+{
+	struct ig_capture *c = m->capture;
+
+	memset(c, 0, sizeof(*c));
+	ig_capture_cpu_reset(m->capture_cpu_fd);
+	if (strncmp(key, "capture", 7))
+		return;
+	c->reasons = 1ull << IG_R_RATE_LIMITED_SOURCE;
+	if (!strcmp(key, "capture_sample")) {
+		c->reasons = ~0ull;
+		c->sample = 1000;
+	}
+	memset(c->types, 0xff, sizeof(c->types));
+	ig_capture_want(c);
+	c->flags = IG_CAP_XSK;
+	c->snaplen = 64;
+	c->interval = 1000000;
+	__atomic_store_n(&c->lease, ~0ull, __ATOMIC_SEQ_CST);
+}
+
 static int run_cost(struct bench *b)
 {
 	struct policy_results *res;
@@ -914,8 +982,10 @@ static int run_cost(struct bench *b)
 		err = bu_apply_policy(&b->maps, text, policies[p].key, NULL);
 		free(text);
 		text = NULL;
+		capture_arm(&b->maps, policies[p].key);
 		if (!err)
 			err = measure_policy(b, policies[p].key, &res[p]);
+		capture_arm(&b->maps, "");
 	}
 	bench_teardown(b);
 	if (!err) {

@@ -15,6 +15,7 @@
 
 #include <bpf/libbpf.h>
 
+#include "icmpgate.h" /* the skeleton names its structs */
 #include "icmpgate.skel.h"
 #include "toolutil.h"
 

@@ -10,6 +10,7 @@
 #define IG_CMD_COMMANDS_H
 
 #include "cmd/attach.h"
+#include "cmd/capture_cmd.h"
 #include "cmd/policy_cmds.h"
 #include "cmd/counters.h"
 #include "cmd/metrics_cmds.h"
@@ -35,6 +36,7 @@ union ig_cmd_opts {
 	struct ig_metrics_opts metrics;
 	struct ig_serve_opts serve;
 	struct ig_names_types_opts names_types;
+	struct ig_capture_opts capture;
 };
 
 #endif /* IG_CMD_COMMANDS_H */
