@@ -92,6 +92,20 @@ static uint64_t mono_ns(void)
  * The interface's capture lock, kept in *fd until closed. Another
  * capture of it: -EBUSY after saying whose.
  */
+static void lock_path(const char *ifname, char *path, size_t size)
+{
+	snprintf(path, size, "%s/capture-%s.lock", IG_RUN_DIR, ifname);
+}
+
+/* The pid a lock file holds, as text ("" if it holds none). */
+static void lock_pid(int fd, char *pid, size_t size)
+{
+	ssize_t n = pread(fd, pid, size - 1, 0);
+
+	pid[n > 0 ? n : 0] = '\0';
+	pid[strcspn(pid, "\n")] = '\0';
+}
+
 static int capture_lock(const char *cmd, const char *ifname, int *fd)
 {
 	char path[PATH_MAX], pid[32] = "";
@@ -100,16 +114,14 @@ static int capture_lock(const char *cmd, const char *ifname, int *fd)
 
 	if (mkdir(IG_RUN_DIR, 0755) && errno != EEXIST)
 		return ig_fail(cmd, -errno, "cannot create %s", IG_RUN_DIR);
-	snprintf(path, sizeof(path), "%s/capture-%s.lock", IG_RUN_DIR, ifname);
+	lock_path(ifname, path, sizeof(path));
 	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (*fd < 0)
 		return ig_fail(cmd, -errno, "cannot open %s", path);
 	if (flock(*fd, LOCK_EX | LOCK_NB)) {
 		err = -errno;
 		if (err == -EWOULDBLOCK) {
-			n = pread(*fd, pid, sizeof(pid) - 1, 0);
-			pid[n > 0 ? n : 0] = '\0';
-			pid[strcspn(pid, "\n")] = '\0';
+			lock_pid(*fd, pid, sizeof(pid));
 			pr_err("%s: %s: another capture is running on it (pid %s; lock %s): one capture per interface at a time",
 			       cmd, ifname, pid[0] ? pid : "unknown", path);
 			err = -EBUSY;
@@ -569,4 +581,32 @@ out:
 	if (lock_fd >= 0)
 		close(lock_fd);
 	return err;
+}
+
+void ig_capture_now(const struct ig_iface *i, struct ig_capture_now *now)
+{
+	const struct ig_capture *c = i->maps.capture;
+	char path[PATH_MAX], pid[32] = "";
+	int fd;
+
+	memset(now, 0, sizeof(*now));
+	if (!c)
+		return;
+	now->armed = __atomic_load_n(&c->lease, __ATOMIC_RELAXED) > mono_ns();
+	now->taken = c->to_xsk + c->to_ring;
+	lock_path(i->name, path, sizeof(path));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	/* A capture holds it exclusively: a shared lock is refused. */
+	if (flock(fd, LOCK_SH | LOCK_NB)) {
+		if (errno == EWOULDBLOCK) {
+			lock_pid(fd, pid, sizeof(pid));
+			now->pid = (int)strtol(pid, NULL, 10);
+			now->running = true;
+		}
+	} else {
+		flock(fd, LOCK_UN);
+	}
+	close(fd);
 }

@@ -96,4 +96,13 @@ struct ig_capture_run {
 int ig_capture(const char *cmd, struct ig_iface *i,
 	       const struct ig_capture_run *r);
 
+/* Whether a capture runs on an attached interface, for `status`. */
+struct ig_capture_now {
+	bool running; /* a capture process holds the interface's lock */
+	int pid; /* its pid, from the lock (0: it wrote none) */
+	bool armed; /* the program's lease has not run out */
+	uint64_t taken; /* packets the program handed to the last capture */
+};
+void ig_capture_now(const struct ig_iface *i, struct ig_capture_now *now);
+
 #endif /* IG_CAPTURE_H */

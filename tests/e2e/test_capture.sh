@@ -194,9 +194,18 @@ A ping -n -q -c 2 -i 0.05 -W 1 "$B4" >/dev/null
 wait_ok "capture --ring ends"
 expect_eq "--ring: 2 lines with their reason" "$(grep -c 'drop-rule v4 echo-request' "$CAP_OUT")" 2
 
-# ---- one capture per interface; errors -------------------------------------
+# ---- one capture per interface; status says who; errors -----------------------
+run ig status "$IF"
+expect_match "status before: capture off" "$OUT" "capture +off"
 cap_ok "a capture runs"
 first=$CAP_PID
+run ig status "$IF"
+expect_match "status names the running capture" "$OUT" "capture +running \\(pid $first;"
+run ig status "$IF" --json
+expect_eq "status --json: capture running, its pid, armed" \
+	"$(printf '%s' "$OUT" | python3 -c 'import json, sys
+c = json.load(sys.stdin)["interfaces"][0]["capture"]
+print(c["running"], c["pid"], c["armed"])')" "True $first True"
 run ig capture "$IF" -c 1 -d 1
 expect_error "a second capture of $IF"
 expect_match "it names the running one" "$ERR" "another capture is running on it \(pid $first"
@@ -206,6 +215,8 @@ run ig capture nosuch$$ -d 1
 expect_error "capture of a missing interface"
 CAP_PID=$first
 end_ok "the first capture ends"
+run ig status "$IF"
+expect_match "status after: capture off" "$OUT" "capture +off"
 for bad in "--sample 1/0" "--sample 2/3" "--reason bogus" "--reason drop-rule,,x" \
 	"--type v5:echo-request" "--type nosuchtype" "--snaplen 10" "--rate 0" "-c 0"; do
 	# shellcheck disable=SC2086 # the words of $bad are options
@@ -256,6 +267,8 @@ k1=$(stat_type "$IF" v4 8 dropped)
 expect_eq "after kill -9: the pings are plain drops, counted" "$(minus "$k1" "$k0")" 3
 expect_eq "after kill -9: the program cleared the lease" "$(capture_field lease)" 0
 expect_eq "after kill -9: nothing more taken" "$(capture_field seen)" "$seen"
+run ig status "$IF"
+expect_match "after kill -9: status says capture off" "$OUT" "capture +off"
 # The program armed by hand tries the XSKMAP: every slot must be empty.
 DROP_RULE=$(ig names reasons | awk '$1 == "drop-rule" { print NR - 1 }')
 expect_ok "arm by hand, lease far ahead" arm_by_hand $((1 << 62)) "${DROP_RULE:-7}"

@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 
 #include "../../include/icmpgate.h"
+#include "capture.h"
 #include "cmd/status.h"
 #include "localaddr.h"
 #include "log.h"
@@ -38,6 +39,22 @@ static const char *dispatcher_name(bool multiprog)
 	return multiprog ? "libxdp dispatcher" : "legacy (single program)";
 }
 
+/* The capture line: who captures, or that nothing does. */
+static void capture_describe(const struct ig_capture_now *now, char *buf,
+			     size_t size)
+{
+	if (now->running)
+		snprintf(buf, size,
+			 "running (pid %d; %" PRIu64 " taken so far)", now->pid,
+			 now->taken);
+	else if (now->armed)
+		snprintf(
+			buf, size,
+			"armed, no capture process (the lease runs out within a second)");
+	else
+		snprintf(buf, size, "off");
+}
+
 static int status_print(const struct ig_iface *i, const struct ig_live *lv)
 {
 	static const struct ig_table_col cols[] = {
@@ -47,6 +64,8 @@ static int status_print(const struct ig_iface *i, const struct ig_live *lv)
 	const struct ig_state *st = &i->state;
 	uint32_t max_sources = 0;
 	char since[64], policy_since[64], synced[64], netns[PATH_MAX + 64];
+	char capture[128];
+	struct ig_capture_now now;
 	struct ig_ifinfo ifi = {};
 	struct ig_table t;
 
@@ -91,7 +110,36 @@ static int status_print(const struct ig_iface *i, const struct ig_live *lv)
 		      "%" PRIu32
 		      " directed, for the broadcast-echo check (synced %s)",
 		      ifi.n_bcast, synced);
+	ig_capture_now(i, &now);
+	capture_describe(&now, capture, sizeof(capture));
+	ig_table_pair(&t, "capture", "%s", capture);
 	return ig_table_print(stdout, &t, "  ");
+}
+
+/* {"running", "pid" (when running), "armed", "taken"}; NULL on ENOMEM. */
+static struct json_object *capture_json(const struct ig_iface *i)
+{
+	struct json_object *obj = json_object_new_object();
+	struct ig_capture_now now;
+	int err;
+
+	if (!obj)
+		return NULL;
+	ig_capture_now(i, &now);
+	err = ig_json_add(obj, "running", json_object_new_boolean(now.running));
+	if (!err && now.running)
+		err = ig_json_add(obj, "pid", json_object_new_int(now.pid));
+	err = err   ?:
+		      ig_json_add(obj, "armed",
+				  json_object_new_boolean(now.armed));
+	err = err   ?:
+		      ig_json_add(obj, "taken",
+				  json_object_new_uint64(now.taken));
+	if (err) {
+		json_object_put(obj);
+		return NULL;
+	}
+	return obj;
 }
 
 static struct json_object *status_json(const struct ig_iface *i,
@@ -173,6 +221,7 @@ static struct json_object *status_json(const struct ig_iface *i,
 			      ig_json_add(obj, "synced_at",
 					  json_object_new_string(buf));
 	}
+	err = err ?: ig_json_add(obj, "capture", capture_json(i));
 	if (err) {
 		json_object_put(obj);
 		return NULL;
