@@ -637,25 +637,45 @@ int ig_sources_capacity(const struct ig_maps *m, uint32_t *max_entries)
 	return 0;
 }
 
+/*
+ * The per-source table, mapped read-only: its slots, how many (*max) and
+ * the mapping's size, and how many slots are in use (*used).
+ */
+static int sources_map(const struct ig_maps *m,
+		       const struct ig_source_slot **slots, __u32 *max,
+		       size_t *size, uint64_t *used)
+{
+	const struct ig_source_slot *sl;
+	__u32 i;
+	int err;
+
+	*max = 0;
+	*used = 0;
+	err = ig_sources_capacity(m, max);
+	if (err)
+		return err;
+	*size = (size_t)*max * sizeof(*sl);
+	sl = mmap(NULL, *size, PROT_READ, MAP_SHARED, m->sources_fd, 0);
+	if (sl == MAP_FAILED)
+		return -errno;
+	for (i = 0; i < *max; i++)
+		*used += sl[i].tag != 0;
+	*slots = sl;
+	return 0;
+}
+
 int ig_sources_count(const struct ig_maps *m, uint64_t *used,
 		     uint64_t *capacity)
 {
 	const struct ig_source_slot *slots;
-	__u32 max = 0, i;
 	size_t size;
+	__u32 max;
 	int err;
 
-	*used = 0;
-	err = ig_sources_capacity(m, &max);
+	err = sources_map(m, &slots, &max, &size, used);
 	if (err)
 		return err;
 	*capacity = max;
-	size = (size_t)max * sizeof(*slots);
-	slots = mmap(NULL, size, PROT_READ, MAP_SHARED, m->sources_fd, 0);
-	if (slots == MAP_FAILED)
-		return -errno;
-	for (i = 0; i < max; i++)
-		*used += slots[i].tag != 0;
 	munmap((void *)slots, size);
 	return 0;
 }
@@ -665,21 +685,16 @@ int ig_sources_read(const struct ig_maps *m, struct ig_source_entry **out,
 {
 	const struct ig_source_slot *slots, *sl;
 	struct ig_source_entry *e = NULL;
-	size_t have = 0, cap = 0, size;
-	__u32 max = 0, i;
+	size_t have = 0, size;
+	uint64_t cap;
+	__u32 max, i;
 	int err;
 
 	*out = NULL;
 	*n = 0;
-	err = ig_sources_capacity(m, &max);
+	err = sources_map(m, &slots, &max, &size, &cap);
 	if (err)
 		return err;
-	size = (size_t)max * sizeof(*slots);
-	slots = mmap(NULL, size, PROT_READ, MAP_SHARED, m->sources_fd, 0);
-	if (slots == MAP_FAILED)
-		return -errno;
-	for (i = 0; i < max; i++)
-		cap += slots[i].tag != 0;
 	e = calloc(cap + 1, sizeof(*e));
 	if (!e) {
 		err = -ENOMEM;
