@@ -142,13 +142,33 @@ static struct json_object *capture_json(const struct ig_iface *i)
 	return obj;
 }
 
+/* What the interface's record holds: addresses, broadcasts, MTU, sync. */
+static int ifinfo_json(struct json_object *obj, const struct ig_iface *i)
+{
+	struct ig_ifinfo ifi;
+	char buf[64];
+	int err;
+
+	if (ig_ifinfo_read(&i->maps, &ifi))
+		return 0; /* unreadable: these keys are left out, as before */
+	err = ig_json_add(obj, "addresses",
+			  json_object_new_uint64(ifi.n_local));
+	err = err   ?:
+		      ig_json_add(obj, "broadcasts",
+				  json_object_new_uint64(ifi.n_bcast));
+	err = err ?: ig_json_add(obj, "mtu", json_object_new_uint64(ifi.mtu));
+	ig_local_time_format(ifi.synced_at, buf, sizeof(buf));
+	return err   ?:
+		       ig_json_add(obj, "synced_at",
+				   json_object_new_string(buf));
+}
+
 static struct json_object *status_json(const struct ig_iface *i,
 				       const struct ig_live *lv)
 {
 	const struct ig_state *st = &i->state;
 	struct json_object *obj = json_object_new_object();
 	uint32_t max_sources = 0;
-	struct ig_ifinfo ifi;
 	char buf[64];
 	int err;
 
@@ -207,20 +227,7 @@ static struct json_object *status_json(const struct ig_iface *i,
 	if (!err && !ig_sources_capacity(&i->maps, &max_sources))
 		err = ig_json_add(obj, "max_sources",
 				  json_object_new_uint64(max_sources));
-	if (!err && !ig_ifinfo_read(&i->maps, &ifi)) {
-		err = ig_json_add(obj, "addresses",
-				  json_object_new_uint64(ifi.n_local));
-		err = err   ?:
-			      ig_json_add(obj, "broadcasts",
-					  json_object_new_uint64(ifi.n_bcast));
-		err = err   ?:
-			      ig_json_add(obj, "mtu",
-					  json_object_new_uint64(ifi.mtu));
-		ig_local_time_format(ifi.synced_at, buf, sizeof(buf));
-		err = err   ?:
-			      ig_json_add(obj, "synced_at",
-					  json_object_new_string(buf));
-	}
+	err = err ?: ifinfo_json(obj, i);
 	err = err ?: ig_json_add(obj, "capture", capture_json(i));
 	if (err) {
 		json_object_put(obj);
