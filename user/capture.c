@@ -486,6 +486,10 @@ static bool takes_passes(__u64 mask)
 	return false;
 }
 
+/*
+ * One sequence, kept whole so that every way out passes the one teardown
+ * at `out`: lock, sink, ring buffer, sockets, arm, loop, disarm, summary.
+ */
 int ig_capture(const char *cmd, struct ig_iface *i,
 	       const struct ig_capture_run *r)
 {

@@ -370,6 +370,11 @@ static uint32_t old_sources(const char *dir)
 	return info.max_entries * 2;
 }
 
+/*
+ * Kept whole: the steps before the swap may be undone (the staged pins at
+ * `out`), the ones after it may not, and the line between them is what
+ * this function is about; splitting it would spread that line over two.
+ */
 int ig_migrate(const char *cmd, const char *name, const char *dir,
 	       const struct ig_compiled *c, uint32_t max_sources)
 {
