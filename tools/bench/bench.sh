@@ -66,7 +66,7 @@ if want cost; then
 			net.ipv6.conf.all.forwarding=1 ||
 		die "cannot make $NS_P a router"
 	ip netns exec "$NS_P" "$TOOLS/bench_prog" --cpu "$CPU_RX" --runs "$RUNS" \
-		--json "$OUT/program_cost_transit.json" igp0 igp1 igp2 igp3 ||
+		--transit --json "$OUT/program_cost_transit.json" igp0 igp1 igp2 igp3 ||
 		die "program cost benchmark (transit) failed"
 	ip netns del "$NS_P"
 	echo

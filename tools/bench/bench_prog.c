@@ -446,6 +446,7 @@ struct bench {
 	__u32 repeat; /* packets a timed call */
 	const char *json_path;
 	const char *only; /* measure this policy alone (its key) */
+	bool transit; /* the frames are judged as transit: no host targets */
 	const char *ifnames[4]; /* icmpgate, bare drop, bare pass, reference */
 	int cpu;
 	struct icmpgate_bpf *skel;
@@ -653,7 +654,7 @@ static void print_capture_cost(const struct policy_results *res, size_t p)
 }
 
 /* The targets, worst case over the classes each one covers. */
-static void print_targets(const struct policy_results *res)
+static void print_targets(const struct policy_results *res, bool transit)
 {
 	const struct policy_results *base = &res[BASE_POLICY];
 	double drop = -1e9, pass = -1e9, more = -1e9, full = -1e9, pfx = -1e9,
@@ -692,6 +693,11 @@ static void print_targets(const struct policy_results *res)
 			wx = i;
 		}
 	}
+	if (transit) {
+		/* Echo passes in transit: the host's targets do not apply. */
+		printf("\non a router (medians of ns over bare; worst class):\n");
+		goto capture;
+	}
 	printf("\ntargets (base policy, medians of ns over bare; worst class):\n");
 	print_target("drop by type", 2.5, drop, wd);
 	print_target("non-ICMP pass", 1.5, pass, wp);
@@ -699,6 +705,7 @@ static void print_targets(const struct policy_results *res)
 	print_target("full policy (8,704 rules), over base", 0.5, full, wf);
 	printf("  1,000 prefixes, over base: %+.2f ns (%s)\n", pfx,
 	       classes[wx].name);
+capture:
 	for (i = BASE_POLICY + 3; i < N_POLICIES; i++)
 		print_capture_cost(res, i);
 }
@@ -749,7 +756,7 @@ static void print_tables(const struct bench *b,
 		}
 	}
 	if (!b->only)
-		print_targets(res);
+		print_targets(res, b->transit);
 }
 
 /* Every run's ns/packet, for the record. */
@@ -1095,6 +1102,8 @@ static void usage(FILE *f)
 		"  -j, --json FILE   also write the results as JSON to FILE\n"
 		"  -p, --policy KEY  measure one policy only: builtin, default (the\n"
 		"                    base), full or prefixes; no targets\n"
+		"  -t, --transit     the frames are judged as transit (a router):\n"
+		"                    the capture's cost, not the host's targets\n"
 		"  -v, --verbose     libbpf's messages\n"
 		"  -h, --help\n"
 		"\n"
@@ -1116,6 +1125,7 @@ int main(int argc, char **argv)
 		{ "cpu", 'c', BU_ULL, &cpu, 0, CPU_SETSIZE - 1 },
 		{ "json", 'j', BU_STRING, &b.json_path, 0, 0 },
 		{ "policy", 'p', BU_STRING, &b.only, 0, 0 },
+		{ "transit", 't', BU_FLAG, &b.transit, 0, 0 },
 		{ "verbose", 'v', BU_FLAG, &verbose, 0, 0 },
 		{ NULL },
 	};
