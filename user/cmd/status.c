@@ -311,8 +311,9 @@ const struct ig_command ig_status_cmd = {
 	"show where the filter is attached",
 	"Show the attachment on IFACE, or on every interface icmpgate is "
 	"attached to: mode, dispatcher, program id, policy digest, policy "
-	"mode (enforce, or audit: nothing the policy would drop is dropped) "
-	"and times.",
+	"mode (enforce, or audit: nothing the policy would drop is dropped), "
+	"times, and the capture (off, or running: its pid and the packets "
+	"taken).",
 	status_args,
 	status_opts,
 	NULL,
