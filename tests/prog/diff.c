@@ -1127,6 +1127,7 @@ struct diff_opts {
 	long rounds; /* policies */
 	long frames; /* frames per policy */
 	long only_round; /* -1: all */
+	long from_round; /* the first round run (a round's state is the table's history) */
 	int batch; /* frames between counter reads */
 };
 
@@ -1164,11 +1165,12 @@ static void report(long round, const char *text, const struct sent *s,
 	fprintf(stderr,
 		"diff: MISMATCH (%s): seed %" PRIu64 " round %ld frame %ld\n"
 		"  rerun: test_prog diff --seed %" PRIu64
-		" --round %ld --frames %ld --batch 1\n"
+		" --round %ld --frames %ld --batch 1 (alone: a fresh table)\n"
+		"  the program's clock: %" PRIu64 " ns\n"
 		"  model: %s, counter family %d type %d reason %s\n"
 		"--- policy\n%s--- frame (%zu bytes)\n",
 		what, opts.seed, round, s->index, opts.seed, round,
-		s->index + 1,
+		s->index + 1, (uint64_t)fake_now,
 		s->want.verdict == XDP_PASS ? "XDP_PASS" : "XDP_DROP",
 		s->want.cfam, s->want.type, ig_reasons[s->want.reason].name,
 		text, s->len);
@@ -1425,7 +1427,8 @@ static void test_differential(void **state)
 	assert_int_equal(sh(DIFF_LAB_UP), 0);
 	memset(seen, 0, sizeof(seen));
 	for (r = 0; r < opts.rounds && ok; r++) {
-		if (opts.only_round >= 0 && r != opts.only_round)
+		if ((opts.only_round >= 0 && r != opts.only_round) ||
+		    r < opts.from_round)
 			continue;
 		/*
 		 * Each policy enforcing, then in audit mode over the same
@@ -1463,7 +1466,7 @@ const struct CMUnitTest seqs_diff[] = {
 const size_t seqs_diff_n = sizeof(seqs_diff) / sizeof(seqs_diff[0]);
 
 /*
- * `test_prog diff [--seed S] [--iters N] [--frames F] [--round R]
+ * `test_prog diff [--seed S] [--iters N] [--frames F] [--round R] [--from R]
  * [--batch B]`: DIFF_SEED and DIFF_ITERS in the environment do the same
  * for a whole run of test_prog.
  */
@@ -1489,6 +1492,8 @@ int diff_options(int argc, char **argv)
 			opts.frames = strtol(v, NULL, 0);
 		else if (!strcmp(k, "--round"))
 			opts.only_round = strtol(v, NULL, 0);
+		else if (!strcmp(k, "--from"))
+			opts.from_round = strtol(v, NULL, 0);
 		else if (!strcmp(k, "--batch"))
 			opts.batch = (int)strtol(v, NULL, 0);
 		else

@@ -31,7 +31,7 @@
 static int usage(void)
 {
 	fprintf(stderr, "usage: test_prog [diff [--seed S|random] [--iters N] "
-			"[--frames F] [--round R] [--batch B]]\n"
+			"[--frames F] [--round R] [--from R] [--batch B]]\n"
 			"  diff: only the differential verdict test, N frames "
 			"(DIFF_ITERS, DIFF_SEED: the same for a whole run)\n");
 	return 2;
