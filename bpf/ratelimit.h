@@ -227,8 +227,8 @@ static __always_inline __u32 rate_limit(const struct ig_policy_slot *slot,
 
 	/* The unused entry, or the one further behind now: the fuller. */
 	e = e1;
-	if (!e0->tag ||
-	    (e1->tag && (__s64)(e0->b.tat - now) < (__s64)(e1->b.tat - now)))
+	if (!e0->tag || (e1->tag && ig_rl_ahead(e0->b.tat, now) <
+					    ig_rl_ahead(e1->b.tat, now)))
 		e = e0;
 	/*
 	 * A source of the same class that it replaces hands on its bucket

@@ -25,8 +25,15 @@
  *
  * Fixed point and overflow: times wrap modulo 2^64 units (2^56 ns, 2.3
  * years) and are only ever compared as signed differences, so the clock
- * may wrap; tau is capped at 2^62 units (208 days), so TAT - now always
- * fits. A byte bucket's interval carries IG_RL_BYTE_SHIFT more fraction
+ * may wrap; tau is capped at 2^55 units (39 hours; the policy language
+ * allows a day at most), so TAT - now always fits. A bucket can never be
+ * more than twice tau ahead of now (see "clock that steps back" below),
+ * so one that reads more than IG_RL_AHEAD_MAX (2^57 units, 6.5 days)
+ * ahead is one left idle so long (over 2^63 units, 417 days) that its
+ * difference wrapped: it reads as idle, the furthest behind of all
+ * (ig_rl_ahead()). What is left of the wrap: a bucket idle within 6.5
+ * days (plus its tau) of a multiple of 2^64 units (834 days) reads as
+ * stepped back or not yet full. A byte bucket's interval carries IG_RL_BYTE_SHIFT more fraction
  * bits and is capped at 2^48, and a length at 65535, so len x interval
  * never overflows.
  *
@@ -78,7 +85,8 @@
  */
 #define IG_RL_FN static inline __attribute__((always_inline))
 
-#define IG_RL_TAU_MAX (1ull << 62)
+#define IG_RL_TAU_MAX (1ull << 55)
+#define IG_RL_AHEAD_MAX (1ull << 57)
 #define IG_RL_INTERVAL_MAX ((1ull << 48) - 1)
 #define IG_RL_MAX_LEN 65535u
 #define IG_RL_CAS_TRIES 4
@@ -151,6 +159,19 @@ IG_RL_FN __u64 ig_rl_cost(const struct ig_bucket_cfg *b, int bytes, __u32 len)
 }
 
 /*
+ * How far the TAT is ahead of now, in units: negative when the bucket has
+ * been idle (behind now), and a bucket idle so long that its difference
+ * wrapped (it reads more than IG_RL_AHEAD_MAX ahead, which no bucket can
+ * be) as the furthest behind there is.
+ */
+IG_RL_FN __s64 ig_rl_ahead(__u64 tat, __u64 now)
+{
+	__s64 ahead = (__s64)(tat - now);
+
+	return ahead > (__s64)IG_RL_AHEAD_MAX ? (__s64)(1ull << 63) : ahead;
+}
+
+/*
  * The decision: 1 if a packet of cost `cost` arriving at `now` passes a
  * bucket at `tat`. *new_tat is what the bucket must hold afterwards; equal
  * to tat when nothing is to be written (a drop).
@@ -159,7 +180,7 @@ IG_RL_FN int ig_rl_decide(__u64 tat, __u64 now, __u64 cost, __u64 tau,
 			  __u64 *new_tat)
 {
 	__u64 step = IG_RL_STEP_MIN_NS << IG_RL_SHIFT;
-	__s64 ahead = (__s64)(tat - now);
+	__s64 ahead = ig_rl_ahead(tat, now);
 
 	*new_tat = tat;
 	if (ahead < 0 || !tat)
@@ -197,7 +218,7 @@ IG_RL_FN int ig_rl_refuses(__u64 tat, __u64 now, __u64 cost, __u64 tau)
 /* Whole units (packets or bytes) a bucket at tat holds at now. */
 IG_RL_FN __u64 ig_rl_tokens(__u64 tat, __u64 now, __u64 unit_cost, __u64 tau)
 {
-	__s64 ahead = (__s64)(tat - now);
+	__s64 ahead = ig_rl_ahead(tat, now);
 
 	if (ahead < 0)
 		ahead = 0;

@@ -299,6 +299,31 @@ static void test_limit_spoofed(void **state)
 }
 
 /*
+ * n v4 addresses from `first` on that the per-source table puts in one
+ * set for class tag, as text in src[], and set as the frames' sources.
+ */
+static void same_set_sources(__u32 tag, __u32 first, struct pkt_desc *pkt,
+			     char (*src)[INET_ADDRSTRLEN], __u32 n)
+{
+	__u32 a, i, set = 0, found = 0;
+	__u64 w[2];
+
+	for (a = first; found < n; a++) {
+		__be32 be = htonl(a);
+
+		w[0] = w[1] = 0;
+		memcpy(w, &be, 4);
+		i = ig_rl_source_set(tag, w, SOURCES_MAX / 2);
+		if (found && i != set)
+			continue;
+		set = i;
+		inet_ntop(AF_INET, &be, src[found], INET_ADDRSTRLEN);
+		pkt[found].src = src[found];
+		found++;
+	}
+}
+
+/*
  * Three sources of a class whose set of the table has room for two: they
  * keep evicting each other, and each takes over the bucket it evicts, so
  * together they get the set's two bursts and no more. (Each used to come
@@ -306,28 +331,14 @@ static void test_limit_spoofed(void **state)
  */
 static void test_limit_set_thrash(void **state)
 {
-	__u32 tag = ig_rl_tag(V4, 8, IG_CODE_ANY, 0, 32), set = 0, i, n = 0;
+	__u32 tag = ig_rl_tag(V4, 8, IG_CODE_ANY, 0, 32), i, n;
 	struct pkt_desc pkt[3] = { { ECHO4 }, { ECHO4 }, { ECHO4 } };
 	static char src[3][INET_ADDRSTRLEN];
-	__u64 w[2];
 	struct tally t;
-	__u32 a, passed = 0;
+	__u32 passed = 0;
 
 	(void)state;
-	/* Three addresses the table puts in one set. */
-	for (a = 0x0a4d0001; n < 3; a++) {
-		__be32 be = htonl(a);
-
-		w[0] = w[1] = 0;
-		memcpy(w, &be, 4);
-		i = ig_rl_source_set(tag, w, SOURCES_MAX / 2);
-		if (n && i != set)
-			continue;
-		set = i;
-		inet_ntop(AF_INET, &be, src[n], sizeof(src[n]));
-		pkt[n].src = src[n];
-		n++;
-	}
+	same_set_sources(tag, 0x0a4d0001, pkt, src, 3);
 	assert_int_equal(apply_policy("v4 echo-request limit per-source 10/s "
 				      "burst 3\n"),
 			 0);
@@ -347,6 +358,43 @@ static void test_limit_set_thrash(void **state)
 		passed += t.pass;
 	}
 	assert_true(passed >= 3 && passed <= 6);
+}
+
+/*
+ * A bucket idle for longer than half the wrap of bucket time (2^63 units,
+ * 417 days) is idle, not one whose clock stepped back: it passes its
+ * source's burst at once, and it is the one a new source of its set
+ * evicts, not a live bucket beside it (ig_rl_ahead()).
+ */
+static void test_limit_long_idle(void **state)
+{
+	__u32 tag = ig_rl_tag(V4, 8, IG_CODE_ANY, 0, 32);
+	struct pkt_desc pkt[3] = { { ECHO4 }, { ECHO4 }, { ECHO4 } };
+	static char src[3][INET_ADDRSTRLEN];
+	const __u64 idle = 500 * 24 * HOUR;
+	struct tally t;
+
+	(void)state;
+	same_set_sources(tag, 0x0a4e0001, pkt, src, 3);
+	assert_int_equal(apply_policy("v4 echo-request limit per-source 10/s "
+				      "burst 3\n"),
+			 0);
+	clock_advance(HOUR);
+	/* Its own bucket, back after 500 days: full. */
+	burst(&pkt[0], 3, &t);
+	expect_tally(&t, 3, 0, 0);
+	clock_advance(idle);
+	burst(&pkt[0], 3, &t);
+	expect_tally(&t, 3, 0, 0);
+	/* pkt[0]'s bucket left idle again; pkt[1] takes the free entry. */
+	clock_advance(idle);
+	burst(&pkt[1], 3, &t);
+	expect_tally(&t, 3, 0, 0);
+	/* pkt[2] evicts the idle bucket, and pkt[1]'s stays empty. */
+	burst(&pkt[2], 3, &t);
+	expect_tally(&t, 3, 0, 0);
+	burst(&pkt[1], 1, &t);
+	expect_tally(&t, 0, 0, 1);
 }
 
 /*
@@ -481,6 +529,7 @@ const struct CMUnitTest seqs_ratelimit[] = {
 	cmocka_unit_test(test_limit_source_first),
 	cmocka_unit_test(test_limit_spoofed),
 	cmocka_unit_test(test_limit_set_thrash),
+	cmocka_unit_test(test_limit_long_idle),
 	cmocka_unit_test(test_limit_policy_change),
 	cmocka_unit_test(test_limit_v6_prefix),
 	cmocka_unit_test(test_limit_prefix_lengths),

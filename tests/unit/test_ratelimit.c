@@ -145,32 +145,48 @@ static void test_refill(void **state)
 
 /*
  * Long idle gaps, up to and past where the signed difference of the
- * clock wraps (2^63 units = 416 days): the bucket is full again, or at
- * worst (past the wrap) empty until refilled, never stuck.
+ * clock wraps (2^63 units = 417 days) and past the wrap of bucket time
+ * itself (2^64 units = 834 days): the bucket is full again. Only a gap
+ * within IG_RL_AHEAD_MAX (6.5 days) short of a whole wrap reads as a clock
+ * that stepped back: empty at first, then refilled, never stuck.
  */
 static void test_idle_gaps(void **state)
 {
-	static const __u64 gaps_ns[] = { SEC_NS,
-					 86400 * SEC_NS,
-					 (1ull << 54) /* 208 days */,
-					 (1ull << 55) - SEC_NS,
-					 (1ull << 55) + SEC_NS,
-					 3ull << 54 /* 1.7 years */ };
+	static const struct {
+		__u64 ns;
+		int full;
+	} gaps[] = {
+		{ SEC_NS, 1 },
+		{ 86400 * SEC_NS, 1 },
+		{ 1ull << 54, 1 }, /* 208 days */
+		{ (1ull << 55) - SEC_NS, 1 },
+		{ (1ull << 55) + SEC_NS, 1 }, /* the difference wrapped */
+		{ 3ull << 54, 1 }, /* 1.7 years */
+		{ (1ull << 56) - (1ull << 50),
+		  1 }, /* 13 days short of a wrap */
+		{ (1ull << 56) - 86400 * SEC_NS, 0 }, /* a day short */
+		{ (1ull << 56) + 86400 * SEC_NS, 1 }, /* a day past it */
+	};
 	struct ig_bucket_cfg b = pkts(1000, 20);
 	__u64 tat, t, passed;
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(gaps_ns) / sizeof(gaps_ns[0]); i++) {
+	for (i = 0; i < sizeof(gaps) / sizeof(gaps[0]); i++) {
 		tat = 0;
 		assert_int_equal(send(&tat, &b, 0, 100), 20);
-		t = gaps_ns[i];
+		t = gaps[i].ns;
 		passed = send(&tat, &b, t, 100);
-		if (passed ==
-		    0) /* TAT looked ahead: pulled back to now + tau */
+		if (!gaps[i].full) {
+			/* TAT looked ahead: pulled back to now + tau */
+			assert_int_equal(passed, 0);
 			passed = send(&tat, &b, t + 20 * MS_NS, 100);
+		}
 		assert_int_equal(passed, 20);
 	}
+	/* The furthest behind of all, for the eviction's choice. */
+	assert_true(ig_rl_ahead(0, ig_rl_time((1ull << 55) + SEC_NS)) <
+		    ig_rl_ahead(0, ig_rl_time(1ull << 55) - 1));
 }
 
 /*
@@ -327,7 +343,7 @@ static void test_no_overflow(void **state)
 	__u64 nt;
 
 	(void)state;
-	/* Huge burst at a slow rate: tau stops at 2^62 units (208 days). */
+	/* Huge burst at a slow rate: tau stops at 2^55 units (39 hours). */
 	b = ig_rl_bucket(1, 60 * SEC_NS, ~0ull, 0);
 	assert_int_equal(b.tau, IG_RL_TAU_MAX);
 	b = ig_rl_bucket(1, SEC_NS, ~0ull, 1);
