@@ -76,6 +76,21 @@ void clock_advance(__u64 ns)
 	clock_set(fake_now + ns);
 }
 
+/* Every per-source bucket unused, as after a fresh attach. */
+void sources_clear(void)
+{
+	struct bpf_map *m = skel->maps.ig_sources;
+	__u32 set, sets = bpf_map__max_entries(m);
+	char zero[256] = { 0 };
+
+	assert_true(bpf_map__value_size(m) <= sizeof(zero));
+	for (set = 0; set < sets; set++)
+		assert_int_equal(
+			bpf_map__update_elem(m, &set, sizeof(set), zero,
+					     bpf_map__value_size(m), BPF_ANY),
+			0);
+}
+
 void run_case(void **state)
 {
 	const struct prog_case *tc = *state;

@@ -101,6 +101,7 @@ extern struct ig_counter after[IG_COUNTER_ENTRIES];
 int apply_policy(const char *text);
 void clock_set(__u64 ns);
 void clock_advance(__u64 ns);
+void sources_clear(void);
 void run_case(void **state);
 struct ig_local_set;
 struct ig_local_set *local_addresses(void);
