@@ -105,16 +105,48 @@ static __always_inline int rl_class_empty(const struct ig_limit *lim,
 				  rl_class_cost(lim, len), lim->cls.tau);
 }
 
-/* The entry of the set at idx that holds (tag, w), or NULL. */
+/* The entry of the set that holds (tag, w), or NULL. */
 static __always_inline struct ig_source_slot *
-rl_source_find(struct ig_source_slot *e0, struct ig_source_slot *e1, __u32 tag,
-	       const __u64 w[2])
+rl_source_find(struct ig_source_set *set, __u32 tag, const __u64 w[2])
 {
+	struct ig_source_slot *e0 = &set->e[0], *e1 = &set->e[1];
+
 	if (e0->tag == tag && e0->addr[0] == w[0] && e0->addr[1] == w[1])
 		return e0;
 	if (e1->tag == tag && e1->addr[0] == w[0] && e1->addr[1] == w[1])
 		return e1;
 	return NULL;
+}
+
+/* Of one set, the unused entry, or the one further behind now: the fuller. */
+static __always_inline struct ig_source_slot *
+rl_set_victim(struct ig_source_set *set, __u64 now)
+{
+	struct ig_source_slot *e0 = &set->e[0], *e1 = &set->e[1];
+
+	if (!e0->tag || (e1->tag && ig_rl_ahead(e0->b.tat, now) <
+					    ig_rl_ahead(e1->b.tat, now)))
+		return e0;
+	return e1;
+}
+
+/*
+ * Where a new source goes, of its two sets: an unused entry of the set
+ * with more of them, or else the entry furthest behind now of the four.
+ */
+static __always_inline struct ig_source_slot *
+rl_source_victim(struct ig_source_set *s0, struct ig_source_set *s1, __u64 now)
+{
+	struct ig_source_slot *a = rl_set_victim(s0, now);
+	struct ig_source_slot *b = rl_set_victim(s1, now);
+	__u32 free0 = !s0->e[0].tag + !s0->e[1].tag;
+	__u32 free1 = !s1->e[0].tag + !s1->e[1].tag;
+
+	if (free1 > free0)
+		return b;
+	if (free0)
+		return a;
+	return ig_rl_ahead(b->b.tat, now) < ig_rl_ahead(a->b.tat, now) ? b : a;
 }
 
 /*
@@ -133,8 +165,8 @@ rl_source_find(struct ig_source_slot *e0, struct ig_source_slot *e1, __u32 tag,
  * limit is then counted under the class's reason rather than its own.
  *
  * A source seen for the first time has a full bucket: its first packet
- * is judged by the class alone, and then written into its set (see
- * ig_rl_source_set), replacing the entry an LRU would evict, so memory
+ * is judged by the class alone, and then written into one of its two sets
+ * (see ig_rl_source_sets), replacing the entry an LRU would evict, so memory
  * stays at --max-sources buckets whatever the number of sources.
  *
  * Races on the table (plain stores, no lock), accepted here:
@@ -147,10 +179,10 @@ rl_source_find(struct ig_source_slot *e0, struct ig_source_slot *e1, __u32 tag,
  *    TAT). One packet judged by the wrong bucket, only as sources churn
  *    through a set; the class bucket, shared and exact, still bounds the
  *    class.
- *  - Three or more sources of a class whose set has room for two keep
+ *  - Sources of a class for which their two sets have no room keep
  *    evicting each other; each takes over the bucket of the one it
- *    evicts, so together they get at most the set's two buckets (stricter
- *    than their own, never looser). Per-source limits hold exactly for
+ *    evicts, so together they get at most the buckets they share
+ *    (stricter than their own, never looser). Per-source limits hold exactly for
  *    the sources the table has room for, and as a shared limit for the
  *    rest. (They used to come back with a full bucket each time: a
  *    thrashing set passed its sources' whole flood.)
@@ -160,11 +192,11 @@ static __always_inline __u32 rate_limit(const struct ig_policy_slot *slot,
 					__u32 family, const void *saddr,
 					__u32 len)
 {
-	struct ig_source_slot *e0, *e1, *e;
-	struct ig_source_set *set;
+	struct ig_source_set *set0, *set1;
+	struct ig_source_slot *e;
 	const struct ig_limit *lim;
 	__u64 now, cost, new_tat, w[2];
-	__u32 reason, tag, idx, plen;
+	__u32 reason, tag, idx[2], plen;
 	int ok;
 
 	class_id &= IG_MAX_CLASSES - 1;
@@ -198,18 +230,19 @@ static __always_inline __u32 rate_limit(const struct ig_policy_slot *slot,
 			w[0] = ig_rl_mask64(w[0], plen);
 	}
 	tag = lim->tag;
-	idx = ig_rl_source_set(tag, w, ig_source_sets);
-	set = bpf_map_lookup_elem(&ig_sources, &idx);
-	if (!set) /* cannot happen: ig_source_sets is the array's size */
+	ig_rl_source_sets(tag, w, ig_source_sets, idx);
+	set0 = bpf_map_lookup_elem(&ig_sources, &idx[0]);
+	set1 = bpf_map_lookup_elem(&ig_sources, &idx[1]);
+	if (!set0 || !set1) /* cannot happen: ig_source_sets is the size */
 		return rl_class(lim, slot_nr, class_id, now, len) ?
 			       IG_R_PASS_LIMIT :
 			       IG_R_RATE_LIMITED_CLASS;
-	e0 = &set->e[0];
-	e1 = &set->e[1];
 	cost = ig_rl_cost(&lim->src, !!(lim->flags & IG_LIMIT_SOURCE_BYTES),
 			  len);
 
-	e = rl_source_find(e0, e1, tag, w);
+	e = rl_source_find(set0, tag, w);
+	if (!e)
+		e = rl_source_find(set1, tag, w);
 	if (e) {
 		if (!ig_rl_admit(&e->b.tat, now, cost, lim->src.tau)) {
 			__sync_fetch_and_add(&e->b.dropped, 1);
@@ -225,11 +258,7 @@ static __always_inline __u32 rate_limit(const struct ig_policy_slot *slot,
 		return reason;
 	}
 
-	/* The unused entry, or the one further behind now: the fuller. */
-	e = e1;
-	if (!e0->tag || (e1->tag && ig_rl_ahead(e0->b.tat, now) <
-					    ig_rl_ahead(e1->b.tat, now)))
-		e = e0;
+	e = rl_source_victim(set0, set1, now);
 	/*
 	 * A source of the same class that it replaces hands on its bucket
 	 * (ig_rl_inherit()): three sources that keep evicting each other

@@ -221,7 +221,7 @@ struct ig_source_set {
 	struct ig_source_slot e[2];
 };
 
-#define IG_MAX_SOURCES_DEFAULT 65536 /* per-source buckets, `--max-sources` */
+#define IG_MAX_SOURCES_DEFAULT 262144 /* per-source buckets, `--max-sources` */
 #define IG_MAX_SOURCES_MIN 64
 #define IG_MAX_SOURCES_MAX (1u << 24)
 

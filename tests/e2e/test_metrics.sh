@@ -165,8 +165,8 @@ expect_fail "no limit left for v6 echo-request (now a drop rule)" \
 # echo-request is passed by rule, without buckets).
 expect_match "per-source table: one source tracked" "$(cat "$M")" \
 	"^icmpgate_sources_tracked\\{interface=\"$IF\"\\} 1\$"
-expect_match "per-source table: capacity 65536" "$(cat "$M")" \
-	"^icmpgate_sources_capacity\\{interface=\"$IF\"\\} 65536\$"
+expect_match "per-source table: capacity 262144 (the default)" "$(cat "$M")" \
+	"^icmpgate_sources_capacity\\{interface=\"$IF\"\\} 262144\$"
 
 expect_ok "mode enforce" ig set "$IF" mode enforce
 expect_ok "unset v6 echo-request" ig unset "$IF" v6 echo-request

@@ -299,13 +299,14 @@ static void test_limit_spoofed(void **state)
 }
 
 /*
- * n v4 addresses from `first` on that the per-source table puts in one
- * set for class tag, as text in src[], and set as the frames' sources.
+ * n v4 addresses from `first` on that the per-source table puts in the
+ * same two sets for class tag, as text in src[], and set as the frames'
+ * sources.
  */
-static void same_set_sources(__u32 tag, __u32 first, struct pkt_desc *pkt,
-			     char (*src)[INET_ADDRSTRLEN], __u32 n)
+static void same_sets_sources(__u32 tag, __u32 first, struct pkt_desc *pkt,
+			      char (*src)[INET_ADDRSTRLEN], __u32 n)
 {
-	__u32 a, i, set = 0, found = 0;
+	__u32 a, idx[2], sets[2] = { 0, 0 }, found = 0;
 	__u64 w[2];
 
 	for (a = first; found < n; a++) {
@@ -313,10 +314,12 @@ static void same_set_sources(__u32 tag, __u32 first, struct pkt_desc *pkt,
 
 		w[0] = w[1] = 0;
 		memcpy(w, &be, 4);
-		i = ig_rl_source_set(tag, w, SOURCES_MAX / 2);
-		if (found && i != set)
+		ig_rl_source_sets(tag, w, SOURCES_MAX / 2, idx);
+		if (found && !(idx[0] == sets[0] && idx[1] == sets[1]) &&
+		    !(idx[0] == sets[1] && idx[1] == sets[0]))
 			continue;
-		set = i;
+		sets[0] = idx[0];
+		sets[1] = idx[1];
 		inet_ntop(AF_INET, &be, src[found], INET_ADDRSTRLEN);
 		pkt[found].src = src[found];
 		found++;
@@ -324,61 +327,68 @@ static void same_set_sources(__u32 tag, __u32 first, struct pkt_desc *pkt,
 }
 
 /*
- * Three sources of a class whose set of the table has room for two: they
- * keep evicting each other, and each takes over the bucket it evicts, so
- * together they get the set's two bursts and no more. (Each used to come
- * back with a full bucket: a thrashing set passed its sources' flood.)
+ * Five sources of a class whose two sets have room for four: they keep
+ * evicting each other, and each takes over the bucket it evicts, so
+ * together they get the four buckets' bursts and no more. (Each used to
+ * come back with a full bucket: a thrashing set passed its sources'
+ * flood.)
  */
 static void test_limit_set_thrash(void **state)
 {
 	__u32 tag = ig_rl_tag(V4, 8, IG_CODE_ANY, 0, 32), i, n;
-	struct pkt_desc pkt[3] = { { ECHO4 }, { ECHO4 }, { ECHO4 } };
-	static char src[3][INET_ADDRSTRLEN];
+	struct pkt_desc pkt[5] = {
+		{ ECHO4 }, { ECHO4 }, { ECHO4 }, { ECHO4 }, { ECHO4 }
+	};
+	static char src[5][INET_ADDRSTRLEN];
 	struct tally t;
 	__u32 passed = 0;
 
 	(void)state;
-	same_set_sources(tag, 0x0a4d0001, pkt, src, 3);
+	same_sets_sources(tag, 0x0a4d0001, pkt, src, 5);
 	assert_int_equal(apply_policy("v4 echo-request limit per-source 10/s "
 				      "burst 3\n"),
 			 0);
+	sources_clear();
 	clock_advance(HOUR);
 	for (i = 0; i < 10; i++) {
-		for (n = 0; n < 3; n++) {
+		for (n = 0; n < 5; n++) {
 			burst(&pkt[n], 3, &t);
 			passed += t.pass;
 		}
 	}
-	assert_int_equal(passed, 6);
-	/* A second later, 10 tokens more between the two buckets. */
+	assert_int_equal(passed, 12);
+	/* A second later, 10 tokens more in each bucket, which holds 3. */
 	clock_advance(1000 * MS);
 	passed = 0;
-	for (n = 0; n < 3; n++) {
+	for (n = 0; n < 5; n++) {
 		burst(&pkt[n], 10, &t);
 		passed += t.pass;
 	}
-	assert_true(passed >= 3 && passed <= 6);
+	assert_true(passed >= 6 && passed <= 12);
 }
 
 /*
  * A bucket idle for longer than half the wrap of bucket time (2^63 units,
  * 417 days) is idle, not one whose clock stepped back: it passes its
- * source's burst at once, and it is the one a new source of its set
+ * source's burst at once, and it is the one a new source of its sets
  * evicts, not a live bucket beside it (ig_rl_ahead()).
  */
 static void test_limit_long_idle(void **state)
 {
-	__u32 tag = ig_rl_tag(V4, 8, IG_CODE_ANY, 0, 32);
-	struct pkt_desc pkt[3] = { { ECHO4 }, { ECHO4 }, { ECHO4 } };
-	static char src[3][INET_ADDRSTRLEN];
+	__u32 tag = ig_rl_tag(V4, 8, IG_CODE_ANY, 0, 32), n;
+	struct pkt_desc pkt[5] = {
+		{ ECHO4 }, { ECHO4 }, { ECHO4 }, { ECHO4 }, { ECHO4 }
+	};
+	static char src[5][INET_ADDRSTRLEN];
 	const __u64 idle = 500 * 24 * HOUR;
 	struct tally t;
 
 	(void)state;
-	same_set_sources(tag, 0x0a4e0001, pkt, src, 3);
+	same_sets_sources(tag, 0x0a4e0001, pkt, src, 5);
 	assert_int_equal(apply_policy("v4 echo-request limit per-source 10/s "
 				      "burst 3\n"),
 			 0);
+	sources_clear();
 	clock_advance(HOUR);
 	/* Its own bucket, back after 500 days: full. */
 	burst(&pkt[0], 3, &t);
@@ -386,15 +396,19 @@ static void test_limit_long_idle(void **state)
 	clock_advance(idle);
 	burst(&pkt[0], 3, &t);
 	expect_tally(&t, 3, 0, 0);
-	/* pkt[0]'s bucket left idle again; pkt[1] takes the free entry. */
+	/* pkt[0]'s bucket left idle again; three more take the free entries. */
 	clock_advance(idle);
-	burst(&pkt[1], 3, &t);
+	for (n = 1; n < 4; n++) {
+		burst(&pkt[n], 3, &t);
+		expect_tally(&t, 3, 0, 0);
+	}
+	/* pkt[4] evicts the idle bucket, and the three keep theirs, empty. */
+	burst(&pkt[4], 3, &t);
 	expect_tally(&t, 3, 0, 0);
-	/* pkt[2] evicts the idle bucket, and pkt[1]'s stays empty. */
-	burst(&pkt[2], 3, &t);
-	expect_tally(&t, 3, 0, 0);
-	burst(&pkt[1], 1, &t);
-	expect_tally(&t, 0, 0, 1);
+	for (n = 1; n < 4; n++) {
+		burst(&pkt[n], 1, &t);
+		expect_tally(&t, 0, 0, 1);
+	}
 }
 
 /*

@@ -61,7 +61,7 @@ for k in sys.argv[2].split("."):
 print(o)' "$1" "$2" 2>/dev/null || echo ERR
 }
 
-expect_ok "attach $IF (default 65536 per-source buckets)" \
+expect_ok "attach $IF (default 262144 per-source buckets)" \
 	ig attach "$IF" --policy "$P1"
 expect_ok "warm-up ping" ping_a4 1 -c 1
 lab_bg "$NS_A" "$FLOOD" -i "$IA" -d "$B4" -s 10.128.0.0/12 -N 1000000 \

@@ -526,15 +526,15 @@ static void test_mask(void **state)
 }
 
 /*
- * The per-source table's hash: always a set of the table, and sources
- * spread over the sets (consecutive addresses, as a spoofed flood or a
+ * The per-source table's hash: two sets of the table, never the same one,
+ * and sources spread over the sets (consecutive addresses, as a spoofed flood or a
  * busy /24 sends them, and /64s that differ in one byte).
  */
 static void test_source_set(void **state)
 {
 	enum { SETS = 1000, N = 100000 };
-	static __u32 load[SETS];
-	__u32 i, set, tag = ig_rl_tag(0, 8, -1, 0, 32), worst = 0;
+	static __u32 load[SETS], load2[SETS];
+	__u32 i, idx[2], idx2[2], tag = ig_rl_tag(0, 8, -1, 0, 32), worst = 0;
 	__u64 w[2];
 	__u8 a[16];
 
@@ -546,12 +546,16 @@ static void test_source_set(void **state)
 		a[2] = (__u8)(i >> 8);
 		a[3] = (__u8)i;
 		memcpy(w, a, sizeof(w));
-		set = ig_rl_source_set(tag, w, SETS);
-		assert_true(set < SETS);
-		load[set]++;
+		ig_rl_source_sets(tag, w, SETS, idx);
+		assert_true(idx[0] < SETS && idx[1] < SETS);
+		assert_int_not_equal(idx[0], idx[1]);
+		load[idx[0]]++;
+		load2[idx[1]]++;
 	}
-	for (i = 0; i < SETS; i++)
+	for (i = 0; i < SETS; i++) {
 		worst = load[i] > worst ? load[i] : worst;
+		worst = load2[i] > worst ? load2[i] : worst;
+	}
 	/* 100 a set on average; a uniform hash stays well under 2x. */
 	assert_true(worst < 2 * N / SETS);
 	memset(load, 0, sizeof(load));
@@ -564,17 +568,26 @@ static void test_source_set(void **state)
 		a[6] = (__u8)(i >> 8);
 		a[7] = (__u8)i;
 		memcpy(w, a, sizeof(w));
-		load[ig_rl_source_set(tag, w, SETS)]++;
+		ig_rl_source_sets(tag, w, SETS, idx);
+		load[idx[0]]++;
+		load[idx[1]]++;
 	}
 	for (i = 0, worst = 0; i < SETS; i++)
 		worst = load[i] > worst ? load[i] : worst;
-	assert_true(worst < 2 * N / SETS);
+	assert_true(worst < 2 * 2 * N / SETS);
 	/* The class is part of the key: another tag, another set. */
 	memset(w, 0, sizeof(w));
 	w[0] = 0x0100000a;
-	assert_int_not_equal(
-		ig_rl_source_set(ig_rl_tag(0, 8, -1, 0, 32), w, 1u << 20),
-		ig_rl_source_set(ig_rl_tag(0, 0, -1, 0, 32), w, 1u << 20));
+	ig_rl_source_sets(ig_rl_tag(0, 8, -1, 0, 32), w, 1u << 20, idx);
+	ig_rl_source_sets(ig_rl_tag(0, 0, -1, 0, 32), w, 1u << 20, idx2);
+	assert_int_not_equal(idx[0], idx2[0]);
+	assert_int_not_equal(idx[1], idx2[1]);
+	/* Two sets the hash gives alike: the next one is the second. */
+	for (i = 0; i < N; i++) {
+		w[0] = i;
+		ig_rl_source_sets(tag, w, 32, idx);
+		assert_true(idx[0] < 32 && idx[1] < 32 && idx[0] != idx[1]);
+	}
 }
 
 /* Tags tell classes apart and survive nothing but the same rule. */

@@ -81,16 +81,22 @@ static const struct rl_case cases[] = {
 
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))
 
+/* Unused entries of a set of the table (its first entry is at e). */
+static int set_room(const struct ig_source_slot *e)
+{
+	return !e[0].tag + !e[1].tag;
+}
+
 /*
  * n sources of class lim: 10.0.0.0/8, or 2001:db8:1::/48 by /64, each in
- * its set of the table (a set that is full already keeps its two).
- * *filled: how many found room.
+ * one of its two sets of the table (two sets that are full already keep
+ * their entries). *filled: how many found room.
  */
 static int fill_sources(const struct ig_maps *m, const struct ig_limit *lim,
 			int family, __u32 n, __u32 *filled)
 {
 	struct ig_source_slot *slots, *e;
-	__u32 max = 0, sets, x, set;
+	__u32 max = 0, sets, x, idx[2];
 	__u8 a[16];
 	__u64 w[2];
 	size_t size;
@@ -126,8 +132,13 @@ static int fill_sources(const struct ig_maps *m, const struct ig_limit *lim,
 		}
 		memcpy(w, a, sizeof(w));
 		ig_rl_mask_addr(w, lim->prefix_len);
-		set = ig_rl_source_set(lim->tag, w, sets);
-		e = &slots[set * 2];
+		/* As the program places a new source: the set of its two
+		 * with more room. */
+		ig_rl_source_sets(lim->tag, w, sets, idx);
+		e = set_room(&slots[idx[0] * 2]) >=
+				    set_room(&slots[idx[1] * 2]) ?
+			    &slots[idx[0] * 2] :
+			    &slots[idx[1] * 2];
 		if (e->tag)
 			e++;
 		if (e->tag)

@@ -50,7 +50,7 @@ static const struct ig_opt attach_opts[] = {
 	{ "max-sources", 's', IG_OPT_UINT,
 	  IG_OPTS_AT(struct ig_attach_opts, max_sources), "N",
 	  "per-source buckets to keep, the idlest evicted first "
-	  "(64-16777216, default 65536: 4 MiB)",
+	  "(64-16777216, default 262144: 16 MiB)",
 	  IG_MAX_SOURCES_MIN, IG_MAX_SOURCES_MAX, NULL },
 	{ "replace", 'r', IG_OPT_BOOL,
 	  IG_OPTS_AT(struct ig_attach_opts, replace), NULL,
