@@ -142,7 +142,7 @@ rl_source_victim(struct ig_source_set *s0, struct ig_source_set *s1, __u64 now)
 	__u32 free0 = !s0->e[0].tag + !s0->e[1].tag;
 	__u32 free1 = !s1->e[0].tag + !s1->e[1].tag;
 
-	if (free1 > free0)
+	if (ig_rl_roomier(free0, free1))
 		return b;
 	if (free0)
 		return a;

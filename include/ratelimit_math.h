@@ -322,6 +322,16 @@ IG_RL_FN void ig_rl_source_sets(__u32 tag, const __u64 w[2], __u32 sets,
 }
 
 /*
+ * Which of a new source's two sets it takes an unused entry of, given how
+ * many each has unused (0 to 2): the one with more, the first on a tie.
+ * 1 means the second; with no unused entry in either, the caller evicts.
+ */
+IG_RL_FN int ig_rl_roomier(__u32 free0, __u32 free1)
+{
+	return free1 > free0;
+}
+
+/*
  * The TAT a new source starts from when it takes over the entry of
  * (old_tag, old_tat): that bucket's, if it belonged to the same class
  * (tag), so that sources that keep evicting each other from one set share

@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -590,6 +591,81 @@ static void test_source_set(void **state)
 	}
 }
 
+/*
+ * Sources left without an entry of their own when n active sources are
+ * placed in a table of `buckets`, one after the other, by the program's
+ * rule (ig_rl_source_sets(), ig_rl_roomier()); with one_set, in their
+ * first set only, as the table did before it had two.
+ */
+static __u32 sources_without_room(__u32 n, __u32 buckets, int random_addrs,
+				  int one_set)
+{
+	__u32 sets = buckets / 2, x, over = 0, idx[2], s;
+	__u32 tag = ig_rl_tag(0, 8, -1, 0, 32), a, rnd = 12345;
+	__u8 *used = calloc(sets, 1), b[4];
+	__u64 w[2];
+
+	assert_non_null(used);
+	for (x = 0; x < n; x++) {
+		rnd = rnd * 1103515245u + 12345u;
+		a = 0x0a400000u + (random_addrs ? (rnd >> 8) & 0x3fffff : x);
+		b[0] = a >> 24;
+		b[1] = a >> 16;
+		b[2] = a >> 8;
+		b[3] = a;
+		w[0] = w[1] = 0;
+		memcpy(w, b, 4);
+		ig_rl_source_sets(tag, w, sets, idx);
+		s = idx[0];
+		if (!one_set &&
+		    ig_rl_roomier(2 - used[idx[0]], 2 - used[idx[1]]))
+			s = idx[1];
+		if (used[s] < 2)
+			used[s]++;
+		else
+			over++;
+	}
+	free(used);
+	return over;
+}
+
+/*
+ * Two sets a source: with the default table (262,144 buckets) a source
+ * lacks room only once the table is a good part full, and a quarter-full
+ * table of 65,536 holds its 16,384 sources, where one set a source left
+ * 4 % of them sharing (README, "Per-source buckets").
+ */
+static void test_source_room(void **state)
+{
+	int r;
+
+	(void)state;
+	for (r = 0; r < 2; r++) {
+		assert_int_equal(sources_without_room(1024, 262144, r, 0), 0);
+		assert_true(sources_without_room(16384, 262144, r, 0) <= 2);
+		assert_true(sources_without_room(65536, 262144, r, 0) <= 40);
+		assert_true(sources_without_room(16384, 65536, r, 0) <= 10);
+		assert_true(sources_without_room(16384, 65536, r, 1) >= 400);
+		assert_true(sources_without_room(65536, 65536, r, 0) <
+			    sources_without_room(65536, 65536, r, 1) * 2 / 3);
+	}
+	print_message("without room, two sets / one set, in turn and at random:"
+		      " 16,384 of 65,536: %u/%u %u/%u; 65,536 of 65,536:"
+		      " %u/%u %u/%u; 65,536 of 262,144: %u/%u %u/%u\n",
+		      sources_without_room(16384, 65536, 0, 0),
+		      sources_without_room(16384, 65536, 0, 1),
+		      sources_without_room(16384, 65536, 1, 0),
+		      sources_without_room(16384, 65536, 1, 1),
+		      sources_without_room(65536, 65536, 0, 0),
+		      sources_without_room(65536, 65536, 0, 1),
+		      sources_without_room(65536, 65536, 1, 0),
+		      sources_without_room(65536, 65536, 1, 1),
+		      sources_without_room(65536, 262144, 0, 0),
+		      sources_without_room(65536, 262144, 0, 1),
+		      sources_without_room(65536, 262144, 1, 0),
+		      sources_without_room(65536, 262144, 1, 1));
+}
+
 /* Tags tell classes apart and survive nothing but the same rule. */
 static void test_tag(void **state)
 {
@@ -643,6 +719,7 @@ int main(void)
 		cmocka_unit_test(test_cas_threads),
 		cmocka_unit_test(test_mask),
 		cmocka_unit_test(test_source_set),
+		cmocka_unit_test(test_source_room),
 		cmocka_unit_test(test_tag),
 		cmocka_unit_test(test_inherit),
 	};

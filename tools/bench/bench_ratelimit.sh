@@ -204,23 +204,24 @@ fi
 # passes is each one's burst + rate x duration. Up to 1,024 sources at
 # 10/s burst 20 (the built-in policy's), beyond that 1/s burst 5, which a
 # paced flood of 0.5 Mpps still holds every source above (per src/s: what
-# the receiver took of each source, a second). The table has 65,536 buckets
-# in sets of two (the default --max-sources; the last two rows 1,048,576): beyond a
-# few thousand sources some sets get three or more, whose sources share
-# the set's buckets (README, Rate limiting), and the error goes negative.
+# the receiver took of each source, a second). The table has 262,144
+# buckets in sets of two, two sets a source (the default --max-sources; the
+# last two rows 65,536, the former default): where a source's two sets
+# have no room, it shares their buckets (README, Rate limiting), and the
+# error goes negative.
 SCALE_JSON=
 if want scale; then
 	echo "== Per-source accuracy by active sources: passed against N x (burst + tokens due) =="
 	echo "icmpflood (live) paced at $(fmt %.1f "$SCALE_PPS / 1e6") Mpps of v4 echo-request from N sources in 10.64.0.0/10, ${SECS} s;"
-	echo "the default --max-sources (65,536 buckets), then 16,384 and 65,536 sources with"
-	echo "--max-sources 1,048,576 (what README advises: several times the active sources);"
+	echo "the default --max-sources (262,144 buckets), then 16,384 and 65,536 sources with"
+	echo "--max-sources 65,536 (a quarter of the table, and all of it, in use);"
 	echo "target within +-2%"
 	printf '  %8s %9s %-10s %6s %6s %10s %12s %12s %9s\n' "sources" "buckets" "order" \
 		"rate/s" "burst" "per src/s" "expected/s" "passed/s" "error"
-	# SOURCES or SOURCES:BUCKETS (--max-sources; default 65,536)
-	for spec in 1 64 1024 16384 65536 16384:1048576 65536:1048576; do
+	# SOURCES or SOURCES:BUCKETS (--max-sources; default 262,144)
+	for spec in 1 64 1024 16384 65536 16384:65536 65536:65536; do
 		n=${spec%%:*}
-		max=65536
+		max=262144
 		[ "$spec" = "$n" ] || max=${spec#*:}
 		if [ "$n" -le 1024 ]; then
 			rate=10 burst=20
@@ -260,7 +261,7 @@ TABLE_JSON=
 if want table; then
 	echo "== The per-source table after ${SECS} s of a million spoofed sources =="
 	printf '  %-14s %10s %10s %14s %12s\n' "--max-sources" "in use" "offered/s" "map memory" "per bucket"
-	for max in 65536 1048576; do
+	for max in 262144 1048576; do
 		attach_policy "v4 echo-request limit $CLASS_RATE/s per-source $SRC_RATE/s" \
 			--max-sources "$max"
 		# shellcheck disable=SC2086
