@@ -182,9 +182,9 @@ rl_source_victim(struct ig_source_set *s0, struct ig_source_set *s1, __u64 now)
  *  - Sources of a class for which their two sets have no room keep
  *    evicting each other; each takes over the bucket of the one it
  *    evicts, so together they get at most the buckets they share
- *    (stricter than their own, never looser). Per-source limits hold exactly for
- *    the sources the table has room for, and as a shared limit for the
- *    rest. (They used to come back with a full bucket each time: a
+ *    (stricter than their own, never looser). Per-source limits hold
+ *    exactly for the sources the table has room for, and as a shared
+ *    limit for the rest. (They used to come back with a full bucket each time: a
  *    thrashing set passed its sources' whole flood.)
  */
 static __always_inline __u32 rate_limit(const struct ig_policy_slot *slot,
@@ -261,9 +261,9 @@ static __always_inline __u32 rate_limit(const struct ig_policy_slot *slot,
 	e = rl_source_victim(set0, set1, now);
 	/*
 	 * A source of the same class that it replaces hands on its bucket
-	 * (ig_rl_inherit()): three sources that keep evicting each other
-	 * from one set share its buckets instead of coming back full each
-	 * time. A new source in a set with room, or with an idle entry,
+	 * (ig_rl_inherit()): sources that keep evicting each other from
+	 * their two sets share those buckets instead of coming back full
+	 * each time. A new source where there is room, or an idle entry,
 	 * starts full as before.
 	 */
 	ok = ig_rl_decide(ig_rl_inherit(e->tag, e->b.tat, tag), now, cost,
