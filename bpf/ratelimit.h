@@ -137,15 +137,15 @@ rl_set_victim(struct ig_source_set *set, __u64 now)
 static __always_inline struct ig_source_slot *
 rl_source_victim(struct ig_source_set *s0, struct ig_source_set *s1, __u64 now)
 {
-	struct ig_source_slot *a = rl_set_victim(s0, now);
-	struct ig_source_slot *b = rl_set_victim(s1, now);
-	__u32 free0 = !s0->e[0].tag + !s0->e[1].tag;
-	__u32 free1 = !s1->e[0].tag + !s1->e[1].tag;
+	__u32 free0 = ig_rl_set_room(s0), free1 = ig_rl_set_room(s1);
+	struct ig_source_slot *a, *b;
 
 	if (ig_rl_roomier(free0, free1))
-		return b;
+		return rl_set_victim(s1, now);
 	if (free0)
-		return a;
+		return rl_set_victim(s0, now);
+	a = rl_set_victim(s0, now);
+	b = rl_set_victim(s1, now);
 	return ig_rl_ahead(b->b.tat, now) < ig_rl_ahead(a->b.tat, now) ? b : a;
 }
 

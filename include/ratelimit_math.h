@@ -322,6 +322,12 @@ IG_RL_FN void ig_rl_source_sets(__u32 tag, const __u64 w[2], __u32 sets,
 		idx[1] = idx[0] + 1 < sets ? idx[0] + 1 : 0;
 }
 
+/* Unused entries of a set of the per-source table (0 to 2). */
+IG_RL_FN __u32 ig_rl_set_room(const struct ig_source_set *set)
+{
+	return !set->e[0].tag + !set->e[1].tag;
+}
+
 /*
  * Which of a new source's two sets it takes an unused entry of, given how
  * many each has unused (0 to 2): the one with more, the first on a tie.

@@ -81,12 +81,6 @@ static const struct rl_case cases[] = {
 
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))
 
-/* Unused entries of a set of the table (its first entry is at e). */
-static int set_room(const struct ig_source_slot *e)
-{
-	return !e[0].tag + !e[1].tag;
-}
-
 /*
  * n sources of class lim: 10.0.0.0/8, or 2001:db8:1::/48 by /64, each in
  * one of its two sets of the table (two sets that are full already keep
@@ -95,7 +89,8 @@ static int set_room(const struct ig_source_slot *e)
 static int fill_sources(const struct ig_maps *m, const struct ig_limit *lim,
 			int family, __u32 n, __u32 *filled)
 {
-	struct ig_source_slot *slots, *e;
+	struct ig_source_set *table;
+	struct ig_source_slot *e;
 	__u32 max = 0, sets, x, idx[2];
 	__u8 a[16];
 	__u64 w[2];
@@ -106,12 +101,12 @@ static int fill_sources(const struct ig_maps *m, const struct ig_limit *lim,
 	if (err)
 		return err;
 	sets = max / 2;
-	size = (size_t)max * sizeof(*slots);
-	slots = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+	size = (size_t)sets * sizeof(*table);
+	table = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
 		     m->sources_fd, 0);
-	if (slots == MAP_FAILED)
+	if (table == MAP_FAILED)
 		return -errno;
-	memset(slots, 0, size);
+	memset(table, 0, size);
 	*filled = 0;
 	for (x = 0; x < n; x++) {
 		memset(a, 0, sizeof(a));
@@ -135,10 +130,10 @@ static int fill_sources(const struct ig_maps *m, const struct ig_limit *lim,
 		/* As the program places a new source: the set of its two
 		 * with more room. */
 		ig_rl_source_sets(lim->tag, w, sets, idx);
-		e = set_room(&slots[idx[0] * 2]) >=
-				    set_room(&slots[idx[1] * 2]) ?
-			    &slots[idx[0] * 2] :
-			    &slots[idx[1] * 2];
+		if (ig_rl_roomier(ig_rl_set_room(&table[idx[0]]),
+				  ig_rl_set_room(&table[idx[1]])))
+			idx[0] = idx[1];
+		e = table[idx[0]].e;
 		if (e->tag)
 			e++;
 		if (e->tag)
@@ -148,7 +143,7 @@ static int fill_sources(const struct ig_maps *m, const struct ig_limit *lim,
 		e->addr[1] = w[1];
 		(*filled)++;
 	}
-	munmap(slots, size);
+	munmap(table, size);
 	return 0;
 }
 
