@@ -226,7 +226,9 @@ if want flood; then
 	echo "icmpflood (live) on CPU $CPU_GEN -> veth -> $IFR, its NAPI thread on CPU $CPU_RX; v4 echo-request"
 	echo "from $SOURCES sources, 64-byte frames; $ROUNDS interleaved rounds of ${SECS} s."
 	echo "icmpgate and nftables drop echo requests; icmpgate, built-in: the default policy, whose"
-	echo "per-source limit drops nearly all of them. Ratios: best round against best round"
+	echo "per-source limit drops nearly all of them. Ratios: best round against best round;"
+	echo "x read+DROP: against a 6-instruction program that reads three header bytes and drops,"
+	echo "which pays what any filter pays to read the frame (the generator's CPU wrote its source)"
 	declare -A ABS OFF BUSY LOST NSP
 	CAPS=
 	for _ in $(seq "$ROUNDS"); do
@@ -254,9 +256,9 @@ if want flood; then
 		# shellcheck disable=SC2086
 		MED[$f]=$(median ${ABS[$f]})
 	done
-	printf '  %-28s %8s %15s %7s %7s %7s %5s  %s\n' "filter" "offered" "absorbed Mpps" "x bare" \
-		"x nft" "rx CPU" "rx" "bottleneck"
-	printf '  %-28s %8s %15s %7s %7s %7s %5s\n' "" "Mpps" "best (median)" "DROP" "" "ns/pkt" "busy"
+	printf '  %-28s %8s %15s %7s %7s %7s %7s %5s  %s\n' "filter" "offered" "absorbed Mpps" "x bare" \
+		"x read" "x nft" "rx CPU" "rx" "bottleneck"
+	printf '  %-28s %8s %15s %7s %7s %7s %7s %5s\n' "" "Mpps" "best (median)" "DROP" "+DROP" "" "ns/pkt" "busy"
 	flood_json=
 	for f in $FILTERS; do
 		# shellcheck disable=SC2086
@@ -274,14 +276,15 @@ if want flood; then
 		else
 			bn="generator (receiver kept up)"
 		fi
-		printf '  %-28s %8s %6s (%6s) %7s %7s %7s %4s%%  %s\n' "$(label "$f")" \
+		printf '  %-28s %8s %6s (%6s) %7s %7s %7s %7s %4s%%  %s\n' "$(label "$f")" \
 			"$(fmt %.2f "$off / 1e6")" "$(fmt %.2f "${BEST[$f]} / 1e6")" \
 			"$(fmt %.2f "${MED[$f]} / 1e6")" \
 			"$(fmt %.3f "${BEST[$f]} / ${BEST[drop]}")" \
+			"$(fmt %.3f "${BEST[$f]} / ${BEST[touch]}")" \
 			"$(fmt %.2f "${BEST[$f]} / ${BEST[nft]}")" "$(fmt %.0f "$nsp")" \
 			"$(fmt %.0f "$busy")" "$bn"
 		# shellcheck disable=SC2086 # the rounds are words
-		flood_json+="${flood_json:+, }\"$f\": {\"label\": \"$(label "$f")\", \"offered_pps_median\": $(fmt %.0f "$off"), \"absorbed_pps_best\": $(fmt %.0f "${BEST[$f]}"), \"absorbed_pps_median\": $(fmt %.0f "${MED[$f]}"), \"absorbed_pps_rounds\": [$(jlist ${ABS[$f]})], \"ratio_to_bare_drop\": $(fmt %.4f "${BEST[$f]} / ${BEST[drop]}"), \"ratio_to_nftables\": $(fmt %.4f "${BEST[$f]} / ${BEST[nft]}"), \"receiver_ns_per_packet_best\": $(fmt %.1f "$nsp"), \"receiver_ns_per_packet_rounds\": [$(jlist ${NSP[$f]})], \"receiver_busy_percent\": $(fmt %.1f "$busy"), \"lost_packets_median\": $(fmt %.0f "$lost"), \"bottleneck\": \"$bn\"}"
+		flood_json+="${flood_json:+, }\"$f\": {\"label\": \"$(label "$f")\", \"offered_pps_median\": $(fmt %.0f "$off"), \"absorbed_pps_best\": $(fmt %.0f "${BEST[$f]}"), \"absorbed_pps_median\": $(fmt %.0f "${MED[$f]}"), \"absorbed_pps_rounds\": [$(jlist ${ABS[$f]})], \"ratio_to_bare_drop\": $(fmt %.4f "${BEST[$f]} / ${BEST[drop]}"), \"ratio_to_reading_drop\": $(fmt %.4f "${BEST[$f]} / ${BEST[touch]}"), \"ratio_to_nftables\": $(fmt %.4f "${BEST[$f]} / ${BEST[nft]}"), \"receiver_ns_per_packet_best\": $(fmt %.1f "$nsp"), \"receiver_ns_per_packet_rounds\": [$(jlist ${NSP[$f]})], \"receiver_busy_percent\": $(fmt %.1f "$busy"), \"lost_packets_median\": $(fmt %.0f "$lost"), \"bottleneck\": \"$bn\"}"
 	done
 	# shellcheck disable=SC2086 # the rounds are words
 	cap_json="{\"sample\": 1000, \"ratio_to_icmpgate_best\": $(fmt %.4f "${BEST[icmpgate_capture]} / ${BEST[icmpgate]}"), \"ratio_to_icmpgate_median\": $(fmt %.4f "${MED[icmpgate_capture]} / ${MED[icmpgate]}"), \"captured_rounds\": [$(jlist $CAPS)]}"
@@ -290,6 +293,8 @@ if want flood; then
 		"$flood_json" "$cap_json" >"$OUT/flood.json"
 	echo "  icmpgate: $(fmt %.3f "${BEST[icmpgate]} / ${BEST[drop]}") x bare XDP_DROP (target >= 0.9), $(fmt %.2f "${BEST[icmpgate]} / ${BEST[nft]}") x nftables (target >= 4);"
 	echo "  medians: $(fmt %.3f "${MED[icmpgate]} / ${MED[drop]}") x bare XDP_DROP, $(fmt %.2f "${MED[icmpgate]} / ${MED[nft]}") x nftables"
+	echo "  built-in: $(fmt %.3f "${BEST[icmpgate_limit]} / ${BEST[drop]}") x bare XDP_DROP (target >= 0.8), $(fmt %.3f "${BEST[icmpgate_limit]} / ${BEST[touch]}") x read+DROP;" \
+		"medians $(fmt %.3f "${MED[icmpgate_limit]} / ${MED[drop]}") and $(fmt %.3f "${MED[icmpgate_limit]} / ${MED[touch]}")"
 	# shellcheck disable=SC2086 # the rounds are words
 	echo "  capture --sample 1/1000 (AF_XDP, at most 1000 packets/s) during the flood: $(fmt %.3f "${BEST[icmpgate_capture]} / ${BEST[icmpgate]}") x icmpgate alone (best), $(fmt %.3f "${MED[icmpgate_capture]} / ${MED[icmpgate]}") (medians);"
 	# shellcheck disable=SC2086 # the rounds are words

@@ -68,6 +68,11 @@ static const struct rl_case cases[] = {
 	  "v4 echo-request limit " HUGE "\n", AF_INET, 8, false },
 	{ "per-source empty: drop, 1M sources", "source_drop",
 	  "v4 echo-request limit per-source 10/s\n", AF_INET, 8, true },
+	/* The spoofed flood's path: the class is empty, and the packet is
+	 * dropped before its source is looked for in the table. */
+	{ "per-source + class, class empty: drop, 1M", "class_empty_first",
+	  "v4 echo-request limit 1000/s per-source " HUGE "\n", AF_INET, 8,
+	  true },
 	{ "per-source + class, source empty: drop, 1M", "both_drop",
 	  "v4 echo-request limit 1000/s per-source 10/s burst 20\n", AF_INET, 8,
 	  true },
