@@ -24,7 +24,8 @@
 # the flood, interleaved; default 7), BENCH_LEGIT_SECONDS
 # (one legitimate-traffic measurement, default 5), BENCH_RUNS (runs per
 # program-cost measurement, default 5), BENCH_SOURCES (flood sources, 256),
-# BENCH_LEGIT_RATE (the paced flood of benchmark 4, packets/s, 3000000);
+# BENCH_LEGIT_RATE (the paced flood of benchmark 4, packets/s, 3000000),
+# BENCH_FLOOD_PACED (the flood's paced rounds, packets/s, 4000000; 0: none);
 # those of tools/bench/bench_ratelimit.sh pass through to it.
 set -u
 
@@ -39,6 +40,7 @@ LEGIT_SECS=${BENCH_LEGIT_SECONDS:-5}
 RUNS=${BENCH_RUNS:-5}
 SOURCES=${BENCH_SOURCES:-256}
 LEGIT_RATE=${BENCH_LEGIT_RATE:-3000000}
+PACED_RATE=${BENCH_FLOOD_PACED:-4000000}
 CPU_GEN=0
 CPU_RX=1
 RR_PORT=7777
@@ -220,6 +222,47 @@ fi
 
 # ---- 3. flood -----------------------------------------------------------
 
+# flood_paced: the same flood paced at PACED_RATE, below what the
+# receiver takes in its fast mode. Overloaded, a receiver's CPU a packet
+# grows with its overload: the frames the full queue refuses go back to
+# the generator's page pool on the generator's CPU, under the lock the
+# receiver takes for every frame it drops. Paced, that feedback is gone
+# while the receiver keeps up, and its CPU a packet is the filter's cost.
+flood_paced() {
+	local f r pf=(drop touch icmpgate icmpgate_limit) json=
+	declare -A P_NS P_LOSS P_OFF
+	echo "== Flood paced at $(fmt %.1f "$PACED_RATE / 1e6") Mpps: the receiver's CPU a packet while it keeps up =="
+	echo "the flood above, paced; $ROUNDS interleaved rounds; loss = what the receiver's queue refused"
+	for _ in $(seq "$ROUNDS"); do
+		for f in "${pf[@]}"; do
+			filter_set "$f"
+			flood_measure -s "$FLOOD_SRC" -N "$SOURCES" -T "$SECS" -m live -r "$PACED_RATE"
+			P_NS[$f]+="$FL_NS "
+			P_LOSS[$f]+="$(calc "($FL_PKTS - $FL_RX) * 100 / ($FL_PKTS + 1)") "
+			P_OFF[$f]+="$(calc "$FL_PKTS / $FL_SECS") "
+		done
+	done
+	filter_clear
+	printf '  %-28s %8s %8s %8s %8s %9s\n' "filter" "offered" "loss %" "rx ns" "rx ns" "+ bare"
+	printf '  %-28s %8s %8s %8s %8s %9s\n' "" "Mpps" "median" "best" "median" "(best)"
+	for f in "${pf[@]}"; do
+		# shellcheck disable=SC2086 # the rounds are words
+		r=$(minof ${P_NS[$f]})
+		# shellcheck disable=SC2086
+		printf '  %-28s %8s %8s %8s %8s %9s\n' "$(label "$f")" \
+			"$(fmt %.2f "$(median ${P_OFF[$f]}) / 1e6")" "$(fmt %.2f "$(median ${P_LOSS[$f]})")" \
+			"$(fmt %.0f "$r")" "$(fmt %.0f "$(median ${P_NS[$f]})")" \
+			"$(fmt %+.0f "$r - $(minof ${P_NS[drop]})")"
+		# shellcheck disable=SC2086
+		json+="${json:+, }\"$f\": {\"label\": \"$(label "$f")\", \"offered_pps_rounds\": [$(jlist ${P_OFF[$f]})], \"loss_percent_rounds\": [$(jlist ${P_LOSS[$f]})], \"receiver_ns_per_packet_rounds\": [$(jlist ${P_NS[$f]})]}"
+	done
+	printf '{"benchmark": "flood_paced", "kernel": "%s", "cpu": "%s", "rate_pps": %s, "seconds": %s, "rounds": %s, "sources": %s, "filters": {%s}}\n' \
+		"$(uname -r)" "$(cpu_model)" "$PACED_RATE" "$SECS" "$ROUNDS" "$SOURCES" "$json" >"$OUT/flood_paced.json"
+	echo "  best: the rounds in the machine's fast mode; in its slow mode a reading filter's generator"
+	echo "  cannot offer the rate (it waits for the frame's line too), and the medians mix the modes"
+	echo
+}
+
 if want flood; then
 	FILTERS="drop touch icmpgate icmpgate_capture icmpgate_limit nft none"
 	echo "== Flood: packets/s the receiver absorbs =="
@@ -300,6 +343,7 @@ if want flood; then
 	# shellcheck disable=SC2086 # the rounds are words
 	echo "  receiver ns/pkt $(minof ${NSP[icmpgate_capture]}) against $(minof ${NSP[icmpgate]}) (best rounds); captured per round: $(median $CAPS) (median)"
 	echo
+	[ "$PACED_RATE" -gt 0 ] && flood_paced
 fi
 
 # ---- 4. legitimate traffic under attack ---------------------------------
