@@ -270,7 +270,7 @@ if want flood; then
 	echo "from $SOURCES sources, 64-byte frames; $ROUNDS interleaved rounds of ${SECS} s."
 	echo "icmpgate and nftables drop echo requests; icmpgate, built-in: the default policy, whose"
 	echo "per-source limit drops nearly all of them. Ratios: best round against best round;"
-	echo "x read+DROP: against a 6-instruction program that reads three header bytes and drops,"
+	echo "x read+DROP: against a 10-instruction program that reads three header bytes and drops,"
 	echo "which pays what any filter pays to read the frame (the generator's CPU wrote its source)"
 	declare -A ABS OFF BUSY LOST NSP
 	CAPS=
