@@ -118,32 +118,29 @@ rl_source_find(struct ig_source_set *set, __u32 tag, const __u64 w[2])
 	return NULL;
 }
 
-/* Of one set, the unused entry, or the one further behind now: the fuller. */
+/* Of a full set, the entry further behind now: the fuller bucket. */
 static __always_inline struct ig_source_slot *
 rl_set_victim(struct ig_source_set *set, __u64 now)
 {
 	struct ig_source_slot *e0 = &set->e[0], *e1 = &set->e[1];
 
-	if (!e0->tag || (e1->tag && ig_rl_ahead(e0->b.tat, now) <
-					    ig_rl_ahead(e1->b.tat, now)))
-		return e0;
-	return e1;
+	return ig_rl_ahead(e0->b.tat, now) < ig_rl_ahead(e1->b.tat, now) ? e0 :
+									   e1;
 }
 
 /*
  * Where a new source goes, of its two sets: an unused entry of the set
- * with more of them, or else the entry furthest behind now of the four.
+ * with more of them (ig_rl_free_entry()), or else the entry furthest
+ * behind now of the four.
  */
 static __always_inline struct ig_source_slot *
 rl_source_victim(struct ig_source_set *s0, struct ig_source_set *s1, __u64 now)
 {
-	__u32 free0 = ig_rl_set_room(s0), free1 = ig_rl_set_room(s1);
 	struct ig_source_slot *a, *b;
 
-	if (ig_rl_roomier(free0, free1))
-		return rl_set_victim(s1, now);
-	if (free0)
-		return rl_set_victim(s0, now);
+	a = ig_rl_free_entry(s0, s1);
+	if (a)
+		return a;
 	a = rl_set_victim(s0, now);
 	b = rl_set_victim(s1, now);
 	return ig_rl_ahead(b->b.tat, now) < ig_rl_ahead(a->b.tat, now) ? b : a;

@@ -339,6 +339,25 @@ IG_RL_FN int ig_rl_roomier(__u32 free0, __u32 free1)
 }
 
 /*
+ * Where a new source goes while one of its two sets has room: an unused
+ * entry of the roomier set (ig_rl_roomier()). NULL when neither has one:
+ * the caller evicts.
+ */
+IG_RL_FN struct ig_source_slot *ig_rl_free_entry(struct ig_source_set *s0,
+						 struct ig_source_set *s1)
+{
+	struct ig_source_set *s = s0;
+
+	if (ig_rl_roomier(ig_rl_set_room(s0), ig_rl_set_room(s1)))
+		s = s1;
+	if (!s->e[0].tag)
+		return &s->e[0];
+	if (!s->e[1].tag)
+		return &s->e[1];
+	return NULL;
+}
+
+/*
  * The TAT a new source starts from when it takes over the entry of
  * (old_tag, old_tat): that bucket's, if it belonged to the same class
  * (tag), so that sources that keep evicting each other from their sets

@@ -594,18 +594,20 @@ static void test_source_set(void **state)
 /*
  * Sources left without an entry of their own when n active sources are
  * placed in a table of `buckets`, one after the other, by the program's
- * rule (ig_rl_source_sets(), ig_rl_roomier()); with one_set, in their
+ * rule (ig_rl_source_sets(), ig_rl_free_entry()); with one_set, in their
  * first set only, as the table did before it had two.
  */
 static __u32 sources_without_room(__u32 n, __u32 buckets, int random_addrs,
 				  int one_set)
 {
-	__u32 sets = buckets / 2, x, over = 0, idx[2], s;
+	__u32 sets = buckets / 2, x, over = 0, idx[2];
 	__u32 tag = ig_rl_tag(0, 8, -1, 0, 32), a, rnd = 12345;
-	__u8 *used = calloc(sets, 1), b[4];
+	struct ig_source_set *table = calloc(sets, sizeof(*table));
+	struct ig_source_slot *e;
+	__u8 b[4];
 	__u64 w[2];
 
-	assert_non_null(used);
+	assert_non_null(table);
 	for (x = 0; x < n; x++) {
 		rnd = rnd * 1103515245u + 12345u;
 		a = 0x0a400000u + (random_addrs ? (rnd >> 8) & 0x3fffff : x);
@@ -616,16 +618,14 @@ static __u32 sources_without_room(__u32 n, __u32 buckets, int random_addrs,
 		w[0] = w[1] = 0;
 		memcpy(w, b, 4);
 		ig_rl_source_sets(tag, w, sets, idx);
-		s = idx[0];
-		if (!one_set &&
-		    ig_rl_roomier(2 - used[idx[0]], 2 - used[idx[1]]))
-			s = idx[1];
-		if (used[s] < 2)
-			used[s]++;
+		e = ig_rl_free_entry(&table[idx[0]],
+				     &table[one_set ? idx[0] : idx[1]]);
+		if (e)
+			e->tag = tag;
 		else
 			over++;
 	}
-	free(used);
+	free(table);
 	return over;
 }
 

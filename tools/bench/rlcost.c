@@ -132,16 +132,10 @@ static int fill_sources(const struct ig_maps *m, const struct ig_limit *lim,
 		}
 		memcpy(w, a, sizeof(w));
 		ig_rl_mask_addr(w, lim->prefix_len);
-		/* As the program places a new source: the set of its two
-		 * with more room. */
+		/* As the program places a new source while there is room. */
 		ig_rl_source_sets(lim->tag, w, sets, idx);
-		if (ig_rl_roomier(ig_rl_set_room(&table[idx[0]]),
-				  ig_rl_set_room(&table[idx[1]])))
-			idx[0] = idx[1];
-		e = table[idx[0]].e;
-		if (e->tag)
-			e++;
-		if (e->tag)
+		e = ig_rl_free_entry(&table[idx[0]], &table[idx[1]]);
+		if (!e)
 			continue;
 		e->tag = lim->tag;
 		e->addr[0] = w[0];
