@@ -53,9 +53,10 @@ int icmpgate_xdp(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
-	__u32 family, cfam, side, type, tc, reason, list, slot_nr, outcome;
+	__u32 family, cfam, side, type, reason, list, slot_nr, outcome;
 	__u32 audit = 0; /* the live slot's meta.audit, once it is read */
 	__u32 l4len = 0;
+	__u32 tc = 0, early = 0; /* early: a reason to drop before the policy */
 	struct cursor c = { .pos = data };
 	struct ig_policy_slot *slot;
 	const struct ig_rule *rule;
@@ -65,15 +66,28 @@ int icmpgate_xdp(struct xdp_md *ctx)
 	__u64 saddr[2]; /* the source address, out of the packet */
 	__u32 l3_off, icmp_off;
 	__u64 len = end - data; /* the first buffer; frame_len() the rest */
-	void *l3, *icmp;
+	void *icmp;
 
 	/*
 	 * Everything read from the packet is read before the first map
 	 * lookup: fewer values live across the lookups, fewer spills. Every
 	 * path ends at `count` with its outcome (outcome.h).
 	 */
+	switch (parse_plain(&c, end, len, &family, &l4len, saddr)) {
+	case IG_PLAIN_ICMP:
+		/* What the general path finds below, known: its offsets are
+		 * constants, its length the first buffer's, its ICMP header
+		 * within it. */
+		l3_off = sizeof(struct ethhdr);
+		icmp_off = c.pos - data;
+		tc = bpf_ntohs(*(__be16 *)c.pos);
+		goto headers_read;
+	case IG_PLAIN_OTHER:
+		outcome = ig_outcome(family, 0, IG_R_NON_ICMP, XDP_PASS);
+		goto count;
+	}
 	proto = parse_ethhdr(&c, end);
-	l3 = c.pos;
+	l3_off = c.pos - data;
 	if (proto == bpf_htons(ETH_P_IP)) {
 		family = IG_FAM_V4;
 		proto = parse_iphdr(&c, end, &iph, &nonfirst, &l4len);
@@ -97,33 +111,37 @@ int icmpgate_xdp(struct xdp_md *ctx)
 	 * follows once, not once for every VLAN and extension header layout
 	 * that reaches here.
 	 */
-	l3_off = layout_blind(l3 - data);
-	icmp_off = layout_blind(c.pos - data);
+	icmp_off = c.pos - data;
+	/* Numbers from here: clang would fold the pointers into the mask. */
+	barrier_var(l3_off);
+	barrier_var(icmp_off);
+	l3_off = layout_blind(l3_off);
+	icmp_off = layout_blind(icmp_off);
 	icmp = data + icmp_off;
 	len = frame_len(ctx, data, icmp, l4len, len);
+
+	/*
+	 * Type and code in one load: icmphdr and icmp6hdr share them. A
+	 * fragment past the first has none; the ping of death is dropped
+	 * whatever the policy, and in audit mode too: no policy reads it.
+	 */
+	if (nonfirst == IG_FRAG_PAST_MAX)
+		early = IG_R_DROP_PING_OF_DEATH;
+	else if (!nonfirst &&
+		 (icmp + IG_ICMP_HDR_LEN > end || l4len < IG_ICMP_HDR_LEN))
+		early = IG_R_MALFORMED_ICMP;
+	else if (!nonfirst)
+		tc = bpf_ntohs(*(__be16 *)icmp);
+headers_read:
+	type = tc >> 8;
 	/*
 	 * Addressed to this host, or passing through it? Every ICMP packet
 	 * is judged, and counted, on its side (side.h).
 	 */
 	side = side_of(ctx, l3_off, family);
 	cfam = ig_counter_family(family, side);
-
-	/* Type and code in one load: icmphdr and icmp6hdr share them. */
-	tc = 0;
-	if (!nonfirst) {
-		if (icmp + IG_ICMP_HDR_LEN > end || l4len < IG_ICMP_HDR_LEN) {
-			outcome = ig_outcome(cfam, 0, IG_R_MALFORMED_ICMP,
-					     XDP_DROP);
-			goto count;
-		}
-		tc = bpf_ntohs(*(__be16 *)icmp);
-	}
-	type = tc >> 8;
-
-	/* Whatever the policy, and in audit mode too: no policy reads it. */
-	if (nonfirst == IG_FRAG_PAST_MAX) {
-		outcome =
-			ig_outcome(cfam, 0, IG_R_DROP_PING_OF_DEATH, XDP_DROP);
+	if (early) {
+		outcome = ig_outcome(cfam, 0, early, XDP_DROP);
 		goto count;
 	}
 
