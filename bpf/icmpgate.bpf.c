@@ -73,12 +73,10 @@ int icmpgate_xdp(struct xdp_md *ctx)
 	 * lookup: fewer values live across the lookups, fewer spills. Every
 	 * path ends at `count` with its outcome (outcome.h).
 	 */
-	switch (parse_plain(&c, end, len, &family, &l4len, saddr)) {
+	switch (parse_plain(&c, end, len, &l3_off, &family, &l4len, saddr)) {
 	case IG_PLAIN_ICMP:
-		/* What the general path finds below, known: its offsets are
-		 * constants, its length the first buffer's, its ICMP header
-		 * within it. */
-		l3_off = sizeof(struct ethhdr);
+		/* What the general path finds below, known: its length is
+		 * the first buffer's, its ICMP header within it. */
 		icmp_off = c.pos - data;
 		tc = bpf_ntohs(*(__be16 *)c.pos);
 		goto headers_read;
