@@ -48,6 +48,37 @@ static __always_inline __u64 frame_len(struct xdp_md *ctx, void *data, void *l4,
 	return l4_off + l4len > first ? bpf_xdp_get_buff_len(ctx) : first;
 }
 
+/*
+ * The common case, judged before the general path: ICMP in a plain frame
+ * (parse_plain()) on a host, whose interface forwards nothing of its
+ * family (side_all_host()), under a policy with no source prefixes of the
+ * family, whose entry passes or drops it without a check or a bucket.
+ * Then 1, with *outcome and *audit; else 0, and the general path judges
+ * the packet as if this had not run (it reads the live slot again).
+ * Nothing here is live across the general path's merge of every layout:
+ * the compiler keeps it in registers.
+ */
+static __always_inline int judge_plain(__u32 family, __u32 tc, __u32 *outcome,
+				       __u32 *audit)
+{
+	const struct ig_policy_slot *slot;
+	const struct ig_rule *rule;
+	__u32 slot_nr;
+
+	if (!side_all_host(family))
+		return 0;
+	slot = live_slot(&slot_nr);
+	if (!slot || slot->meta.has_prefixes[family & 1])
+		return 0;
+	rule = policy_rule(slot, IG_SIDE_HOST, family, tc);
+	if (!rule_is_plain(rule))
+		return 0;
+	*audit = slot->meta.audit;
+	*outcome = rule_outcome(rule, ig_counter_family(family, IG_SIDE_HOST),
+				tc >> 8);
+	return 1;
+}
+
 SEC("xdp.frags")
 int icmpgate_xdp(struct xdp_md *ctx)
 {
@@ -75,10 +106,12 @@ int icmpgate_xdp(struct xdp_md *ctx)
 	 */
 	switch (parse_plain(&c, end, len, &l3_off, &family, &l4len, saddr)) {
 	case IG_PLAIN_ICMP:
+		tc = bpf_ntohs(*(__be16 *)c.pos);
+		if (judge_plain(family, tc, &outcome, &audit))
+			goto count;
 		/* What the general path finds below, known: its length is
 		 * the first buffer's, its ICMP header within it. */
 		icmp_off = c.pos - data;
-		tc = bpf_ntohs(*(__be16 *)c.pos);
 		goto headers_read;
 	case IG_PLAIN_OTHER:
 		outcome = ig_outcome(family, 0, IG_R_NON_ICMP, XDP_PASS);
@@ -179,7 +212,7 @@ headers_read:
 		}
 	}
 
-	rule = &slot->rules[side][family & 1][0][0] + tc;
+	rule = policy_rule(slot, side, family, tc);
 	if (rule->flags & IG_RULE_ANY_CHECK) {
 		/* Only entries the compiler marked: see IG_RULE_ANY_CHECK. */
 		reason = rule_checks(ctx, rule, slot, slot_nr, family, icmp_off,
@@ -198,8 +231,7 @@ headers_read:
 								 XDP_DROP);
 		goto count;
 	}
-	outcome = ig_outcome(cfam, type, ig_reason_load(rule->reason),
-			     ig_action_verdict(rule->action));
+	outcome = rule_outcome(rule, cfam, type);
 	goto count;
 
 l3_done:

@@ -8,6 +8,7 @@
 #define IG_BPF_POLICY_H
 
 #include "maps.h"
+#include "outcome.h"
 
 /*
  * The live slot. Read once per packet: everything after this uses the
@@ -58,6 +59,29 @@ static __always_inline __u32 source_list(__u32 slot_nr, __u32 family,
 		__builtin_memcpy(key.addr, saddr, 16);
 	v = bpf_map_lookup_elem(&ig_prefixes, &key);
 	return v ? v->list : 0;
+}
+
+/* The dense table's entry for a packet's side, family, type and code. */
+static __always_inline const struct ig_rule *
+policy_rule(const struct ig_policy_slot *slot, __u32 side, __u32 family,
+	    __u32 tc)
+{
+	return &slot->rules[side & 1][family & 1][0][0] + tc;
+}
+
+/* Does the entry decide alone, without a check or a bucket? */
+static __always_inline int rule_is_plain(const struct ig_rule *rule)
+{
+	return !(rule->flags & IG_RULE_ANY_CHECK) &&
+	       rule->action != IG_ACT_LIMIT;
+}
+
+/* What a pass or drop entry decides: its stored reason and verdict. */
+static __always_inline __u32 rule_outcome(const struct ig_rule *rule,
+					  __u32 cfam, __u32 type)
+{
+	return ig_outcome(cfam, type, ig_reason_load(rule->reason),
+			  ig_action_verdict(rule->action));
 }
 
 #endif /* IG_BPF_POLICY_H */

@@ -150,13 +150,20 @@ __noinline int packet_side(struct xdp_md *ctx, __u32 l3_off, __u32 family)
 }
 
 /*
- * The side of a packet: the host's while the kernel's last word is that
- * the interface forwards nothing of its family, else packet_side().
+ * Is every packet of the family the host's, whatever its destination?
+ * Yes while the kernel's last word is that the interface forwards nothing
+ * of it.
  */
+static __always_inline int side_all_host(__u32 family)
+{
+	return (__s64)(ig_fwd_off_until[family & 1] - side_now()) > 0;
+}
+
+/* The side of a packet: side_all_host(), else packet_side(). */
 static __always_inline __u32 side_of(struct xdp_md *ctx, __u32 l3_off,
 				     __u32 family)
 {
-	if ((__s64)(ig_fwd_off_until[family & 1] - side_now()) > 0)
+	if (side_all_host(family))
 		return IG_SIDE_HOST;
 	return packet_side(ctx, l3_off, family) & 1;
 }
