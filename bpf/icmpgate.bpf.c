@@ -49,18 +49,38 @@ static __always_inline __u64 frame_len(struct xdp_md *ctx, void *data, void *l4,
 }
 
 /*
+ * A rate-limited entry's outcome: the only path that reads the clock or
+ * the bucket maps.
+ */
+static __always_inline __u32 limit_outcome(const struct ig_policy_slot *slot,
+					   __u32 slot_nr,
+					   const struct ig_rule *rule,
+					   __u32 cfam, __u32 type,
+					   __u32 family, const void *saddr,
+					   __u32 len)
+{
+	__u32 reason = rate_limit(slot, slot_nr, rule->class_id, family, saddr,
+				  len);
+
+	return ig_outcome(cfam, type, reason,
+			  reason == IG_R_PASS_LIMIT ? XDP_PASS : XDP_DROP);
+}
+
+/*
  * The common case, judged before the general path: ICMP in a plain frame
  * (parse_plain()) on a host, whose interface forwards nothing of its
  * family (side_all_host()), under a policy with no source prefixes of the
- * family, whose entry passes or drops it without a check or a bucket.
+ * family, whose entry passes, drops or rate-limits it without a check.
  * Then 1, with *outcome and *audit; else 0, and the general path judges
  * the packet as if this had not run (it reads the live slot again).
  * Nothing here is live across the general path's merge of every layout:
  * the compiler keeps it in registers.
  */
-static __always_inline int judge_plain(__u32 family, __u32 tc, __u32 *outcome,
-				       __u32 *audit)
+static __always_inline int judge_plain(__u32 family, __u32 tc,
+				       const void *saddr, __u32 len,
+				       __u32 *outcome, __u32 *audit)
 {
+	const __u32 cfam = ig_counter_family(family, IG_SIDE_HOST);
 	const struct ig_policy_slot *slot;
 	const struct ig_rule *rule;
 	__u32 slot_nr;
@@ -71,11 +91,14 @@ static __always_inline int judge_plain(__u32 family, __u32 tc, __u32 *outcome,
 	if (!slot || slot->meta.has_prefixes[family & 1])
 		return 0;
 	rule = policy_rule(slot, IG_SIDE_HOST, family, tc);
-	if (!rule_is_plain(rule))
+	if (rule->flags & IG_RULE_ANY_CHECK)
 		return 0;
 	*audit = slot->meta.audit;
-	*outcome = rule_outcome(rule, ig_counter_family(family, IG_SIDE_HOST),
-				tc >> 8);
+	if (rule->action == IG_ACT_LIMIT)
+		*outcome = limit_outcome(slot, slot_nr, rule, cfam, tc >> 8,
+					 family, saddr, len);
+	else
+		*outcome = rule_outcome(rule, cfam, tc >> 8);
 	return 1;
 }
 
@@ -107,7 +130,7 @@ int icmpgate_xdp(struct xdp_md *ctx)
 	switch (parse_plain(&c, end, len, &l3_off, &family, &l4len, saddr)) {
 	case IG_PLAIN_ICMP:
 		tc = bpf_ntohs(*(__be16 *)c.pos);
-		if (judge_plain(family, tc, &outcome, &audit))
+		if (judge_plain(family, tc, saddr, len, &outcome, &audit))
 			goto count;
 		/* What the general path finds below, known: its length is
 		 * the first buffer's, its ICMP header within it. */
@@ -223,12 +246,8 @@ headers_read:
 		}
 	}
 	if (rule->action == IG_ACT_LIMIT) {
-		/* The only path that reads the clock or the bucket maps. */
-		reason = rate_limit(slot, slot_nr, rule->class_id, family,
-				    saddr, len);
-		outcome = ig_outcome(cfam, type, reason,
-				     reason == IG_R_PASS_LIMIT ? XDP_PASS :
-								 XDP_DROP);
+		outcome = limit_outcome(slot, slot_nr, rule, cfam, type, family,
+					saddr, len);
 		goto count;
 	}
 	outcome = rule_outcome(rule, cfam, type);
