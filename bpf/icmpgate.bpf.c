@@ -2,9 +2,9 @@
 /*
  * icmpgate's XDP program: classify every ICMP and ICMPv6 packet by
  * (family, type, code) against the live policy and pass, drop or
- * rate-limit it; everything else passes untouched. Every packet is counted once, at the
- * one exit, under the reason for its verdict; a capture that is armed may
- * then take it (capture.h).
+ * rate-limit it; everything else passes untouched. Every packet is counted
+ * once, by finish(), under the reason for its verdict; a capture that is
+ * armed may then take it (capture.h).
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -49,18 +49,34 @@ static __always_inline __u64 frame_len(struct xdp_md *ctx, void *data, void *l4,
 }
 
 /*
+ * A packet's end: counted as it is (audit mode: as what it would have
+ * been); then, rarely, handed to a capture. Returns the verdict.
+ */
+static __always_inline int finish(struct xdp_md *ctx, __u32 outcome,
+				  __u32 audit, __u64 len)
+{
+	int verdict;
+
+	outcome = ig_outcome_audit(outcome, audit);
+	verdict = count_packet(outcome, len);
+	if (ig_capture.lease && ig_capture_wants(outcome) &&
+	    ig_capture_sampled())
+		return ig_capture_packet(ctx, outcome, len);
+	return verdict;
+}
+
+/*
  * A rate-limited entry's outcome: the only path that reads the clock or
  * the bucket maps.
  */
 static __always_inline __u32 limit_outcome(const struct ig_policy_slot *slot,
 					   __u32 slot_nr,
 					   const struct ig_rule *rule,
-					   __u32 cfam, __u32 type,
-					   __u32 family, const void *saddr,
-					   __u32 len)
+					   __u32 cfam, __u32 type, __u32 family,
+					   const void *saddr, __u32 len)
 {
-	__u32 reason = rate_limit(slot, slot_nr, rule->class_id, family, saddr,
-				  len);
+	__u32 reason =
+		rate_limit(slot, slot_nr, rule->class_id, family, saddr, len);
 
 	return ig_outcome(cfam, type, reason,
 			  reason == IG_R_PASS_LIMIT ? XDP_PASS : XDP_DROP);
@@ -114,7 +130,7 @@ int icmpgate_xdp(struct xdp_md *ctx)
 	struct cursor c = { .pos = data };
 	struct ig_policy_slot *slot;
 	const struct ig_rule *rule;
-	int proto, nonfirst = 0, verdict;
+	int proto, nonfirst = 0;
 	struct ipv6hdr *ip6h;
 	struct iphdr *iph;
 	__u64 saddr[2]; /* the source address, out of the packet */
@@ -137,8 +153,10 @@ int icmpgate_xdp(struct xdp_md *ctx)
 		icmp_off = c.pos - data;
 		goto headers_read;
 	case IG_PLAIN_OTHER:
-		outcome = ig_outcome(family, 0, IG_R_NON_ICMP, XDP_PASS);
-		goto count;
+		/* Most traffic: its own copy of the exit, folded for it. */
+		return finish(ctx,
+			      ig_outcome(family, 0, IG_R_NON_ICMP, XDP_PASS), 0,
+			      len);
 	}
 	proto = parse_ethhdr(&c, end);
 	l3_off = c.pos - data;
@@ -262,12 +280,5 @@ l3_done:
 	else
 		outcome = ig_outcome(family, 0, IG_R_NON_ICMP, XDP_PASS);
 count:
-	/* Counted as it is (audit mode: as what it would have been); then,
-	 * rarely, handed to a capture. */
-	outcome = ig_outcome_audit(outcome, audit);
-	verdict = count_packet(outcome, len);
-	if (ig_capture.lease && ig_capture_wants(outcome) &&
-	    ig_capture_sampled())
-		return ig_capture_packet(ctx, outcome, len);
-	return verdict;
+	return finish(ctx, outcome, audit, len);
 }

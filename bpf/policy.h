@@ -69,13 +69,6 @@ policy_rule(const struct ig_policy_slot *slot, __u32 side, __u32 family,
 	return &slot->rules[side & 1][family & 1][0][0] + tc;
 }
 
-/* Does the entry decide alone, without a check or a bucket? */
-static __always_inline int rule_is_plain(const struct ig_rule *rule)
-{
-	return !(rule->flags & IG_RULE_ANY_CHECK) &&
-	       rule->action != IG_ACT_LIMIT;
-}
-
 /* What a pass or drop entry decides: its stored reason and verdict. */
 static __always_inline __u32 rule_outcome(const struct ig_rule *rule,
 					  __u32 cfam, __u32 type)
