@@ -66,39 +66,53 @@ static __always_inline int finish(struct xdp_md *ctx, __u32 outcome,
 }
 
 /*
- * A rate-limited entry's outcome: the only path that reads the clock or
- * the bucket maps.
+ * What an entry decides for a packet: its checks first (only entries the
+ * compiler marked: IG_RULE_ANY_CHECK), then its bucket or its verdict.
+ * The IP header starts l3_off bytes into the frame, the ICMP header
+ * icmp_off (rule_checks()).
  */
-static __always_inline __u32 limit_outcome(const struct ig_policy_slot *slot,
-					   __u32 slot_nr,
-					   const struct ig_rule *rule,
-					   __u32 cfam, __u32 type, __u32 family,
-					   const void *saddr, __u32 len)
+static __always_inline __u32 rule_verdict(
+	struct xdp_md *ctx, const struct ig_policy_slot *slot, __u32 slot_nr,
+	const struct ig_rule *rule, __u32 cfam, __u32 type, __u32 family,
+	__u32 l3_off, __u32 icmp_off, __u32 l4len, const void *saddr, __u32 len)
 {
-	__u32 reason =
-		rate_limit(slot, slot_nr, rule->class_id, family, saddr, len);
+	__u32 reason;
 
-	return ig_outcome(cfam, type, reason,
-			  reason == IG_R_PASS_LIMIT ? XDP_PASS : XDP_DROP);
+	if (rule->flags & IG_RULE_ANY_CHECK) {
+		reason = rule_checks(ctx, rule, slot, slot_nr, family, icmp_off,
+				     l3_off, l4len);
+		if (reason)
+			return ig_outcome(cfam, type, reason, XDP_DROP);
+	}
+	if (rule->action == IG_ACT_LIMIT) {
+		/* The only path that reads the clock or the bucket maps. */
+		reason = rate_limit(slot, slot_nr, rule->class_id, family,
+				    saddr, len);
+		return ig_outcome(cfam, type, reason,
+				  reason == IG_R_PASS_LIMIT ? XDP_PASS :
+							      XDP_DROP);
+	}
+	return rule_outcome(rule, cfam, type);
 }
 
 /*
  * The common case, judged before the general path: ICMP in a plain frame
- * (parse_plain()) on a host, whose interface forwards nothing of its
- * family (side_all_host()), under a policy with no source prefixes of the
- * family, whose entry passes, drops or rate-limits it without a check.
- * Then 1, with *outcome and *audit; else 0, and the general path judges
- * the packet as if this had not run (it reads the live slot again).
- * Nothing here is live across the general path's merge of every layout:
- * the compiler keeps it in registers.
+ * (parse_plain(): the IP header l3_off bytes in, 14 or 18, the ICMP
+ * header icmp_off, the datagram whole in the first buffer of len bytes)
+ * on a host, whose interface forwards nothing of its family
+ * (side_all_host()), under a policy with no source prefixes of the
+ * family. Then 1, with *outcome and *audit; else 0, and the general path
+ * judges the packet as if this had not run (it reads the live slot
+ * again). Nothing here is live across the general path's merge of every
+ * layout, and the offsets are constants: the compiler keeps it in
+ * registers.
  */
-static __always_inline int judge_plain(__u32 family, __u32 tc,
-				       const void *saddr, __u32 len,
-				       __u32 *outcome, __u32 *audit)
+static __always_inline int judge_plain(struct xdp_md *ctx, __u32 family,
+				       __u32 tc, __u32 l3_off, __u32 icmp_off,
+				       __u32 l4len, const void *saddr,
+				       __u32 len, __u32 *outcome, __u32 *audit)
 {
-	const __u32 cfam = ig_counter_family(family, IG_SIDE_HOST);
 	const struct ig_policy_slot *slot;
-	const struct ig_rule *rule;
 	__u32 slot_nr;
 
 	if (!side_all_host(family))
@@ -106,15 +120,12 @@ static __always_inline int judge_plain(__u32 family, __u32 tc,
 	slot = live_slot(&slot_nr);
 	if (!slot || slot->meta.has_prefixes[family & 1])
 		return 0;
-	rule = policy_rule(slot, IG_SIDE_HOST, family, tc);
-	if (rule->flags & IG_RULE_ANY_CHECK)
-		return 0;
 	*audit = slot->meta.audit;
-	if (rule->action == IG_ACT_LIMIT)
-		*outcome = limit_outcome(slot, slot_nr, rule, cfam, tc >> 8,
-					 family, saddr, len);
-	else
-		*outcome = rule_outcome(rule, cfam, tc >> 8);
+	*outcome = rule_verdict(ctx, slot, slot_nr,
+				policy_rule(slot, IG_SIDE_HOST, family, tc),
+				ig_counter_family(family, IG_SIDE_HOST),
+				tc >> 8, family, l3_off, icmp_off, l4len, saddr,
+				len);
 	return 1;
 }
 
@@ -123,13 +134,12 @@ int icmpgate_xdp(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
-	__u32 family, cfam, side, type, reason, list, slot_nr, outcome;
+	__u32 family, cfam, side, type, list, slot_nr, outcome;
 	__u32 audit = 0; /* the live slot's meta.audit, once it is read */
 	__u32 l4len = 0;
 	__u32 tc = 0, early = 0; /* early: a reason to drop before the policy */
 	struct cursor c = { .pos = data };
 	struct ig_policy_slot *slot;
-	const struct ig_rule *rule;
 	int proto, nonfirst = 0;
 	struct ipv6hdr *ip6h;
 	struct iphdr *iph;
@@ -146,11 +156,12 @@ int icmpgate_xdp(struct xdp_md *ctx)
 	switch (parse_plain(&c, end, len, &l3_off, &family, &l4len, saddr)) {
 	case IG_PLAIN_ICMP:
 		tc = bpf_ntohs(*(__be16 *)c.pos);
-		if (judge_plain(family, tc, saddr, len, &outcome, &audit))
+		icmp_off = c.pos - data;
+		if (judge_plain(ctx, family, tc, l3_off, icmp_off, l4len, saddr,
+				len, &outcome, &audit))
 			goto count;
 		/* What the general path finds below, known: its length is
 		 * the first buffer's, its ICMP header within it. */
-		icmp_off = c.pos - data;
 		goto headers_read;
 	case IG_PLAIN_OTHER:
 		/* Most traffic: its own copy of the exit, folded for it. */
@@ -253,22 +264,9 @@ headers_read:
 		}
 	}
 
-	rule = policy_rule(slot, side, family, tc);
-	if (rule->flags & IG_RULE_ANY_CHECK) {
-		/* Only entries the compiler marked: see IG_RULE_ANY_CHECK. */
-		reason = rule_checks(ctx, rule, slot, slot_nr, family, icmp_off,
-				     l3_off, l4len);
-		if (reason) {
-			outcome = ig_outcome(cfam, type, reason, XDP_DROP);
-			goto count;
-		}
-	}
-	if (rule->action == IG_ACT_LIMIT) {
-		outcome = limit_outcome(slot, slot_nr, rule, cfam, type, family,
-					saddr, len);
-		goto count;
-	}
-	outcome = rule_outcome(rule, cfam, type);
+	outcome = rule_verdict(ctx, slot, slot_nr,
+			       policy_rule(slot, side, family, tc), cfam, type,
+			       family, l3_off, icmp_off, l4len, saddr, len);
 	goto count;
 
 l3_done:
