@@ -48,13 +48,16 @@ static __always_inline __u64 jiffy_ns(void)
  */
 static __always_inline __u64 rl_now(__u8 flags)
 {
+	/* Once: a helper call in between would make clang read HZ again. */
+	__u64 tick = jiffy_ns();
+
 	if (ig_fake_clock)
 		return ig_rl_time(ig_fake_now);
 	if (flags & IG_LIMIT_FINE_CLOCK)
 		return ig_rl_time(bpf_ktime_get_ns());
-	if (!jiffy_ns())
+	if (!tick)
 		return ig_rl_time(bpf_ktime_get_coarse_ns());
-	return ig_rl_time(bpf_jiffies64() * jiffy_ns());
+	return ig_rl_time(bpf_jiffies64() * tick);
 }
 
 /* The class's bucket (never NULL: the index is within the array). */

@@ -47,11 +47,14 @@
 /* The clock of the cache: ns, coarse; the fake one in test builds. */
 static __always_inline __u64 side_now(void)
 {
+	/* Once: a helper call in between would make clang read HZ again. */
+	__u64 tick = jiffy_ns();
+
 	if (ig_fake_clock)
 		return ig_fake_now;
-	if (!jiffy_ns())
+	if (!tick)
 		return bpf_ktime_get_coarse_ns();
-	return bpf_jiffies64() * jiffy_ns();
+	return bpf_jiffies64() * tick;
 }
 
 /*
