@@ -96,16 +96,37 @@ static __always_inline __u32 rule_verdict(
 }
 
 /*
+ * What the policy decides for ICMP that is not a fragment past the
+ * first, on its side: its source's prefix list, else its entry.
+ */
+static __always_inline __u32
+policy_verdict(struct xdp_md *ctx, const struct ig_policy_slot *slot,
+	       __u32 slot_nr, __u32 side, __u32 family, __u32 tc, __u32 l3_off,
+	       __u32 icmp_off, __u32 l4len, const void *saddr, __u32 len)
+{
+	const __u32 cfam = ig_counter_family(family, side);
+	const __u32 type = tc >> 8;
+	__u32 list = source_listed(slot, slot_nr, family, saddr);
+
+	if (list == IG_LIST_ALLOW)
+		return ig_outcome(cfam, type, IG_R_PASS_ALLOWLIST, XDP_PASS);
+	if (list == IG_LIST_BLOCK)
+		return ig_outcome(cfam, type, IG_R_DROP_BLOCKLIST, XDP_DROP);
+	return rule_verdict(ctx, slot, slot_nr,
+			    policy_rule(slot, side, family, tc), cfam, type,
+			    family, l3_off, icmp_off, l4len, saddr, len);
+}
+
+/*
  * The common case, judged before the general path: ICMP in a plain frame
  * (parse_plain(): the IP header l3_off bytes in, 14 or 18, the ICMP
  * header icmp_off, the datagram whole in the first buffer of len bytes)
  * on a host, whose interface forwards nothing of its family
- * (side_all_host()), under a policy with no source prefixes of the
- * family. Then 1, with *outcome and *audit; else 0, and the general path
- * judges the packet as if this had not run (it reads the live slot
- * again). Nothing here is live across the general path's merge of every
- * layout, and the offsets are constants: the compiler keeps it in
- * registers.
+ * (side_all_host()). Then 1, with *outcome and *audit; else 0, and the
+ * general path judges the packet as if this had not run (it reads the
+ * live slot again). Nothing here is live across the general path's merge
+ * of every layout, and the offsets are constants: the compiler keeps it
+ * in registers.
  */
 static __always_inline int judge_plain(struct xdp_md *ctx, __u32 family,
 				       __u32 tc, __u32 l3_off, __u32 icmp_off,
@@ -118,14 +139,11 @@ static __always_inline int judge_plain(struct xdp_md *ctx, __u32 family,
 	if (!side_all_host(family))
 		return 0;
 	slot = live_slot(&slot_nr);
-	if (!slot || slot->meta.has_prefixes[family & 1])
+	if (!slot)
 		return 0;
 	*audit = slot->meta.audit;
-	*outcome = rule_verdict(ctx, slot, slot_nr,
-				policy_rule(slot, IG_SIDE_HOST, family, tc),
-				ig_counter_family(family, IG_SIDE_HOST),
-				tc >> 8, family, l3_off, icmp_off, l4len, saddr,
-				len);
+	*outcome = policy_verdict(ctx, slot, slot_nr, IG_SIDE_HOST, family, tc,
+				  l3_off, icmp_off, l4len, saddr, len);
 	return 1;
 }
 
@@ -134,7 +152,7 @@ int icmpgate_xdp(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
-	__u32 family, cfam, side, type, list, slot_nr, outcome;
+	__u32 family, cfam, side, type, slot_nr, outcome;
 	__u32 audit = 0; /* the live slot's meta.audit, once it is read */
 	__u32 l4len = 0;
 	__u32 tc = 0, early = 0; /* early: a reason to drop before the policy */
@@ -246,27 +264,8 @@ headers_read:
 		goto count;
 	}
 
-	if (slot->meta.has_prefixes[family] &&
-	    source_maybe_listed(slot, family, saddr)) {
-		if (family == IG_FAM_V4)
-			list = source_list(slot_nr, family, saddr, 4);
-		else
-			list = source_list(slot_nr, family, saddr, 16);
-		if (list == IG_LIST_ALLOW) {
-			outcome = ig_outcome(cfam, type, IG_R_PASS_ALLOWLIST,
-					     XDP_PASS);
-			goto count;
-		}
-		if (list == IG_LIST_BLOCK) {
-			outcome = ig_outcome(cfam, type, IG_R_DROP_BLOCKLIST,
-					     XDP_DROP);
-			goto count;
-		}
-	}
-
-	outcome = rule_verdict(ctx, slot, slot_nr,
-			       policy_rule(slot, side, family, tc), cfam, type,
-			       family, l3_off, icmp_off, l4len, saddr, len);
+	outcome = policy_verdict(ctx, slot, slot_nr, side, family, tc, l3_off,
+				 icmp_off, l4len, saddr, len);
 	goto count;
 
 l3_done:

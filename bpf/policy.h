@@ -61,6 +61,22 @@ static __always_inline __u32 source_list(__u32 slot_nr, __u32 family,
 	return v ? v->list : 0;
 }
 
+/*
+ * The prefix list that decides for a source (enum ig_prefix_list), or 0
+ * when no prefix of its family holds it.
+ */
+static __always_inline __u32 source_listed(const struct ig_policy_slot *slot,
+					   __u32 slot_nr, __u32 family,
+					   const void *saddr)
+{
+	if (!slot->meta.has_prefixes[family & 1] ||
+	    !source_maybe_listed(slot, family, saddr))
+		return 0;
+	if (family == IG_FAM_V4)
+		return source_list(slot_nr, family, saddr, 4);
+	return source_list(slot_nr, family, saddr, 16);
+}
+
 /* The dense table's entry for a packet's side, family, type and code. */
 static __always_inline const struct ig_rule *
 policy_rule(const struct ig_policy_slot *slot, __u32 side, __u32 family,
