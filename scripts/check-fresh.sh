@@ -66,32 +66,64 @@ in_root_pids() {
 	done
 }
 
-cleanup() {
-	local rc=$? m sig left
-	trap - EXIT INT TERM HUP
-	[ $rc -eq 130 ] && echo "check-fresh: interrupted; cleaning up" >&2
-	if [ -n "$ROOT" ]; then
-		# Whatever still runs chrooted in the root (after ^C, a test that
-		# `timeout` put in a process group of its own): started by this
-		# script, ended by process id, TERM first so its traps run.
-		for sig in TERM TERM TERM TERM TERM KILL; do
-			left=$(in_root_pids)
-			[ -z "$left" ] && break
-			kill -"$sig" $left 2>/dev/null
-			sleep 1
-		done
-		for m in $(mounts_under "$ROOT"); do
-			umount -R "$m" 2>/dev/null || umount -R -l "$m" 2>/dev/null
-		done
-		left=$(mounts_under "$ROOT")
-		if [ -n "$left" ]; then
-			echo "check-fresh: still mounted, $WORK kept:" $left >&2
-			WORK=
-			[ $rc -eq 0 ] && rc=1
-		fi
+# remove_work DIR: a work directory and its root gone: what runs chrooted
+# in the root (after ^C, a test that `timeout` put in a process group of
+# its own) ended by process id, TERM first so its traps run; its mounts
+# (proc, sys, dev, bpffs, the tests' namespaces) unmounted; then the
+# files. 1, and the directory kept, if a mount survives.
+remove_work() {
+	local work=$1 sig left m
+	ROOT=$work/root
+	for sig in TERM TERM TERM TERM TERM KILL; do
+		left=$(in_root_pids)
+		[ -z "$left" ] && break
+		kill -"$sig" $left 2>/dev/null
+		sleep 1
+	done
+	for m in $(mounts_under "$ROOT"); do
+		umount -R "$m" 2>/dev/null || umount -R -l "$m" 2>/dev/null
+	done
+	left=$(mounts_under "$ROOT")
+	if [ -n "$left" ]; then
+		echo "check-fresh: still mounted, $work kept:" $left >&2
+		return 1
 	fi
 	# --one-file-system: never through a mount that survived.
-	[ -n "$WORK" ] && rm -rf --one-file-system -- "$WORK"
+	rm -rf --one-file-system -- "$work"
+}
+
+# The work directories of earlier runs that were killed outright (their
+# trap never ran: a power cut, a machine restarted under them), found
+# by the owner file each run writes: its shell's pid and the boot it ran
+# in. A directory without one (an older script's) is left alone while a
+# process still has its root there.
+sweep_stale() {
+	local work pid boot
+	for work in /var/tmp/icmpgate-fresh.*; do
+		[ -d "$work" ] || continue
+		if [ -f "$work/owner" ]; then
+			read -r pid boot <"$work/owner"
+			[ "$boot" = "$(cat /proc/sys/kernel/random/boot_id)" ] &&
+				kill -0 "$pid" 2>/dev/null &&
+				grep -q check-fresh "/proc/$pid/cmdline" 2>/dev/null &&
+				continue
+		else
+			ROOT=$work/root
+			[ -n "$(in_root_pids)" ] && continue
+		fi
+		echo "check-fresh: removing $work, left by a run that was killed"
+		remove_work "$work"
+	done
+	ROOT=
+}
+
+cleanup() {
+	local rc=$?
+	trap - EXIT INT TERM HUP
+	[ $rc -eq 130 ] && echo "check-fresh: interrupted; cleaning up" >&2
+	if [ -n "$WORK" ] && ! remove_work "$WORK"; then
+		[ $rc -eq 0 ] && rc=1
+	fi
 	exit $rc
 }
 trap cleanup EXIT
@@ -248,7 +280,9 @@ inroot() {
 
 has_stage() { [[ " $STAGES " == *" $1 "* ]]; }
 
+sweep_stale
 WORK=$(mktemp -d /var/tmp/icmpgate-fresh.XXXXXX) || exit 1
+echo "$$ $(cat /proc/sys/kernel/random/boot_id)" >"$WORK/owner"
 ROOT=$WORK/root
 t_all=$SECONDS
 echo "check-fresh: $SUITE ($ARCH) root in $ROOT, stages: $STAGES"
