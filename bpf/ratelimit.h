@@ -203,9 +203,7 @@ static __always_inline __u32 rate_limit(const struct ig_policy_slot *slot,
 	lim = &slot->limits[class_id];
 	now = rl_now(lim->flags);
 	if (!(lim->flags & IG_LIMIT_SOURCE))
-		return rl_class(lim, slot_nr, class_id, now, len) ?
-			       IG_R_PASS_LIMIT :
-			       IG_R_RATE_LIMITED_CLASS;
+		goto class_only;
 	if (rl_class_empty(lim, slot_nr, class_id, now, len))
 		return IG_R_RATE_LIMITED_CLASS;
 
@@ -231,18 +229,19 @@ static __always_inline __u32 rate_limit(const struct ig_policy_slot *slot,
 	}
 	tag = lim->tag;
 	ig_rl_source_sets(tag, w, ig_source_sets, idx);
-	set0 = bpf_map_lookup_elem(&ig_sources, &idx[0]);
-	set1 = bpf_map_lookup_elem(&ig_sources, &idx[1]);
-	if (!set0 || !set1) /* cannot happen: ig_source_sets is the size */
-		return rl_class(lim, slot_nr, class_id, now, len) ?
-			       IG_R_PASS_LIMIT :
-			       IG_R_RATE_LIMITED_CLASS;
 	cost = ig_rl_cost(&lim->src, !!(lim->flags & IG_LIMIT_SOURCE_BYTES),
 			  len);
-
+	/* The second set only for a source the first does not hold. */
+	set0 = bpf_map_lookup_elem(&ig_sources, &idx[0]);
+	if (!set0) /* cannot happen: ig_source_sets is the size */
+		goto class_only;
 	e = rl_source_find(set0, tag, w);
-	if (!e)
+	if (!e) {
+		set1 = bpf_map_lookup_elem(&ig_sources, &idx[1]);
+		if (!set1) /* cannot happen, as above */
+			goto class_only;
 		e = rl_source_find(set1, tag, w);
+	}
 	if (e) {
 		if (!ig_rl_admit(&e->b.tat, now, cost, lim->src.tau)) {
 			__sync_fetch_and_add(&e->b.dropped, 1);
@@ -281,5 +280,10 @@ static __always_inline __u32 rate_limit(const struct ig_policy_slot *slot,
 	e->b.passed = reason == IG_R_PASS_LIMIT;
 	e->b.dropped = reason != IG_R_PASS_LIMIT;
 	return reason;
+
+class_only:
+	return rl_class(lim, slot_nr, class_id, now, len) ?
+		       IG_R_PASS_LIMIT :
+		       IG_R_RATE_LIMITED_CLASS;
 }
 #endif /* IG_BPF_RATELIMIT_H */
