@@ -169,7 +169,8 @@ int icmpgate_xdp(struct xdp_md *ctx)
 	/*
 	 * Everything read from the packet is read before the first map
 	 * lookup: fewer values live across the lookups, fewer spills. Every
-	 * path ends at `count` with its outcome (outcome.h).
+	 * path ends in finish() with its outcome (outcome.h): at `count`, or,
+	 * for a plain frame that is not ICMP, in its own copy.
 	 */
 	switch (parse_plain(&c, end, len, &l3_off, &family, &l4len, saddr)) {
 	case IG_PLAIN_ICMP:
