@@ -95,7 +95,8 @@ remove_work() {
 # The work directories of earlier runs that were killed outright (their
 # trap never ran: a power cut, a machine restarted under them), found
 # by the owner file each run writes: its shell's pid and the boot it ran
-# in. A directory without one (an older script's) is left alone while a
+# in. A directory without one (an older script's, or a run's that has
+# just made it) is left alone while it is younger than ten minutes or a
 # process still has its root there.
 sweep_stale() {
 	local work pid boot
@@ -108,6 +109,7 @@ sweep_stale() {
 				grep -q check-fresh "/proc/$pid/cmdline" 2>/dev/null &&
 				continue
 		else
+			[ -n "$(find "$work" -maxdepth 0 -mmin -10)" ] && continue
 			ROOT=$work/root
 			[ -n "$(in_root_pids)" ] && continue
 		fi
