@@ -121,12 +121,10 @@ policy_verdict(struct xdp_md *ctx, const struct ig_policy_slot *slot,
  * The common case, judged before the general path: ICMP in a plain frame
  * (parse_plain(): the IP header l3_off bytes in, 14 or 18, the ICMP
  * header icmp_off, the datagram whole in the first buffer of len bytes)
- * on a host, whose interface forwards nothing of its family
- * (side_all_host()). Then 1, with *outcome and *audit; else 0, and the
- * general path judges the packet as if this had not run (it reads the
- * live slot again). Nothing here is live across the general path's merge
- * of every layout, and the offsets are constants: the compiler keeps it
- * in registers.
+ * on a host, whose interface forwards nothing of its family (the caller
+ * asked side_all_host()). Then 1, with *outcome and *audit; 0 only
+ * without a live slot. Nothing of it is live across the general path's
+ * merge of every layout, and its offsets are constants.
  */
 static __always_inline int judge_plain(struct xdp_md *ctx, __u32 family,
 				       __u32 tc, __u32 l3_off, __u32 icmp_off,
@@ -136,8 +134,6 @@ static __always_inline int judge_plain(struct xdp_md *ctx, __u32 family,
 	const struct ig_policy_slot *slot;
 	__u32 slot_nr;
 
-	if (!side_all_host(family))
-		return 0;
 	slot = live_slot(&slot_nr);
 	if (!slot)
 		return 0;
@@ -176,12 +172,21 @@ int icmpgate_xdp(struct xdp_md *ctx)
 	case IG_PLAIN_ICMP:
 		tc = bpf_ntohs(*(__be16 *)c.pos);
 		icmp_off = c.pos - data;
+		/*
+		 * In transit, the general path judges it, on the side
+		 * packet_side() finds: the host test is not made twice. What
+		 * the general path would find before that is known: its
+		 * length is the first buffer's, its ICMP header within it.
+		 */
+		if (!side_all_host(family)) {
+			side = packet_side(ctx, l3_off, family) & 1;
+			goto side_known;
+		}
 		if (judge_plain(ctx, family, tc, l3_off, icmp_off, l4len, saddr,
 				len, &outcome, &audit))
 			goto count;
-		/* What the general path finds below, known: its length is
-		 * the first buffer's, its ICMP header within it. */
-		goto headers_read;
+		side = IG_SIDE_HOST; /* no live slot: cannot happen */
+		goto side_known;
 	case IG_PLAIN_OTHER:
 		/* Most traffic: its own copy of the exit, folded for it. */
 		return finish(ctx,
@@ -234,13 +239,13 @@ int icmpgate_xdp(struct xdp_md *ctx)
 		early = IG_R_MALFORMED_ICMP;
 	else if (!nonfirst)
 		tc = bpf_ntohs(*(__be16 *)icmp);
-headers_read:
-	type = tc >> 8;
 	/*
 	 * Addressed to this host, or passing through it? Every ICMP packet
 	 * is judged, and counted, on its side (side.h).
 	 */
 	side = side_of(ctx, l3_off, family);
+side_known:
+	type = tc >> 8;
 	cfam = ig_counter_family(family, side);
 	if (early) {
 		outcome = ig_outcome(cfam, 0, early, XDP_DROP);
