@@ -25,7 +25,9 @@
 # (one legitimate-traffic measurement, default 5), BENCH_RUNS (runs per
 # program-cost measurement, default 5), BENCH_SOURCES (flood sources, 256),
 # BENCH_LEGIT_RATE (the paced flood of benchmark 4, packets/s, 3000000),
-# BENCH_FLOOD_PACED (the flood's paced rounds, packets/s, 4000000; 0: none);
+# BENCH_FLOOD_PACED (the flood's paced rounds, packets/s, 4000000; 0: none),
+# BENCH_BRACKET_AGREE (how far the two bare XDP_DROP floods around a
+# filter's may differ for its ratio to count, a fraction, 0.1);
 # those of tools/bench/bench_ratelimit.sh pass through to it.
 set -u
 
@@ -41,6 +43,7 @@ RUNS=${BENCH_RUNS:-5}
 SOURCES=${BENCH_SOURCES:-256}
 LEGIT_RATE=${BENCH_LEGIT_RATE:-3000000}
 PACED_RATE=${BENCH_FLOOD_PACED:-4000000}
+BRACKET_AGREE=${BENCH_BRACKET_AGREE:-0.1}
 CPU_GEN=0
 CPU_RX=1
 RR_PORT=7777
@@ -267,41 +270,94 @@ if want flood; then
 	FILTERS="drop touch icmpgate icmpgate_capture icmpgate_limit nft none"
 	echo "== Flood: packets/s the receiver absorbs =="
 	echo "icmpflood (live) on CPU $CPU_GEN -> veth -> $IFR, its NAPI thread on CPU $CPU_RX; v4 echo-request"
-	echo "from $SOURCES sources, 64-byte frames; $ROUNDS interleaved rounds of ${SECS} s."
-	echo "icmpgate and nftables drop echo requests; icmpgate, built-in: the default policy, whose"
-	echo "per-source limit drops nearly all of them. Ratios: best round against best round;"
+	echo "from $SOURCES sources, 64-byte frames; $ROUNDS rounds of ${SECS} s floods, each filter's"
+	echo "between two of bare XDP_DROP. icmpgate and nftables drop echo requests; icmpgate, built-in:"
+	echo "the default policy, whose limits (1000/s for all sources) drop nearly all of them."
 	echo "x read+DROP: against a 10-instruction program that reads three header bytes and drops,"
 	echo "which pays what any filter pays to read the frame (the generator's CPU wrote its source)"
-	declare -A ABS OFF BUSY LOST NSP
+	declare -A ABS OFF BUSY LOST NSP PAIRS
 	CAPS=
+	# flood_record NAME: keep the measurement flood_once just made.
+	flood_record() {
+		ABS[$1]+="$F_ABSORBED "
+		OFF[$1]+="$F_OFFERED "
+		BUSY[$1]+="$F_BUSY "
+		LOST[$1]+="$F_LOST "
+		NSP[$1]+="$F_NS "
+	}
+	# Each filter between two bare XDP_DROP floods: its ratio to their
+	# mean counts when the two agree within BRACKET_AGREE (the machine
+	# did not change mode around it), so that no ratio compares two of
+	# the machine's modes (see bracket_report).
 	for _ in $(seq "$ROUNDS"); do
+		filter_set drop
+		flood_once live
+		flood_record drop
+		before=$F_ABSORBED
 		for f in $FILTERS; do
+			[ "$f" = drop ] && continue
 			filter_set "$f"
 			flood_once live
 			[ "$f" = icmpgate_capture ] && capture_stop && CAPS+="${CAPTURED:-0} "
-			ABS[$f]+="$F_ABSORBED "
-			OFF[$f]+="$F_OFFERED "
-			BUSY[$f]+="$F_BUSY "
-			LOST[$f]+="$F_LOST "
-			NSP[$f]+="$F_NS "
+			flood_record "$f"
+			absorbed=$F_ABSORBED
+			filter_set drop
+			flood_once live
+			flood_record drop
+			if awk "BEGIN { a = $before; b = $F_ABSORBED
+				exit !((a > b ? a - b : b - a) <= $BRACKET_AGREE * (a > b ? a : b)) }"; then
+				PAIRS[$f]+="$(calc "2 * $absorbed / ($before + $F_ABSORBED)") "
+			fi
+			before=$F_ABSORBED
 		done
 	done
 	filter_clear
 	# On a shared VM the host moves vCPUs and other work comes and goes:
-	# a round can run at half speed for every filter. Noise only ever
-	# slows a receiver down, so the best round of each filter is its
-	# estimate, and the ratios compare best with best; the medians and
-	# every round are shown too (and kept in the JSON).
-	declare -A BEST MED
+	# the machine runs in modes whose bare XDP_DROP differs by 2x to 4x,
+	# and a mode can start in the middle of a round. The ratios are the
+	# bracketed ones (above): the median of a filter's counted ratios,
+	# their range and how many counted. Best and median rounds are shown
+	# too (and every round is kept in the JSON).
+	declare -A BEST MED RATIO
 	for f in $FILTERS; do
 		# shellcheck disable=SC2086
 		BEST[$f]=$(maxof ${ABS[$f]})
 		# shellcheck disable=SC2086
 		MED[$f]=$(median ${ABS[$f]})
+		if [ "$f" = drop ]; then
+			RATIO[$f]=1
+		elif [ -n "${PAIRS[$f]:-}" ]; then
+			# shellcheck disable=SC2086
+			RATIO[$f]=$(median ${PAIRS[$f]})
+		else
+			RATIO[$f]=
+		fi
 	done
-	printf '  %-28s %8s %15s %7s %7s %7s %7s %5s  %s\n' "filter" "offered" "absorbed Mpps" "x bare" \
-		"x read" "x nft" "rx CPU" "rx" "bottleneck"
-	printf '  %-28s %8s %15s %7s %7s %7s %7s %5s\n' "" "Mpps" "best (median)" "DROP" "+DROP" "" "ns/pkt" "busy"
+	# ratio_of F G: F's bracketed ratio over G's, or "-".
+	ratio_of() {
+		if [ -n "${RATIO[$1]}" ] && [ -n "${RATIO[$2]}" ]; then
+			fmt %.3f "${RATIO[$1]} / ${RATIO[$2]}"
+		else
+			echo -
+		fi
+	}
+	# spread_of F: the range of F's counted ratios and how many counted.
+	spread_of() {
+		local n
+		# shellcheck disable=SC2086
+		n=$(set -- ${PAIRS[$1]:-}; echo $#)
+		if [ "$1" = drop ]; then
+			echo "-"
+		elif [ "$n" = 0 ]; then
+			echo "0/$ROUNDS"
+		else
+			# shellcheck disable=SC2086
+			echo "$(fmt %.2f "$(minof ${PAIRS[$1]})")-$(fmt %.2f "$(maxof ${PAIRS[$1]})") $n/$ROUNDS"
+		fi
+	}
+	printf '  %-28s %8s %15s %7s %-14s %7s %7s %7s %5s  %s\n' "filter" "offered" "absorbed Mpps" "x bare" \
+		"x bare range," "x read" "x nft" "rx CPU" "rx" "bottleneck"
+	printf '  %-28s %8s %15s %7s %-14s %7s %7s %7s %5s\n' "" "Mpps" "best (median)" "DROP" "counted" "+DROP" "" "ns/pkt" "busy"
 	flood_json=
 	for f in $FILTERS; do
 		# shellcheck disable=SC2086
@@ -319,29 +375,28 @@ if want flood; then
 		else
 			bn="generator (receiver kept up)"
 		fi
-		printf '  %-28s %8s %6s (%6s) %7s %7s %7s %7s %4s%%  %s\n' "$(label "$f")" \
+		printf '  %-28s %8s %6s (%6s) %7s %-14s %7s %7s %7s %4s%%  %s\n' "$(label "$f")" \
 			"$(fmt %.2f "$off / 1e6")" "$(fmt %.2f "${BEST[$f]} / 1e6")" \
-			"$(fmt %.2f "${MED[$f]} / 1e6")" \
-			"$(fmt %.3f "${BEST[$f]} / ${BEST[drop]}")" \
-			"$(fmt %.3f "${BEST[$f]} / ${BEST[touch]}")" \
-			"$(fmt %.2f "${BEST[$f]} / ${BEST[nft]}")" "$(fmt %.0f "$nsp")" \
+			"$(fmt %.2f "${MED[$f]} / 1e6")" "$(ratio_of "$f" drop)" "$(spread_of "$f")" \
+			"$(ratio_of "$f" touch)" "$(ratio_of "$f" nft)" "$(fmt %.0f "$nsp")" \
 			"$(fmt %.0f "$busy")" "$bn"
 		# shellcheck disable=SC2086 # the rounds are words
-		flood_json+="${flood_json:+, }\"$f\": {\"label\": \"$(label "$f")\", \"offered_pps_median\": $(fmt %.0f "$off"), \"absorbed_pps_best\": $(fmt %.0f "${BEST[$f]}"), \"absorbed_pps_median\": $(fmt %.0f "${MED[$f]}"), \"absorbed_pps_rounds\": [$(jlist ${ABS[$f]})], \"ratio_to_bare_drop\": $(fmt %.4f "${BEST[$f]} / ${BEST[drop]}"), \"ratio_to_reading_drop\": $(fmt %.4f "${BEST[$f]} / ${BEST[touch]}"), \"ratio_to_nftables\": $(fmt %.4f "${BEST[$f]} / ${BEST[nft]}"), \"receiver_ns_per_packet_best\": $(fmt %.1f "$nsp"), \"receiver_ns_per_packet_rounds\": [$(jlist ${NSP[$f]})], \"receiver_busy_percent\": $(fmt %.1f "$busy"), \"lost_packets_median\": $(fmt %.0f "$lost"), \"bottleneck\": \"$bn\"}"
+		flood_json+="${flood_json:+, }\"$f\": {\"label\": \"$(label "$f")\", \"offered_pps_median\": $(fmt %.0f "$off"), \"absorbed_pps_best\": $(fmt %.0f "${BEST[$f]}"), \"absorbed_pps_median\": $(fmt %.0f "${MED[$f]}"), \"absorbed_pps_rounds\": [$(jlist ${ABS[$f]})], \"ratio_to_bare_drop\": ${RATIO[$f]:-null}, \"ratio_to_bare_drop_counted\": [$(jlist ${PAIRS[$f]:-})], \"ratio_to_bare_drop_best_rounds\": $(fmt %.4f "${BEST[$f]} / ${BEST[drop]}"), \"ratio_to_reading_drop\": $(ratio_of "$f" touch | sed 's/^-$/null/'), \"ratio_to_nftables\": $(ratio_of "$f" nft | sed 's/^-$/null/'), \"receiver_ns_per_packet_best\": $(fmt %.1f "$nsp"), \"receiver_ns_per_packet_rounds\": [$(jlist ${NSP[$f]})], \"receiver_busy_percent\": $(fmt %.1f "$busy"), \"lost_packets_median\": $(fmt %.0f "$lost"), \"bottleneck\": \"$bn\"}"
 	done
 	# shellcheck disable=SC2086 # the rounds are words
-	cap_json="{\"sample\": 1000, \"ratio_to_icmpgate_best\": $(fmt %.4f "${BEST[icmpgate_capture]} / ${BEST[icmpgate]}"), \"ratio_to_icmpgate_median\": $(fmt %.4f "${MED[icmpgate_capture]} / ${MED[icmpgate]}"), \"captured_rounds\": [$(jlist $CAPS)]}"
-	printf '{"benchmark": "flood", "kernel": "%s", "cpu": "%s", "threaded_napi": %s, "seconds": %s, "rounds": %s, "sources": %s, "frame_size": 64, "filters": {%s}, "capture": %s}\n' \
-		"$(uname -r)" "$(cpu_model)" "${NAPI_THREADED:-0}" "$SECS" "$ROUNDS" "$SOURCES" \
+	cap_json="{\"sample\": 1000, \"ratio_to_icmpgate\": $(ratio_of icmpgate_capture icmpgate | sed 's/^-$/null/'), \"captured_rounds\": [$(jlist $CAPS)]}"
+	printf '{"benchmark": "flood", "kernel": "%s", "cpu": "%s", "threaded_napi": %s, "seconds": %s, "rounds": %s, "sources": %s, "frame_size": 64, "bracket_agree": %s, "filters": {%s}, "capture": %s}\n' \
+		"$(uname -r)" "$(cpu_model)" "${NAPI_THREADED:-0}" "$SECS" "$ROUNDS" "$SOURCES" "$BRACKET_AGREE" \
 		"$flood_json" "$cap_json" >"$OUT/flood.json"
-	echo "  icmpgate: $(fmt %.3f "${BEST[icmpgate]} / ${BEST[drop]}") x bare XDP_DROP (target >= 0.9), $(fmt %.2f "${BEST[icmpgate]} / ${BEST[nft]}") x nftables (target >= 4);"
-	echo "  medians: $(fmt %.3f "${MED[icmpgate]} / ${MED[drop]}") x bare XDP_DROP, $(fmt %.2f "${MED[icmpgate]} / ${MED[nft]}") x nftables"
-	echo "  built-in: $(fmt %.3f "${BEST[icmpgate_limit]} / ${BEST[drop]}") x bare XDP_DROP (target >= 0.8), $(fmt %.3f "${BEST[icmpgate_limit]} / ${BEST[touch]}") x read+DROP;" \
-		"medians $(fmt %.3f "${MED[icmpgate_limit]} / ${MED[drop]}") and $(fmt %.3f "${MED[icmpgate_limit]} / ${MED[touch]}")"
+	echo "  x bare DROP: the median of a filter's rounds, each against the mean of the bare XDP_DROP"
+	echo "  floods just before and after it, counted when those two agree within $(fmt %.0f "$BRACKET_AGREE * 100") %;"
+	echo "  x read+DROP and x nft: ratios of those medians"
+	echo "  icmpgate: $(ratio_of icmpgate drop) x bare XDP_DROP (target >= 0.9; range $(spread_of icmpgate)), $(ratio_of icmpgate nft) x nftables (target >= 4)"
+	echo "  built-in: $(ratio_of icmpgate_limit drop) x bare XDP_DROP (target >= 0.8; range $(spread_of icmpgate_limit)), $(ratio_of icmpgate_limit touch) x read+DROP"
+	echo "  best round against best round: icmpgate $(fmt %.3f "${BEST[icmpgate]} / ${BEST[drop]}"), built-in $(fmt %.3f "${BEST[icmpgate_limit]} / ${BEST[drop]}")"
 	# shellcheck disable=SC2086 # the rounds are words
-	echo "  capture --sample 1/1000 (AF_XDP, at most 1000 packets/s) during the flood: $(fmt %.3f "${BEST[icmpgate_capture]} / ${BEST[icmpgate]}") x icmpgate alone (best), $(fmt %.3f "${MED[icmpgate_capture]} / ${MED[icmpgate]}") (medians);"
-	# shellcheck disable=SC2086 # the rounds are words
-	echo "  receiver ns/pkt $(minof ${NSP[icmpgate_capture]}) against $(minof ${NSP[icmpgate]}) (best rounds); captured per round: $(median $CAPS) (median)"
+	echo "  capture --sample 1/1000 (AF_XDP, at most 1000 packets/s) during the flood: $(ratio_of icmpgate_capture icmpgate) x icmpgate alone;" \
+		"receiver ns/pkt $(minof ${NSP[icmpgate_capture]}) against $(minof ${NSP[icmpgate]}) (best rounds); captured per round: $(median $CAPS) (median)"
 	echo
 	[ "$PACED_RATE" -gt 0 ] && flood_paced
 fi
