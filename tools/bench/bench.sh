@@ -389,7 +389,7 @@ if want flood; then
 		"$(uname -r)" "$(cpu_model)" "${NAPI_THREADED:-0}" "$SECS" "$ROUNDS" "$SOURCES" "$BRACKET_AGREE" \
 		"$flood_json" "$cap_json" >"$OUT/flood.json"
 	echo "  x bare DROP: the median of a filter's rounds, each against the mean of the bare XDP_DROP"
-	echo "  floods just before and after it, counted when those two agree within $(fmt %.0f "$BRACKET_AGREE * 100") %;"
+	echo "  floods just before and after it, counted when those two agree within $(fmt %g "$BRACKET_AGREE * 100") %;"
 	echo "  x read+DROP and x nft: ratios of those medians"
 	echo "  icmpgate: $(ratio_of icmpgate drop) x bare XDP_DROP (target >= 0.9; range $(spread_of icmpgate)), $(ratio_of icmpgate nft) x nftables (target >= 4)"
 	echo "  built-in: $(ratio_of icmpgate_limit drop) x bare XDP_DROP (target >= 0.8; range $(spread_of icmpgate_limit)), $(ratio_of icmpgate_limit touch) x read+DROP"
