@@ -196,11 +196,15 @@ struct ig_source_key {
 	__u8 addr[16]; /* source masked to the prefix; v4 in the first 4 */
 };
 
-/* A per-source bucket and what it let through. */
+/*
+ * A per-source bucket and what it let through. tat changes by
+ * compare-and-swap; passed and dropped, which only `top` reads, by plain
+ * adds (the race it accepts: bpf/ratelimit.h, rate_limit()).
+ */
 struct ig_source_bucket {
 	__u64 tat;
-	__u64 passed; /* packets this bucket passed (atomic adds) */
-	__u64 dropped; /* packets this bucket dropped (atomic adds) */
+	__u64 passed; /* packets this bucket passed */
+	__u64 dropped; /* packets this bucket dropped */
 };
 
 /*
