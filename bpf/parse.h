@@ -261,6 +261,40 @@ enum {
 	IG_PLAIN_OTHER, /* anything else over IP */
 };
 
+/* The longest options header a plain frame has (hop-by-hop with a
+ * router alert, as MLD sends, is 8 bytes). */
+#define IG_PLAIN_OPTS_MAX 32
+
+/*
+ * The IPv6 header ip6h (payload len bytes, whole in the first buffer)
+ * followed by one hop-by-hop or destination options header of at most
+ * IG_PLAIN_OPTS_MAX bytes, then ICMPv6 of at least a header: as the
+ * general parser would find it (one round of its walk), at an offset the
+ * options' length gives. Anything else (a chain, a longer header, another
+ * protocol behind it, a header the payload does not hold) is left to the
+ * general parser.
+ */
+static __always_inline int parse_plain_opts(struct cursor *c, void *end,
+					    struct ipv6hdr *ip6h, __u32 len,
+					    __u32 *l4len, __u64 *saddr)
+{
+	struct ip6_ext_hdr *eh = (void *)(ip6h + 1);
+	__u32 opts;
+
+	/* The caller checked an ICMP header's worth past the IPv6 header. */
+	if (eh->nexthdr != IPPROTO_ICMPV6 ||
+	    eh->hdrlen >= IG_PLAIN_OPTS_MAX / 8)
+		return IG_PLAIN_NO;
+	opts = (eh->hdrlen + 1) * 8;
+	if (len < opts + IG_ICMP_HDR_LEN ||
+	    (void *)eh + opts + IG_ICMP_HDR_LEN > end)
+		return IG_PLAIN_NO;
+	c->pos = (void *)eh + opts;
+	*l4len = len - opts;
+	__builtin_memcpy(saddr, &ip6h->saddr, 16);
+	return IG_PLAIN_ICMP;
+}
+
 /*
  * parse_plain() with the IP header at a constant offset (off: 14, or 18
  * behind one tag), proto the EtherType in front of it. Constants, not one
@@ -302,10 +336,13 @@ static __always_inline int parse_plain_at(struct cursor *c, void *end,
 	len = bpf_ntohs(ip6h->payload_len);
 	if (len < IG_ICMP_HDR_LEN || off + sizeof(*ip6h) + len > first)
 		return IG_PLAIN_NO;
+	*family = IG_FAM_V6;
+	if (ip6h->nexthdr == IPPROTO_HOPOPTS ||
+	    ip6h->nexthdr == IPPROTO_DSTOPTS)
+		return parse_plain_opts(c, end, ip6h, len, l4len, saddr);
 	if (ip6h->nexthdr != IPPROTO_ICMPV6 && ip6_is_ext(ip6h->nexthdr))
 		return IG_PLAIN_NO;
 	c->pos = ip6h + 1;
-	*family = IG_FAM_V6;
 	*l4len = len;
 	if (ip6h->nexthdr != IPPROTO_ICMPV6)
 		return IG_PLAIN_OTHER;
@@ -316,7 +353,8 @@ static __always_inline int parse_plain_at(struct cursor *c, void *end,
 /*
  * The frame most traffic is: Ethernet with no tag or one 802.1Q tag, then
  * IPv4 with a 20-byte header and no fragment offset, or IPv6 without an
- * extension header, the datagram whole in the first buffer (first bytes
+ * extension header or, for ICMPv6, with one short options header
+ * (parse_plain_opts()), the datagram whole in the first buffer (first bytes
  * long) and at least an ICMP header long. A bounds check and a few loads,
  * where the general parsers walk tags, options and chains; for such a
  * frame they find the same (tests/prog/parse.c, "the edges of the plain

@@ -49,9 +49,13 @@ static size_t n_tags(const struct pkt_desc *d)
 	return n;
 }
 
-static size_t ext_len(uint8_t kind)
+static size_t ext_len(const struct pkt_desc *d, uint8_t kind)
 {
-	return kind == IPPROTO_FRAGMENT ? 8 : 16;
+	if (kind == IPPROTO_FRAGMENT)
+		return 8;
+	if (kind == IPPROTO_AH)
+		return 16;
+	return d->ext_units ? d->ext_units * 8u : 16;
 }
 
 static size_t l4_hdr_len(uint8_t proto)
@@ -69,7 +73,7 @@ size_t frame_headers_len(const struct pkt_desc *d)
 	if (d->ethertype == ETH_P_IPV6) {
 		n += IP6_LEN;
 		for (i = 0; i < d->n_ext && i < MAX_EXT; i++)
-			n += ext_len(d->ext[i]);
+			n += ext_len(d, d->ext[i]);
 	} else if (d->ethertype == ETH_P_IP) {
 		n += d->ihl > 5 ? d->ihl * 4u : IP4_LEN;
 	}
@@ -131,19 +135,22 @@ static size_t put_ipv4(const struct pkt_desc *d, uint8_t *p, size_t l4_len)
 static size_t put_ext(const struct pkt_desc *d, uint8_t *p, uint8_t kind,
 		      uint8_t next)
 {
-	memset(p, 0, 16);
+	size_t len = ext_len(d, kind);
+
+	memset(p, 0, len); /* options: Pad1 */
 	p[0] = next;
 	switch (kind) {
 	case IPPROTO_FRAGMENT:
 		put16(p + 2, (d->frag_offset << 3) | (d->more_frags ? 1 : 0));
-		return 8;
+		break;
 	case IPPROTO_AH: /* 12 + 4 bytes of ICV: (16 / 4) - 2 = 2 */
 		p[1] = 2;
-		return 16;
-	default: /* hop-by-hop, routing, destination options: 16 bytes */
-		p[1] = 1;
-		return 16;
+		break;
+	default: /* hop-by-hop, routing, destination options */
+		p[1] = len / 8 - 1;
+		break;
 	}
+	return len;
 }
 
 static size_t put_ipv6(const struct pkt_desc *d, uint8_t *p, size_t l4_len)

@@ -37,6 +37,9 @@ struct pkt_desc {
 	uint8_t proto; /* IPv4 protocol / IPv6 upper-layer next header */
 	uint8_t n_ext; /* IPv6 extension headers, in order */
 	uint8_t ext[MAX_EXT];
+	/* hop-by-hop, routing and destination options headers: their length
+	 * in 8-byte units (1 to 256); 0: 2, 16 bytes */
+	uint16_t ext_units;
 	uint16_t frag_offset; /* in 8-byte units, IPv4 or IPv6 fragment hdr */
 	bool more_frags;
 	uint8_t hop_limit; /* TTL / hop limit; 0: 64 / 255 */
