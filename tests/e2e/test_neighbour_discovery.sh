@@ -5,7 +5,8 @@
 # neighbour caches and nothing but `default drop`, echo is dropped yet both
 # ends resolve each other, and the counters show neighbor-solicit (135) and
 # neighbor-advert (136) passed on the filtered side. Then two `set` rules
-# let v6 echo through while `default drop` stays.
+# let v6 echo through while `default drop` stays, and an MLD report,
+# behind its hop-by-hop header, passes too.
 # Usage: test_neighbour_discovery.sh ICMPGATE
 . "$(dirname "$0")/lib.sh"
 lab_init "$@"
@@ -57,5 +58,25 @@ expect_ok "policy show: default drop stays" policy_has "$IF" '^default +drop'
 expect_ok "v6 ping A -> B works" ping_a6 1
 expect_ok "v6 ping B -> A works" B ping -6 -n -q -c 3 -i 0.2 -W 1 "$A6"
 expect_fail "v4 ping still fails under default drop" noping_a4 1
+
+# MLD (RFC 3810) behind its hop-by-hop router alert: a new address makes
+# A join its solicited-node group and report it (type 143), which B's
+# filter passes under `default drop`. The report's IPv6 header is followed
+# by 8 bytes of hop-by-hop options: the program's plain path takes it.
+expect_ok "stats --reset" ig stats "$IF" --reset
+expect_ok "A: a new address (A joins its solicited-node group)" \
+	ip -n "$NS_A" -6 addr add "fd00:199:1::99/64" dev "$IFA" nodad
+# The report goes out at once and again within a second (RFC 3810 9.1).
+mld_reported() {
+	local i
+	for i in $(seq 30); do
+		[ "$(stat_type "$IF" v6 143 passed)" -ge 1 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+expect_ok "v6 MLD report behind hop-by-hop passed" mld_reported
+expect_eq "v6 MLD report dropped" "$(stat_type "$IF" v6 143 dropped)" 0
+expect_eq "nothing malformed" "$(stat_reason "$IF" malformed-l3)" 0
 
 lab_done
