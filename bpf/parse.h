@@ -337,15 +337,22 @@ static __always_inline int parse_plain_at(struct cursor *c, void *end,
 	if (len < IG_ICMP_HDR_LEN || off + sizeof(*ip6h) + len > first)
 		return IG_PLAIN_NO;
 	*family = IG_FAM_V6;
-	if (ip6h->nexthdr == IPPROTO_HOPOPTS ||
-	    ip6h->nexthdr == IPPROTO_DSTOPTS)
-		return parse_plain_opts(c, end, ip6h, len, l4len, saddr);
-	if (ip6h->nexthdr != IPPROTO_ICMPV6 && ip6_is_ext(ip6h->nexthdr))
+	/* ICMPv6 first, then what is not an extension header: the options
+	 * header costs neither of them a test. */
+	if (ip6h->nexthdr != IPPROTO_ICMPV6) {
+		if (!ip6_is_ext(ip6h->nexthdr)) {
+			c->pos = ip6h + 1;
+			*l4len = len;
+			return IG_PLAIN_OTHER;
+		}
+		if (ip6h->nexthdr == IPPROTO_HOPOPTS ||
+		    ip6h->nexthdr == IPPROTO_DSTOPTS)
+			return parse_plain_opts(c, end, ip6h, len, l4len,
+						saddr);
 		return IG_PLAIN_NO;
+	}
 	c->pos = ip6h + 1;
 	*l4len = len;
-	if (ip6h->nexthdr != IPPROTO_ICMPV6)
-		return IG_PLAIN_OTHER;
 	__builtin_memcpy(saddr, &ip6h->saddr, 16);
 	return IG_PLAIN_ICMP;
 }
