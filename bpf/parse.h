@@ -366,8 +366,9 @@ static __always_inline int parse_plain_at(struct cursor *c, void *end,
  * where the general parsers walk tags, options and chains; for such a
  * frame they find the same (tests/prog/parse.c, "the edges of the plain
  * frame"). On IG_PLAIN_ICMP and IG_PLAIN_OTHER the cursor is past the IP
- * header and *l3_off, *family and *l4len are set; on IG_PLAIN_ICMP, saddr
- * too. On IG_PLAIN_NO the cursor has not moved.
+ * header (and the options header) and *l3_off, *family and *l4len are
+ * set; on IG_PLAIN_ICMP, saddr too. On IG_PLAIN_NO the cursor has not
+ * moved.
  */
 static __always_inline int parse_plain(struct cursor *c, void *end, __u64 first,
 				       __u32 *l3_off, __u32 *family,
