@@ -44,9 +44,10 @@ static __always_inline __u64 jiffy_ns(void)
  * and the coarse clock move in the same ticks, so a class reads jiffies
  * unless a bucket of it has a burst too short for ticks (compile.c sets
  * IG_LIMIT_FINE_CLOCK), or the kernel's HZ is unknown. The test build
- * drives time from ig_fake_now instead.
+ * drives time from ig_fake_now instead. jif is the jiffies counter the
+ * program read as the packet came (icmpgate_xdp()).
  */
-static __always_inline __u64 rl_now(__u8 flags)
+static __always_inline __u64 rl_now(__u8 flags, __u64 jif)
 {
 	/* Once: a helper call in between would make clang read HZ again. */
 	__u64 tick = jiffy_ns();
@@ -57,7 +58,7 @@ static __always_inline __u64 rl_now(__u8 flags)
 		return ig_rl_time(bpf_ktime_get_ns());
 	if (!tick)
 		return ig_rl_time(bpf_ktime_get_coarse_ns());
-	return ig_rl_time(bpf_jiffies64() * tick);
+	return ig_rl_time(jif * tick);
 }
 
 /* The class's bucket (never NULL: the index is within the array). */
@@ -197,7 +198,7 @@ rl_source_victim(struct ig_source_set *s0, struct ig_source_set *s1, __u64 now)
 static __always_inline __u32 rate_limit(const struct ig_policy_slot *slot,
 					__u32 slot_nr, __u32 class_id,
 					__u32 family, const void *saddr,
-					__u32 len)
+					__u32 len, __u64 jif)
 {
 	struct ig_source_set *set0, *set1;
 	struct ig_source_slot *e;
@@ -208,7 +209,7 @@ static __always_inline __u32 rate_limit(const struct ig_policy_slot *slot,
 
 	class_id &= IG_MAX_CLASSES - 1;
 	lim = &slot->limits[class_id];
-	now = rl_now(lim->flags);
+	now = rl_now(lim->flags, jif);
 	if (!(lim->flags & IG_LIMIT_SOURCE))
 		goto class_only;
 	if (rl_class_empty(lim, slot_nr, class_id, now, len))
