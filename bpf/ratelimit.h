@@ -185,8 +185,9 @@ rl_source_victim(struct ig_source_set *s0, struct ig_source_set *s1, __u64 now)
  *    ns of its 16 (rlcost). Two CPUs that count the same source at the
  *    same moment lose one of the two counts; RSS hashes ICMP by its
  *    addresses, so that takes one source sending to two of the host's
- *    addresses through two queues at once. The bucket (tat) stays exact, and every packet is still
- *    counted exactly, per CPU, under its reason (counters.h).
+ *    addresses through two queues at once. The bucket (tat) stays
+ *    exact, and every packet is still counted exactly, per CPU, under
+ *    its reason (counters.h).
  *  - Sources of a class for which their two sets have no room keep
  *    evicting each other; each takes over the bucket of the one it
  *    evicts, so together they get at most the buckets they share
