@@ -38,27 +38,37 @@ static __always_inline __u64 jiffy_ns(void)
 }
 
 /*
- * The one clock read of a limited packet. Measured here (a KVM guest):
- * bpf_ktime_get_ns() costs 31 ns a packet, bpf_ktime_get_coarse_ns() 14,
- * jiffies 1 (the verifier inlines bpf_jiffies64() into one load). jiffies
- * and the coarse clock move in the same ticks, so a class reads jiffies
- * unless a bucket of it has a burst too short for ticks (compile.c sets
- * IG_LIMIT_FINE_CLOCK), or the kernel's HZ is unknown. The test build
- * drives time from ig_fake_now instead. jif is the jiffies counter the
- * program read as the packet came (icmpgate_xdp()).
+ * The program's coarse clock, in ns: jif, the jiffies counter the program
+ * read as the packet came (icmpgate_xdp()), times the jiffy; the coarse
+ * clock where the kernel's HZ is unknown; the fake one in test builds.
+ * The side cache reads it, and the buckets unless they need finer.
  */
-static __always_inline __u64 rl_now(__u8 flags, __u64 jif)
+static __always_inline __u64 coarse_now(__u64 jif)
 {
 	/* Once: a helper call in between would make clang read HZ again. */
 	__u64 tick = jiffy_ns();
 
 	if (ig_fake_clock)
-		return ig_rl_time(ig_fake_now);
-	if (flags & IG_LIMIT_FINE_CLOCK)
-		return ig_rl_time(bpf_ktime_get_ns());
+		return ig_fake_now;
 	if (!tick)
-		return ig_rl_time(bpf_ktime_get_coarse_ns());
-	return ig_rl_time(jif * tick);
+		return bpf_ktime_get_coarse_ns();
+	return jif * tick;
+}
+
+/*
+ * The one clock read of a limited packet. Measured here (a KVM guest):
+ * bpf_ktime_get_ns() costs 31 ns a packet, bpf_ktime_get_coarse_ns() 14,
+ * jiffies 1 (the verifier inlines bpf_jiffies64() into one load). jiffies
+ * and the coarse clock move in the same ticks, so a class reads jiffies
+ * unless a bucket of it has a burst too short for ticks (compile.c sets
+ * IG_LIMIT_FINE_CLOCK), or the kernel's HZ is unknown (coarse_now()).
+ * The test build drives time from ig_fake_now instead.
+ */
+static __always_inline __u64 rl_now(__u8 flags, __u64 jif)
+{
+	if (!ig_fake_clock && (flags & IG_LIMIT_FINE_CLOCK))
+		return ig_rl_time(bpf_ktime_get_ns());
+	return ig_rl_time(coarse_now(jif));
 }
 
 /* The class's bucket (never NULL: the index is within the array). */

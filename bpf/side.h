@@ -45,23 +45,7 @@
 #define IG_SIDE_MAX_L3 0x3f /* Ethernet and two VLAN tags: 22 */
 
 /*
- * The clock of the cache: ns, coarse; the fake one in test builds. jif:
- * the jiffies counter, read by the caller.
- */
-static __always_inline __u64 side_now(__u64 jif)
-{
-	/* Once: a helper call in between would make clang read HZ again. */
-	__u64 tick = jiffy_ns();
-
-	if (ig_fake_clock)
-		return ig_fake_now;
-	if (!tick)
-		return bpf_ktime_get_coarse_ns();
-	return jif * tick;
-}
-
-/*
- * Until when (side_now()) the kernel last said that forwarding is off on
+ * Until when (coarse_now()) the kernel last said that forwarding is off on
  * the interface, by family: until then every packet is the host's,
  * whatever its destination (bpf_fib_lookup() checks forwarding on the
  * interface before it looks at the address). One global read on a host's
@@ -140,7 +124,7 @@ __noinline int packet_side(struct xdp_md *ctx, __u32 l3_off, __u32 family)
 	}
 	idx = (__u32)(((a[0] ^ a[1]) * 0x9e3779b97f4a7c15ull) >> 56) &
 	      (IG_SIDE_CACHE - 1);
-	now = side_now(bpf_jiffies64());
+	now = coarse_now(bpf_jiffies64());
 	e = bpf_map_lookup_elem(&ig_side_cache, &idx);
 	if (!e) /* cannot happen: idx is within the array */
 		return side_lookup(ctx, family, a, now);
@@ -162,7 +146,7 @@ __noinline int packet_side(struct xdp_md *ctx, __u32 l3_off, __u32 family)
  */
 static __always_inline int side_all_host(__u32 family, __u64 jif)
 {
-	return (__s64)(ig_fwd_off_until[family & 1] - side_now(jif)) > 0;
+	return (__s64)(ig_fwd_off_until[family & 1] - coarse_now(jif)) > 0;
 }
 
 /* The side of a packet: side_all_host(), else packet_side(). */
